@@ -1,0 +1,124 @@
+//! The command line: clap definitions only. `main.rs` turns these into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  treaty --memory stats                      what the bundled dataset holds
+  treaty sparql 'SELECT ?name WHERE { ?s a tr:Settlement ; rdfs:label ?name } LIMIT 5'
+  treaty load my-treaties.ttl archive.nq.gz  load RDF files (atomically) into the store
+  treaty export -o backup.nq                 write every graph as N-Quads
+
+Exit codes: 0 success, 1 usage error, 2 data, store or load error, 3 query error.";
+
+/// A knowledge base of peace settlements and their security guarantees.
+///
+/// The data lives in a local store seeded from a curated dataset that ships inside the binary,
+/// so a fresh install answers questions at once.
+#[derive(Debug, Parser)]
+#[command(name = "treaty", version, after_help = AFTER_HELP, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The store directory [default: $TREATY_STORE, else the platform data directory]
+    #[arg(long, global = true, value_name = "DIR", env = "TREATY_STORE")]
+    pub store: Option<PathBuf>,
+
+    /// Use a throw-away in-memory store seeded from the bundled data (wins over --store)
+    #[arg(long, global = true)]
+    pub memory: bool,
+
+    /// Open the store read-only: several readers may share it, no command may write
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all graphs
+    #[command(after_help = "\
+The prefixes tr: (ontology), ts: (settlements), tg: (guarantees), tc: (conflicts),
+ta: (actors), tm: (mechanisms), to: (outcomes), rdfs:, skos:, owl:, xsd: and dct:
+are predeclared.
+
+Example:
+  treaty sparql 'SELECT ?guarantor WHERE {
+    ts:treaty-of-london-1839 tr:guarantee/tr:guarantor/rdfs:label ?guarantor }'")]
+    Sparql(SparqlArgs),
+
+    /// Load RDF files into the store, atomically: all of them or none
+    #[command(after_help = "\
+Formats are told from the file extension (.ttl .nt .nq .trig .rdf .owl .xml .jsonld .n3,
+each optionally .gz); gzip is also recognised from the content. Each file goes into a
+named graph of its own (its file:// IRI) unless --graph is given; quads in N-Quads or
+TriG keep their graphs. Loading the same file again adds nothing.")]
+    Load(LoadArgs),
+
+    /// Write the store's data as N-Quads, TriG, Turtle or N-Triples
+    Export(ExportArgs),
+
+    /// Show what the store holds: entities and triples per graph
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SparqlArgs {
+    /// The query text, or - to read it from standard input
+    #[arg(value_name = "QUERY", required_unless_present = "file", conflicts_with = "file")]
+    pub query: Option<String>,
+
+    /// Read the query from this file
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// RDF files to load; - reads standard input (then --format is needed)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// Format of every input: turtle, ntriples, nquads, trig, rdfxml, jsonld, n3
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// Load every triple into this named graph instead of one graph per file
+    #[arg(long, value_name = "IRI")]
+    pub graph: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of standard output (replaced only once complete)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// nquads, trig, turtle or ntriples [default: from the file extension, else nquads]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// Export only this named graph (needed for turtle and ntriples)
+    #[arg(long, value_name = "IRI")]
+    pub graph: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}

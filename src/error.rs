@@ -1,0 +1,108 @@
+//! The library's error type. Each variant says where and why; `exit_code` maps it to the
+//! documented exit codes (2 for data, store and load errors, 3 for query errors).
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Another process holds the store.
+    #[error(
+        "the store {} is in use by another treaty process; close it, or use --memory or another --store",
+        path.display()
+    )]
+    StoreLocked { path: PathBuf },
+
+    /// The directory exists but is not a treaty store, so we refuse to write into it.
+    #[error(
+        "{} is not a treaty store (it is not empty and has no treaty.lock); choose an empty or new directory",
+        path.display()
+    )]
+    NotAStore { path: PathBuf },
+
+    /// A read-only open of a store that was never created.
+    #[error("the store {} does not exist yet; run once without --read-only to create it", path.display())]
+    NoSuchStore { path: PathBuf },
+
+    /// The storage engine failed to open the store.
+    #[error("cannot open the store {}: {source}", path.display())]
+    StoreOpen {
+        path: PathBuf,
+        source: oxigraph::store::StorageError,
+    },
+
+    /// The storage engine failed while reading or writing.
+    #[error("storage error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+
+    /// The store was opened read-only and the command needs to write.
+    #[error("the store was opened with --read-only; this command writes to it")]
+    ReadOnly,
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// A data file is malformed. Line and column count from 1.
+    #[error("{}", located(file, *line, *column, message))]
+    Syntax {
+        file: String,
+        line: Option<u64>,
+        column: Option<u64>,
+        message: String,
+    },
+
+    /// The format of a data file cannot be told from its name.
+    #[error("{file}: cannot tell the RDF format from the file name; pass --format (turtle, ntriples, nquads, trig, rdfxml, jsonld, n3)")]
+    UnknownFormat { file: String },
+
+    /// A format name that is not one we know.
+    #[error("unknown format '{name}'; expected one of: {expected}")]
+    BadFormatName { name: String, expected: &'static str },
+
+    /// An IRI given by the user is not valid.
+    #[error("'{iri}' is not a valid IRI: {message}")]
+    BadIri { iri: String, message: String },
+
+    /// A SPARQL query that does not parse. Line and column count from 1.
+    #[error("{message}")]
+    QuerySyntax {
+        query: String,
+        line: Option<u64>,
+        column: Option<u64>,
+        message: String,
+    },
+
+    /// A SPARQL query that failed while running.
+    #[error("query failed: {0}")]
+    QueryEvaluation(String),
+
+    /// The user asked for something the command cannot do with this input.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// `file:line:column: message`, with as much of the position as is known.
+fn located(file: &str, line: Option<u64>, column: Option<u64>, message: &str) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{file}:{l}:{c}: {message}"),
+        (Some(l), None) => format!("{file}:{l}: {message}"),
+        _ => format!("{file}: {message}"),
+    }
+}
+
+impl Error {
+    /// The process exit code for this error: 3 for query errors, 2 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::QuerySyntax { .. } | Error::QueryEvaluation(_) => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,28 @@
+//! `treaty`: a knowledge base of peace settlements, the conflicts they ended, and the security
+//! guarantees they carried, with what became of each guarantee.
+//!
+//! The data lives in an embedded Oxigraph store seeded from a curated dataset compiled into the
+//! binary. The pipeline, one module per stage:
+//!
+//! ```text
+//! RDF files --load--> store --query (SPARQL)--> Answer --output--> table / CSV / TSV / JSON / Markdown
+//! ```
+//!
+//! ```
+//! use treaty::{Backend, results::Answer, store::{Location, Store}};
+//! let store = Store::open(&Location::Memory, false)?;
+//! let answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a tr:Settlement }")?;
+//! assert!(matches!(answer, Answer::Table(_)));
+//! # Ok::<_, treaty::Error>(())
+//! ```
+
+pub mod error;
+pub mod load;
+pub mod output;
+pub mod results;
+pub mod stats;
+pub mod store;
+pub mod vocab;
+
+pub use error::{Error, Result};
+pub use store::Backend;

@@ -1,0 +1,312 @@
+//! The `treaty` binary: parses arguments, opens the store, calls the library, and turns errors
+//! into messages and exit codes. Everything that knows about the terminal lives here.
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::io::RdfFormat;
+use oxigraph::model::NamedNode;
+
+use cli::{Cli, Command};
+use treaty::output::{self, Format};
+use treaty::store::{Location, SeedOutcome, Store};
+use treaty::{Backend, load, stats};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report(&error),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let location = location(&cli.store)?;
+    let store = Store::open(&location, cli.store.read_only)?;
+    announce_seed(&store);
+    match cli.command {
+        Command::Sparql(args) => {
+            let query = match (&args.query, &args.file) {
+                (_, Some(path)) => read_file(path)?,
+                (Some(q), None) if q == "-" => read_stdin()?,
+                (Some(q), None) => q.clone(),
+                (None, None) => unreachable!("clap requires QUERY or --file"),
+            };
+            let format = output_format(args.format.as_deref())?;
+            let answer = store.query(&query)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            output::write(&answer, format, &mut out)?;
+            out.flush()?;
+        }
+        Command::Load(args) => {
+            let options = load::Options {
+                format: args
+                    .format
+                    .as_deref()
+                    .map(load::format::from_name)
+                    .transpose()?,
+                graph: args.graph.as_deref().map(parse_iri).transpose()?,
+            };
+            let inputs: Vec<_> = args.files.iter().map(|f| load::Input::from_arg(f)).collect();
+            let report = load::load(&store, &inputs, &options, &Bar::new())?;
+            for file in &report.files {
+                eprintln!(
+                    "loaded {}: {} triples in {:.2} s into <{}>",
+                    file.name,
+                    file.triples,
+                    file.elapsed.as_secs_f64(),
+                    file.graph.as_str()
+                );
+            }
+            let added = report.after as i64 - report.before as i64;
+            eprintln!(
+                "store: {} quads ({added:+}), committed in {:.2} s",
+                report.after,
+                report.commit.as_secs_f64()
+            );
+            if location == Location::Memory {
+                eprintln!("note: --memory: the loaded data is gone when treaty exits");
+            }
+        }
+        Command::Export(args) => export(&store, args)?,
+        Command::Stats(args) => {
+            let format = output_format(args.format.as_deref())?;
+            let stats = stats::collect(&store)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            output::write(&stats.to_answer(), format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// `--memory`, else `--store` (or `TREATY_STORE`), else the platform data directory.
+fn location(args: &cli::StoreArgs) -> anyhow::Result<Location> {
+    if args.memory {
+        return Ok(Location::Memory);
+    }
+    match &args.store {
+        Some(dir) => Ok(Location::Dir(dir.clone())),
+        None => treaty::store::default_dir()
+            .map(Location::Dir)
+            .ok_or_else(|| anyhow!("no data directory on this platform; pass --store DIR or --memory")),
+    }
+}
+
+fn announce_seed(store: &Store) {
+    if let Location::Dir(dir) = store.location() {
+        match store.seed_outcome() {
+            SeedOutcome::Seeded => eprintln!(
+                "treaty: created the store {} with the bundled dataset",
+                dir.display()
+            ),
+            SeedOutcome::Updated => eprintln!(
+                "treaty: updated the bundled dataset in {} to this version",
+                dir.display()
+            ),
+            SeedOutcome::Current | SeedOutcome::Unchecked => {}
+        }
+    }
+}
+
+fn output_format(name: Option<&str>) -> anyhow::Result<Format> {
+    match name {
+        Some(name) => Format::from_name(name).ok_or_else(|| {
+            anyhow!(
+                "unknown output format '{name}'; expected one of: {}",
+                Format::NAMES.join(", ")
+            )
+        }),
+        None if io::stdout().is_terminal() => Ok(Format::Table),
+        None => Ok(Format::Csv),
+    }
+}
+
+fn export(store: &Store, args: cli::ExportArgs) -> anyhow::Result<()> {
+    let format = match (&args.format, &args.output) {
+        (Some(name), _) => load::format::from_name(name)?,
+        (None, Some(path)) => load::format::from_file_name(&path.to_string_lossy())
+            .unwrap_or(RdfFormat::NQuads),
+        (None, None) => RdfFormat::NQuads,
+    };
+    let graph = args.graph.as_deref().map(parse_iri).transpose()?;
+    match &args.output {
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            store.export(&mut out, format, graph.as_ref())?;
+            out.flush()?;
+        }
+        Some(path) => {
+            // Write beside the target and rename, so a failed export never clobbers a good file.
+            let partial = partial_path(path);
+            let file = File::create(&partial)
+                .with_context(|| format!("cannot create {}", partial.display()))?;
+            let mut out = BufWriter::new(file);
+            let written = store
+                .export(&mut out, format, graph.as_ref())
+                .map_err(anyhow::Error::from)
+                .and_then(|()| Ok(out.flush()?));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+            drop(out);
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported to {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+fn parse_iri(iri: &str) -> anyhow::Result<NamedNode> {
+    NamedNode::new(iri).map_err(|e| {
+        treaty::Error::BadIri {
+            iri: iri.to_owned(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read standard input")?;
+    if text.trim().is_empty() {
+        bail!("standard input is empty; expected a query");
+    }
+    Ok(text)
+}
+
+/// A progress bar on standard error for inputs over a megabyte (or of unknown size).
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new() -> Self {
+        Self {
+            bar: ProgressBar::hidden(),
+        }
+    }
+}
+
+impl load::Progress for Bar {
+    fn start(&self, name: &str, bytes: Option<u64>) {
+        if !io::stderr().is_terminal() || bytes.is_some_and(|b| b < 1 << 20) {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            return;
+        }
+        self.bar.reset();
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        match bytes {
+            Some(total) => {
+                self.bar.set_length(total);
+                self.bar.set_style(
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:40}] {binary_bytes}/{binary_total_bytes} ({eta})",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+            }
+            None => {
+                self.bar.unset_length();
+                self.bar.set_style(
+                    ProgressStyle::with_template("{msg} {spinner} {binary_bytes} read")
+                        .expect("valid template"),
+                );
+            }
+        }
+        self.bar.set_position(0);
+        self.bar.set_message(name.to_owned());
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Prints an error the way a user should see it and picks the exit code.
+fn report(error: &anyhow::Error) -> ExitCode {
+    if let Some(io) = error.root_cause().downcast_ref::<io::Error>()
+        && io.kind() == io::ErrorKind::BrokenPipe
+    {
+        return ExitCode::SUCCESS;
+    }
+    let code = match error.downcast_ref::<treaty::Error>() {
+        Some(treaty::Error::QuerySyntax {
+            query,
+            line,
+            column,
+            message,
+        }) => {
+            render_query_error(query, *line, *column, message);
+            3
+        }
+        Some(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+        None => {
+            eprintln!("error: {error:#}");
+            2
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+/// A SPARQL syntax error with the line of the query and a caret under the fault.
+fn render_query_error(query: &str, line: Option<u64>, column: Option<u64>, message: &str) {
+    let (Some(line), Some(column)) = (line, column) else {
+        eprintln!("error: SPARQL syntax: {message}");
+        return;
+    };
+    let reason = message.split_once(": ").map_or(message, |(_, r)| r);
+    eprintln!("error: SPARQL syntax error at line {line}, column {column}: {reason}");
+    if let Some(text) = query.lines().nth(line.saturating_sub(1) as usize) {
+        let gutter = line.to_string().len();
+        let pad: String = text
+            .chars()
+            .take(column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        eprintln!("{:gutter$} |", "");
+        eprintln!("{line} | {text}");
+        eprintln!("{:gutter$} | {pad}^", "");
+    }
+}

@@ -1,0 +1,158 @@
+//! Formatting answers for people and programs: an aligned table for the terminal, Markdown, and
+//! the W3C SPARQL results formats (CSV, TSV, JSON) written by Oxigraph's own serializer.
+
+mod text;
+
+use std::io::{self, Write};
+
+use oxigraph::model::Variable;
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+
+use crate::results::Answer;
+pub use text::display_term;
+
+/// An output format for query answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned table, for a terminal.
+    Table,
+    /// W3C SPARQL 1.1 Query Results CSV.
+    Csv,
+    /// W3C SPARQL 1.1 Query Results TSV (terms in N-Triples syntax).
+    Tsv,
+    /// W3C SPARQL 1.1 Query Results JSON.
+    Json,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+impl Format {
+    /// The names accepted on the command line.
+    pub const NAMES: &'static [&'static str] = &["table", "csv", "tsv", "json", "md"];
+
+    /// The format a name stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "table" => Format::Table,
+            "csv" => Format::Csv,
+            "tsv" => Format::Tsv,
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Markdown,
+            _ => return None,
+        })
+    }
+}
+
+/// Writes `answer` to `out` in `format`.
+pub fn write(answer: &Answer, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => text::table(answer, out),
+        Format::Markdown => text::markdown(answer, out),
+        Format::Csv => w3c(answer, QueryResultsFormat::Csv, out),
+        Format::Tsv => w3c(answer, QueryResultsFormat::Tsv, out),
+        Format::Json => {
+            w3c(answer, QueryResultsFormat::Json, out)?;
+            writeln!(out)
+        }
+    }
+}
+
+fn w3c(answer: &Answer, format: QueryResultsFormat, out: &mut dyn Write) -> io::Result<()> {
+    let serializer = QueryResultsSerializer::from_format(format);
+    match answer {
+        Answer::Boolean(value) => {
+            serializer.serialize_boolean_to_writer(out, *value)?;
+        }
+        Answer::Table(table) => {
+            let variables: Vec<Variable> = table
+                .columns
+                .iter()
+                .map(|c| Variable::new_unchecked(c.clone()))
+                .collect();
+            let mut writer = serializer.serialize_solutions_to_writer(out, variables.clone())?;
+            for row in &table.rows {
+                writer.serialize(
+                    variables
+                        .iter()
+                        .zip(row)
+                        .filter_map(|(v, term)| Some((v.as_ref(), term.as_ref()?.as_ref()))),
+                )?;
+            }
+            writer.finish()?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Table;
+    use oxigraph::model::{Literal, NamedNode, Term};
+
+    fn sample() -> Answer {
+        Answer::Table(Table {
+            columns: vec!["name".into(), "actor".into()],
+            rows: vec![
+                vec![
+                    Some(Term::from(Literal::new_language_tagged_literal_unchecked(
+                        "Traité | de Paris",
+                        "fr",
+                    ))),
+                    Some(Term::from(NamedNode::new_unchecked(
+                        "https://w3id.org/treaty/id/actor/france",
+                    ))),
+                ],
+                vec![None, None],
+            ],
+        })
+    }
+
+    fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        write(&sample(), format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_is_the_w3c_format() {
+        let csv = render(Format::Csv);
+        assert_eq!(
+            csv,
+            "name,actor\r\nTraité | de Paris,https://w3id.org/treaty/id/actor/france\r\n,\r\n"
+        );
+    }
+
+    #[test]
+    fn json_is_the_w3c_format() {
+        let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        assert_eq!(json["head"]["vars"][1], "actor");
+        assert_eq!(json["results"]["bindings"][0]["name"]["xml:lang"], "fr");
+        assert_eq!(json["results"]["bindings"][1], serde_json::json!({}));
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_compacts_iris() {
+        let md = render(Format::Markdown);
+        assert!(md.starts_with("| name | actor |\n|---|---|\n"), "{md}");
+        assert!(md.contains("Traité \\| de Paris | ta:france |"), "{md}");
+    }
+
+    #[test]
+    fn table_shows_values_and_blanks() {
+        let table = render(Format::Table);
+        assert!(table.contains("ta:france"), "{table}");
+        assert!(table.contains("Traité | de Paris"), "{table}");
+        assert!(table.contains("2 rows"), "{table}");
+    }
+
+    #[test]
+    fn booleans() {
+        let mut out = Vec::new();
+        write(&Answer::Boolean(true), Format::Table, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "true\n");
+        let mut out = Vec::new();
+        write(&Answer::Boolean(false), Format::Json, &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("\"boolean\":false"));
+    }
+}

@@ -1,0 +1,290 @@
+//! The store: where the triples live. `Backend` is the seam every command queries through;
+//! `Store` is its embedded implementation on Oxigraph (RocksDB on disk, or in memory), which
+//! handles opening, the single-writer lock, read-only mode and seeding from the bundled data.
+
+mod lock;
+pub mod seed;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphNameRef, NamedNode, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+
+use crate::error::{Error, Result};
+use crate::results::{Answer, Table};
+use crate::vocab;
+pub use seed::SeedOutcome;
+
+/// Anything that answers SPARQL queries: the embedded store, and later a remote endpoint.
+pub trait Backend {
+    /// Runs a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the union of all graphs.
+    /// The well-known prefixes of [`vocab::PREFIXES`] are predeclared.
+    fn query(&self, sparql: &str) -> Result<Answer>;
+
+    /// A short description of where the data lives, for messages.
+    fn describe(&self) -> String;
+}
+
+/// Where a store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A throw-away store in memory, seeded from the bundled data.
+    Memory,
+    /// A persistent store in this directory.
+    Dir(PathBuf),
+}
+
+/// The embedded Oxigraph store.
+pub struct Store {
+    db: oxigraph::store::Store,
+    location: Location,
+    read_only: bool,
+    seed: SeedOutcome,
+    // Held for the store's lifetime: the advisory lock that keeps a second process out.
+    _lock: Option<File>,
+}
+
+impl Store {
+    /// Opens (creating and seeding if needed) the store at `location`.
+    ///
+    /// A read-write open takes an exclusive lock, so a second process gets
+    /// [`Error::StoreLocked`]; read-only opens share the lock among themselves.
+    ///
+    /// ```
+    /// use treaty::store::{Location, Store, SeedOutcome};
+    /// let store = Store::open(&Location::Memory, false)?;
+    /// assert_eq!(store.seed_outcome(), SeedOutcome::Seeded);
+    /// # Ok::<_, treaty::Error>(())
+    /// ```
+    pub fn open(location: &Location, read_only: bool) -> Result<Self> {
+        let (db, lock) = match location {
+            Location::Memory => (oxigraph::store::Store::new()?, None),
+            Location::Dir(path) => {
+                let lock = lock::acquire(path, read_only)?;
+                let opened = if read_only {
+                    oxigraph::store::Store::open_read_only(path)
+                } else {
+                    oxigraph::store::Store::open(path)
+                };
+                let db = opened.map_err(|source| Error::StoreOpen {
+                    path: path.clone(),
+                    source,
+                })?;
+                (db, Some(lock))
+            }
+        };
+        let seed = if read_only {
+            SeedOutcome::Unchecked
+        } else {
+            seed::seed(&db)?
+        };
+        Ok(Self {
+            db,
+            location: location.clone(),
+            read_only,
+            seed,
+            _lock: lock,
+        })
+    }
+
+    /// What opening did to the bundled graph.
+    pub fn seed_outcome(&self) -> SeedOutcome {
+        self.seed
+    }
+
+    /// Where this store lives.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The number of quads in all graphs.
+    pub fn len(&self) -> Result<usize> {
+        Ok(self.db.len()?)
+    }
+
+    /// True when the store holds no quad at all.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.db.is_empty()?)
+    }
+
+    /// The Oxigraph store, for the loader; fails on a read-only store.
+    pub(crate) fn writable_db(&self) -> Result<&oxigraph::store::Store> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        Ok(&self.db)
+    }
+
+    /// Compacts the store after a bulk load, which makes the following queries faster.
+    pub(crate) fn optimize(&self) -> Result<()> {
+        Ok(self.db.optimize()?)
+    }
+
+    /// Writes the store (or one graph of it) to `writer` in `format`.
+    ///
+    /// N-Quads and TriG carry every graph; Turtle, N-Triples and the other triple formats need
+    /// `graph`, since they cannot say which graph a triple is in.
+    pub fn export(
+        &self,
+        writer: impl Write,
+        format: RdfFormat,
+        graph: Option<&NamedNode>,
+    ) -> Result<()> {
+        let mut serializer = RdfSerializer::from_format(format);
+        for (prefix, namespace) in vocab::PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *namespace)
+                .expect("the built-in prefixes are valid");
+        }
+        let written = match graph {
+            Some(graph) => self.db.dump_graph_to_writer(
+                GraphNameRef::NamedNode(graph.as_ref()),
+                serializer,
+                writer,
+            ),
+            None if format.supports_datasets() => self.db.dump_to_writer(serializer, writer),
+            None => {
+                return Err(Error::Unsupported(format!(
+                    "{} holds a single graph; pass --graph IRI, or export as nquads or trig",
+                    format.name()
+                )));
+            }
+        };
+        written.map(drop).map_err(|e| match e {
+            oxigraph::store::SerializerError::Io(source) => Error::Io {
+                path: PathBuf::from("<output>"),
+                source,
+            },
+            oxigraph::store::SerializerError::Storage(e) => Error::Storage(e),
+            other => Error::Unsupported(other.to_string()),
+        })
+    }
+}
+
+impl Backend for Store {
+    fn query(&self, sparql: &str) -> Result<Answer> {
+        let mut evaluator = SparqlEvaluator::new();
+        for (prefix, namespace) in vocab::PREFIXES {
+            evaluator = evaluator
+                .with_prefix(*prefix, *namespace)
+                .expect("the built-in prefixes are valid");
+        }
+        let mut prepared = evaluator
+            .parse_query(sparql)
+            .map_err(|e| query_syntax_error(sparql, &e.to_string()))?;
+        if prepared.dataset().is_default_dataset() {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        let evaluation = |e: oxigraph::sparql::QueryEvaluationError| {
+            Error::QueryEvaluation(e.to_string())
+        };
+        match prepared.on_store(&self.db).execute().map_err(evaluation)? {
+            QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
+            QueryResults::Solutions(solutions) => {
+                let columns = solutions
+                    .variables()
+                    .iter()
+                    .map(|v| v.as_str().to_owned())
+                    .collect();
+                let mut rows = Vec::new();
+                for solution in solutions {
+                    let solution = solution.map_err(evaluation)?;
+                    rows.push(solution.values().to_vec());
+                }
+                Ok(Answer::Table(Table { columns, rows }))
+            }
+            QueryResults::Graph(triples) => {
+                let columns = ["subject", "predicate", "object"].map(String::from).to_vec();
+                let mut rows = Vec::new();
+                for triple in triples {
+                    let triple = triple.map_err(evaluation)?;
+                    rows.push(vec![
+                        Some(Term::from(triple.subject)),
+                        Some(Term::from(triple.predicate)),
+                        Some(triple.object),
+                    ]);
+                }
+                Ok(Answer::Table(Table { columns, rows }))
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.location {
+            Location::Memory => "the in-memory store".to_owned(),
+            Location::Dir(path) => format!("the store {}", path.display()),
+        }
+    }
+}
+
+/// Turns a SPARQL parser message into an error with the position it names, if it names one.
+fn query_syntax_error(query: &str, message: &str) -> Error {
+    let is_update = oxigraph::sparql::SparqlEvaluator::new()
+        .parse_update(query)
+        .is_ok();
+    if is_update {
+        return Error::Unsupported(
+            "this is a SPARQL update; treaty runs queries only (SELECT, ASK, CONSTRUCT, DESCRIBE). \
+             To add data, use `treaty load`"
+                .to_owned(),
+        );
+    }
+    let (line, column) = parse_position(message).unzip();
+    Error::QuerySyntax {
+        query: query.to_owned(),
+        line,
+        column,
+        message: message.to_owned(),
+    }
+}
+
+/// Reads `error at L:C: ...`, the form of the SPARQL parser's messages.
+fn parse_position(message: &str) -> Option<(u64, u64)> {
+    let rest = message.strip_prefix("error at ")?;
+    let (position, _) = rest.split_once(": ")?;
+    let (line, column) = position.split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// The platform's data directory for a default store, if the platform has one.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "treaty").map(|dirs| dirs.data_dir().join("store"))
+}
+
+/// True when `path` looks like a store this tool created (it has our lock file).
+pub fn is_store(path: &Path) -> bool {
+    path.join(lock::LOCK_FILE).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_position_of_a_sparql_syntax_error() {
+        assert_eq!(parse_position("error at 2:7: expected one of"), Some((2, 7)));
+        assert_eq!(parse_position("something else"), None);
+    }
+
+    #[test]
+    fn a_memory_store_is_seeded_and_answers_over_the_union_of_graphs() {
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let Answer::Boolean(found) = store
+            .query("ASK { tr:Settlement a owl:Class }")
+            .unwrap()
+        else {
+            panic!("ASK gives a boolean")
+        };
+        assert!(found);
+    }
+
+    #[test]
+    fn an_update_is_refused_with_advice() {
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let err = store.query("INSERT DATA { <a:b> <a:c> <a:d> }").unwrap_err();
+        assert!(err.to_string().contains("treaty load"), "{err}");
+    }
+}

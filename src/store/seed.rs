@@ -1,0 +1,95 @@
+//! Seeding: the dataset compiled into the binary is written into its own named graph when a
+//! store is created, and replaced when the binary carries a different version of it.
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef};
+
+use crate::error::{Error, Result};
+use crate::vocab;
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// What opening a store did to the bundled graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// The store was new (or empty) and has been seeded.
+    Seeded,
+    /// The store held an older bundled dataset, which has been replaced.
+    Updated,
+    /// The store already held this binary's bundled dataset.
+    Current,
+    /// The store was opened read-only, so the bundled graph was not checked or changed.
+    Unchecked,
+}
+
+/// A stable fingerprint (FNV-1a, 64 bits) of the bundled files' names and contents.
+pub fn fingerprint() -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, text) in BUNDLED_FILES {
+        for byte in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Makes the bundled graph of `db` hold exactly the bundled dataset, in one transaction.
+pub(super) fn seed(db: &oxigraph::store::Store) -> Result<SeedOutcome> {
+    let graph = NamedNodeRef::new_unchecked(vocab::BUNDLED_GRAPH);
+    let property = NamedNodeRef::new_unchecked(vocab::FINGERPRINT);
+    let wanted = fingerprint();
+    let stored = db
+        .quads_for_pattern(Some(graph.into()), Some(property), None, Some(graph.into()))
+        .next()
+        .transpose()?
+        .map(|quad| quad.object);
+    let outcome = match stored {
+        Some(oxigraph::model::Term::Literal(l)) if l.value() == wanted => {
+            return Ok(SeedOutcome::Current);
+        }
+        Some(_) => SeedOutcome::Updated,
+        None if db.contains_named_graph(graph)? => SeedOutcome::Updated,
+        None => SeedOutcome::Seeded,
+    };
+    let mut transaction = db.start_transaction()?;
+    transaction.clear_graph(GraphNameRef::NamedNode(graph))?;
+    for (name, text) in BUNDLED_FILES {
+        let parser = RdfParser::from_format(RdfFormat::Turtle).with_default_graph(graph);
+        transaction
+            .load_from_slice(parser, text.as_bytes())
+            .map_err(|e| Error::Syntax {
+                file: format!("bundled data {name}"),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            })?;
+    }
+    let fingerprint = Literal::new_simple_literal(wanted);
+    transaction.insert(QuadRef::new(graph, property, &fingerprint, graph));
+    transaction.commit()?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_files_are_present_and_parse() {
+        assert!(BUNDLED_FILES.iter().any(|(name, _)| *name == "ontology.ttl"));
+        for (name, text) in BUNDLED_FILES {
+            let count = RdfParser::from_format(RdfFormat::Turtle)
+                .for_slice(text.as_bytes())
+                .map(|quad| quad.unwrap_or_else(|e| panic!("{name}: {e}")))
+                .count();
+            assert!(count > 0, "{name} holds no triples");
+        }
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_hex() {
+        assert_eq!(fingerprint(), fingerprint());
+        assert_eq!(fingerprint().len(), 16);
+    }
+}

@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests: run the real binary against a store of its own.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A store in a temporary directory, removed when dropped.
+pub struct TestStore {
+    _dir: TempDir,
+    pub path: PathBuf,
+}
+
+impl TestStore {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        Self { _dir: dir, path }
+    }
+
+    /// `treaty --store <this store> ARGS...`
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = treaty();
+        cmd.arg("--store").arg(&self.path).args(args);
+        cmd
+    }
+
+    /// The single number a `SELECT (COUNT(...) AS ?n)` query returns.
+    pub fn count(&self, query: &str) -> u64 {
+        let out = self
+            .cmd(&["sparql", "--format", "csv", query])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        text.lines().nth(1).unwrap().trim().parse().unwrap()
+    }
+
+    /// Quads in the whole store.
+    pub fn quads(&self) -> u64 {
+        self.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    }
+}
+
+/// The `treaty` binary with a clean environment (no TREATY_STORE, no colours).
+pub fn treaty() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_treaty"));
+    cmd.env_remove("TREATY_STORE").env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Standard output of a successful run, as text.
+pub fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
