@@ -13,11 +13,16 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "ttl"))
         .collect();
     files.sort();
-    let mut code = String::from("/// The bundled Turtle files: (file name, contents).\npub const BUNDLED_FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The bundled Turtle files: (file name, contents).\npub const BUNDLED_FILES: &[(&str, &str)] = &[\n",
+    );
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy();
-        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled.rs");

@@ -74,7 +74,11 @@ TriG keep their graphs. Loading the same file again adds nothing.")]
 #[derive(Debug, Args)]
 pub struct SparqlArgs {
     /// The query text, or - to read it from standard input
-    #[arg(value_name = "QUERY", required_unless_present = "file", conflicts_with = "file")]
+    #[arg(
+        value_name = "QUERY",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
     pub query: Option<String>,
 
     /// Read the query from this file

@@ -56,12 +56,17 @@ pub enum Error {
     },
 
     /// The format of a data file cannot be told from its name.
-    #[error("{file}: cannot tell the RDF format from the file name; pass --format (turtle, ntriples, nquads, trig, rdfxml, jsonld, n3)")]
+    #[error(
+        "{file}: cannot tell the RDF format from the file name; pass --format (turtle, ntriples, nquads, trig, rdfxml, jsonld, n3)"
+    )]
     UnknownFormat { file: String },
 
     /// A format name that is not one we know.
     #[error("unknown format '{name}'; expected one of: {expected}")]
-    BadFormatName { name: String, expected: &'static str },
+    BadFormatName {
+        name: String,
+        expected: &'static str,
+    },
 
     /// An IRI given by the user is not valid.
     #[error("'{iri}' is not a valid IRI: {message}")]

@@ -20,6 +20,7 @@ pub mod error;
 pub mod load;
 pub mod output;
 pub mod results;
+pub mod schema;
 pub mod stats;
 pub mod store;
 pub mod vocab;

@@ -64,7 +64,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .transpose()?,
                 graph: args.graph.as_deref().map(parse_iri).transpose()?,
             };
-            let inputs: Vec<_> = args.files.iter().map(|f| load::Input::from_arg(f)).collect();
+            let inputs: Vec<_> = args
+                .files
+                .iter()
+                .map(|f| load::Input::from_arg(f))
+                .collect();
             let report = load::load(&store, &inputs, &options, &Bar::new())?;
             for file in &report.files {
                 eprintln!(
@@ -106,7 +110,9 @@ fn location(args: &cli::StoreArgs) -> anyhow::Result<Location> {
         Some(dir) => Ok(Location::Dir(dir.clone())),
         None => treaty::store::default_dir()
             .map(Location::Dir)
-            .ok_or_else(|| anyhow!("no data directory on this platform; pass --store DIR or --memory")),
+            .ok_or_else(|| {
+                anyhow!("no data directory on this platform; pass --store DIR or --memory")
+            }),
     }
 }
 
@@ -142,8 +148,9 @@ fn output_format(name: Option<&str>) -> anyhow::Result<Format> {
 fn export(store: &Store, args: cli::ExportArgs) -> anyhow::Result<()> {
     let format = match (&args.format, &args.output) {
         (Some(name), _) => load::format::from_name(name)?,
-        (None, Some(path)) => load::format::from_file_name(&path.to_string_lossy())
-            .unwrap_or(RdfFormat::NQuads),
+        (None, Some(path)) => {
+            load::format::from_file_name(&path.to_string_lossy()).unwrap_or(RdfFormat::NQuads)
+        }
         (None, None) => RdfFormat::NQuads,
     };
     let graph = args.graph.as_deref().map(parse_iri).transpose()?;
@@ -223,7 +230,8 @@ impl Bar {
 impl load::Progress for Bar {
     fn start(&self, name: &str, bytes: Option<u64>) {
         if !io::stderr().is_terminal() || bytes.is_some_and(|b| b < 1 << 20) {
-            self.bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
             return;
         }
         self.bar.reset();
@@ -278,6 +286,15 @@ fn report(error: &anyhow::Error) -> ExitCode {
             render_query_error(query, *line, *column, message);
             3
         }
+        Some(
+            e @ treaty::Error::Syntax {
+                file, line, column, ..
+            },
+        ) => {
+            eprintln!("error: {e}");
+            show_source_line(Path::new(file), *line, *column);
+            e.exit_code()
+        }
         Some(e) => {
             eprintln!("error: {e}");
             e.exit_code()
@@ -299,14 +316,37 @@ fn render_query_error(query: &str, line: Option<u64>, column: Option<u64>, messa
     let reason = message.split_once(": ").map_or(message, |(_, r)| r);
     eprintln!("error: SPARQL syntax error at line {line}, column {column}: {reason}");
     if let Some(text) = query.lines().nth(line.saturating_sub(1) as usize) {
-        let gutter = line.to_string().len();
-        let pad: String = text
-            .chars()
-            .take(column.saturating_sub(1) as usize)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        eprintln!("{:gutter$} |", "");
-        eprintln!("{line} | {text}");
-        eprintln!("{:gutter$} | {pad}^", "");
+        caret(text, line, column);
     }
+}
+
+/// Shows the line of a malformed data file with a caret under the fault, when the file can be
+/// read again (not for standard input, nor for a compressed file).
+fn show_source_line(path: &Path, line: Option<u64>, column: Option<u64>) {
+    let (Some(line), Some(column)) = (line, column) else {
+        return;
+    };
+    if path.extension().is_some_and(|e| e == "gz") {
+        return;
+    }
+    let Ok(file) = File::open(path) else { return };
+    let text = io::BufRead::lines(io::BufReader::new(file))
+        .nth(line.saturating_sub(1) as usize)
+        .and_then(Result::ok);
+    if let Some(text) = text.filter(|t| t.len() <= 400) {
+        caret(&text, line, column);
+    }
+}
+
+/// Prints `text` as line `line` with a caret under `column` (both counted from 1).
+fn caret(text: &str, line: u64, column: u64) {
+    let gutter = line.to_string().len();
+    let pad: String = text
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    eprintln!("{:gutter$} |", "");
+    eprintln!("{line} | {text}");
+    eprintln!("{:gutter$} | {pad}^", "");
 }

@@ -25,7 +25,10 @@ fn every_rdf_format_loads() {
             .cmd(&["load", fixture(file).to_str().unwrap()])
             .assert()
             .success()
-            .stderr(predicate::str::contains(format!("loaded {}", fixture(file).display())));
+            .stderr(predicate::str::contains(format!(
+                "loaded {}",
+                fixture(file).display()
+            )));
         let found = store.count(&format!(
             "SELECT (COUNT(*) AS ?n) WHERE {{ ?s rdfs:label ?l FILTER(STR(?l) = \"{label}\") }}"
         ));
@@ -37,7 +40,14 @@ fn every_rdf_format_loads() {
 fn standard_input_loads_with_an_explicit_format_and_graph() {
     let store = TestStore::new();
     store
-        .cmd(&["load", "-", "--format", "ntriples", "--graph", "http://example.org/g/stdin"])
+        .cmd(&[
+            "load",
+            "-",
+            "--format",
+            "ntriples",
+            "--graph",
+            "http://example.org/g/stdin",
+        ])
         .write_stdin("<http://example.org/s> <http://example.org/p> \"from stdin\" .\n")
         .assert()
         .success();
@@ -55,7 +65,9 @@ fn standard_input_without_a_format_is_a_clear_error() {
         .write_stdin("<http://example.org/s> <http://example.org/p> 1 .\n")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("<stdin>: cannot tell the RDF format"));
+        .stderr(predicate::str::contains(
+            "<stdin>: cannot tell the RDF format",
+        ));
 }
 
 #[test]
@@ -84,7 +96,11 @@ fn a_load_is_atomic_across_files() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("malformed.ttl:5:"));
-    assert_eq!(store.quads(), before, "the good file must not be kept either");
+    assert_eq!(
+        store.quads(),
+        before,
+        "the good file must not be kept either"
+    );
     assert_eq!(store.count(LABELS), 0);
 }
 
@@ -92,14 +108,26 @@ fn a_load_is_atomic_across_files() {
 fn loading_the_same_file_twice_adds_nothing() {
     let store = TestStore::new();
     let file = fixture("sample.ttl");
-    store.cmd(&["load", file.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["load", file.to_str().unwrap()])
+        .assert()
+        .success();
     let once = store.quads();
-    store.cmd(&["load", file.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["load", file.to_str().unwrap()])
+        .assert()
+        .success();
     assert_eq!(store.quads(), once, "blank nodes included");
     let nt = fixture("sample.nt");
-    store.cmd(&["load", nt.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["load", nt.to_str().unwrap()])
+        .assert()
+        .success();
     let with_nt = store.quads();
-    store.cmd(&["load", nt.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["load", nt.to_str().unwrap()])
+        .assert()
+        .success();
     assert_eq!(store.quads(), with_nt);
 }
 
@@ -107,7 +135,10 @@ fn loading_the_same_file_twice_adds_nothing() {
 fn each_file_gets_its_own_graph() {
     let store = TestStore::new();
     let file = fixture("sample.ttl");
-    store.cmd(&["load", file.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["load", file.to_str().unwrap()])
+        .assert()
+        .success();
     let graph = format!("file://{}", file.display());
     let n = store.count(&format!(
         "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
@@ -137,7 +168,11 @@ fn a_missing_file_and_an_unknown_extension_are_clear_errors() {
 fn export_then_load_into_a_fresh_store_gives_the_same_count() {
     let store = TestStore::new();
     store
-        .cmd(&["load", fixture("sample.trig").to_str().unwrap(), fixture("sample.ttl").to_str().unwrap()])
+        .cmd(&[
+            "load",
+            fixture("sample.trig").to_str().unwrap(),
+            fixture("sample.ttl").to_str().unwrap(),
+        ])
         .assert()
         .success();
     let dir = tempfile::tempdir().unwrap();
@@ -147,7 +182,10 @@ fn export_then_load_into_a_fresh_store_gives_the_same_count() {
         .assert()
         .success();
     let fresh = TestStore::new();
-    fresh.cmd(&["load", dump.to_str().unwrap()]).assert().success();
+    fresh
+        .cmd(&["load", dump.to_str().unwrap()])
+        .assert()
+        .success();
     assert_eq!(fresh.quads(), store.quads());
 }
 
@@ -160,9 +198,15 @@ fn non_ascii_labels_survive_a_round_trip() {
         .success();
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("round.trig");
-    store.cmd(&["export", "-o", dump.to_str().unwrap()]).assert().success();
+    store
+        .cmd(&["export", "-o", dump.to_str().unwrap()])
+        .assert()
+        .success();
     let fresh = TestStore::new();
-    fresh.cmd(&["load", dump.to_str().unwrap()]).assert().success();
+    fresh
+        .cmd(&["load", dump.to_str().unwrap()])
+        .assert()
+        .success();
     let out = stdout(&mut fresh.cmd(&[
         "sparql",
         "--format",
@@ -194,7 +238,10 @@ fn export_of_turtle_needs_a_graph() {
         "--graph",
         "https://w3id.org/treaty/graph/bundled",
     ]));
-    assert!(out.contains("tr:Settlement"), "prefixes are used in Turtle output");
+    assert!(
+        out.contains("tr:Settlement"),
+        "prefixes are used in Turtle output"
+    );
 }
 
 #[test]
@@ -202,7 +249,11 @@ fn a_read_only_store_refuses_to_load() {
     let store = TestStore::new();
     store.cmd(&["stats"]).assert().success();
     store
-        .cmd(&["--read-only", "load", fixture("sample.ttl").to_str().unwrap()])
+        .cmd(&[
+            "--read-only",
+            "load",
+            fixture("sample.ttl").to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--read-only"));

@@ -153,6 +153,10 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), "true\n");
         let mut out = Vec::new();
         write(&Answer::Boolean(false), Format::Json, &mut out).unwrap();
-        assert!(String::from_utf8(out).unwrap().contains("\"boolean\":false"));
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .contains("\"boolean\":false")
+        );
     }
 }

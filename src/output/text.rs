@@ -12,14 +12,17 @@ use crate::vocab;
 /// A term as a person reads it: the text of a literal, a prefixed name or the IRI of a resource.
 pub fn display_term(term: &Term) -> String {
     match term {
-        Term::NamedNode(node) => vocab::compact(node.as_str()).unwrap_or_else(|| node.as_str().to_owned()),
+        Term::NamedNode(node) => {
+            vocab::compact(node.as_str()).unwrap_or_else(|| node.as_str().to_owned())
+        }
         Term::BlankNode(node) => format!("_:{}", node.as_str()),
         Term::Literal(literal) => literal.value().to_owned(),
     }
 }
 
 fn cells(row: &[Option<Term>]) -> impl Iterator<Item = String> + '_ {
-    row.iter().map(|cell| cell.as_ref().map(display_term).unwrap_or_default())
+    row.iter()
+        .map(|cell| cell.as_ref().map(display_term).unwrap_or_default())
 }
 
 pub fn table(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {

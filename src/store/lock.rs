@@ -64,7 +64,10 @@ mod tests {
             acquire(&store, false),
             Err(Error::StoreLocked { .. })
         ));
-        assert!(matches!(acquire(&store, true), Err(Error::StoreLocked { .. })));
+        assert!(matches!(
+            acquire(&store, true),
+            Err(Error::StoreLocked { .. })
+        ));
     }
 
     #[test]

@@ -178,9 +178,8 @@ impl Backend for Store {
         if prepared.dataset().is_default_dataset() {
             prepared.dataset_mut().set_default_graph_as_union();
         }
-        let evaluation = |e: oxigraph::sparql::QueryEvaluationError| {
-            Error::QueryEvaluation(e.to_string())
-        };
+        let evaluation =
+            |e: oxigraph::sparql::QueryEvaluationError| Error::QueryEvaluation(e.to_string());
         match prepared.on_store(&self.db).execute().map_err(evaluation)? {
             QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
             QueryResults::Solutions(solutions) => {
@@ -197,7 +196,9 @@ impl Backend for Store {
                 Ok(Answer::Table(Table { columns, rows }))
             }
             QueryResults::Graph(triples) => {
-                let columns = ["subject", "predicate", "object"].map(String::from).to_vec();
+                let columns = ["subject", "predicate", "object"]
+                    .map(String::from)
+                    .to_vec();
                 let mut rows = Vec::new();
                 for triple in triples {
                     let triple = triple.map_err(evaluation)?;
@@ -265,16 +266,17 @@ mod tests {
 
     #[test]
     fn reads_the_position_of_a_sparql_syntax_error() {
-        assert_eq!(parse_position("error at 2:7: expected one of"), Some((2, 7)));
+        assert_eq!(
+            parse_position("error at 2:7: expected one of"),
+            Some((2, 7))
+        );
         assert_eq!(parse_position("something else"), None);
     }
 
     #[test]
     fn a_memory_store_is_seeded_and_answers_over_the_union_of_graphs() {
         let store = Store::open(&Location::Memory, false).unwrap();
-        let Answer::Boolean(found) = store
-            .query("ASK { tr:Settlement a owl:Class }")
-            .unwrap()
+        let Answer::Boolean(found) = store.query("ASK { tr:Settlement a owl:Class }").unwrap()
         else {
             panic!("ASK gives a boolean")
         };
@@ -284,7 +286,9 @@ mod tests {
     #[test]
     fn an_update_is_refused_with_advice() {
         let store = Store::open(&Location::Memory, false).unwrap();
-        let err = store.query("INSERT DATA { <a:b> <a:c> <a:d> }").unwrap_err();
+        let err = store
+            .query("INSERT DATA { <a:b> <a:c> <a:d> }")
+            .unwrap_err();
         assert!(err.to_string().contains("treaty load"), "{err}");
     }
 }
