@@ -45,6 +45,21 @@ pub struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Ask a question in TQL, the treaty query language (see docs/language.md)
+    #[command(after_help = "\
+Examples:
+  treaty query 'settlements where signed between 1815 and 1914 show name, signed'
+  treaty query 'guarantees where guarantor = Britain and outcome is violated'
+  treaty query 'count guarantees by mechanism, outcome'
+  treaty query 'guarantees where guarantor = $country including predecessors' --param country=Russia")]
+    Query(TqlArgs),
+
+    /// Show the SPARQL a TQL text compiles to, without running it
+    Explain(TqlArgs),
+
+    /// Run every statement of a .tq file in order
+    Run(RunArgs),
+
     /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all graphs
     #[command(after_help = "\
 The prefixes tr: (ontology), ts: (settlements), tg: (guarantees), tc: (conflicts),
@@ -69,6 +84,48 @@ TriG keep their graphs. Loading the same file again adds nothing.")]
 
     /// Show what the store holds: entities and triples per graph
     Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TqlArgs {
+    /// The TQL text (one or more statements separated by `;`), or - to read standard input
+    #[arg(value_name = "TQL")]
+    pub text: String,
+
+    /// Bind a parameter used as $NAME in the text (repeatable)
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The .tq file to run, or - to read standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Bind a parameter used as $NAME in the file (repeatable)
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+/// `name=value`, the name without a leading `$`.
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))?;
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return Err(format!("`{name}` is not a parameter name"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 #[derive(Debug, Args)]

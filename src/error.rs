@@ -81,6 +81,16 @@ pub enum Error {
         message: String,
     },
 
+    /// A TQL text with an error: the diagnostic and the text it points into.
+    #[error("{}", diagnostic.message)]
+    Tql {
+        /// What the text is called in messages (a file name, `query`).
+        name: String,
+        /// The whole text.
+        text: String,
+        diagnostic: crate::lang::diagnostic::Diagnostic,
+    },
+
     /// A SPARQL query that failed while running.
     #[error("query failed: {0}")]
     QueryEvaluation(String),
@@ -103,7 +113,7 @@ impl Error {
     /// The process exit code for this error: 3 for query errors, 2 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::QuerySyntax { .. } | Error::QueryEvaluation(_) => 3,
+            Error::QuerySyntax { .. } | Error::QueryEvaluation(_) | Error::Tql { .. } => 3,
             _ => 2,
         }
     }

@@ -16,11 +16,14 @@
 //! # Ok::<_, treaty::Error>(())
 //! ```
 
+pub mod compile;
 pub mod error;
+pub mod lang;
 pub mod load;
 pub mod output;
 pub mod results;
 pub mod schema;
+pub mod session;
 pub mod stats;
 pub mod store;
 pub mod vocab;

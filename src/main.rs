@@ -16,6 +16,7 @@ use oxigraph::model::NamedNode;
 
 use cli::{Cli, Command};
 use treaty::output::{self, Format};
+use treaty::session::Session;
 use treaty::store::{Location, SeedOutcome, Store};
 use treaty::{Backend, load, stats};
 
@@ -42,6 +43,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let store = Store::open(&location, cli.store.read_only)?;
     announce_seed(&store);
     match cli.command {
+        Command::Query(args) => {
+            let text = if args.text == "-" {
+                read_stdin()?
+            } else {
+                args.text.clone()
+            };
+            let format = output_format(args.format.as_deref())?;
+            run_tql(&store, "query", &text, &args.params, format)?;
+        }
+        Command::Explain(args) => {
+            let text = if args.text == "-" {
+                read_stdin()?
+            } else {
+                args.text.clone()
+            };
+            let mut session = Session::new(&store)?;
+            bind(&mut session, &args.params);
+            let mut out = io::stdout().lock();
+            for (statement, sparql) in session.explain("query", &text)? {
+                writeln!(out, "# {}", first_line(&statement))?;
+                match sparql {
+                    Some(sparql) => writeln!(out, "{sparql}\n")?,
+                    None => writeln!(out, "(a definition: nothing to run)\n")?,
+                }
+            }
+        }
+        Command::Run(args) => {
+            let (name, text) = if args.file.as_os_str() == "-" {
+                ("<stdin>".to_owned(), read_stdin()?)
+            } else {
+                (args.file.display().to_string(), read_file(&args.file)?)
+            };
+            let format = output_format(args.format.as_deref())?;
+            run_tql(&store, &name, &text, &args.params, format)?;
+        }
         Command::Sparql(args) => {
             let query = match (&args.query, &args.file) {
                 (_, Some(path)) => read_file(path)?,
@@ -79,10 +115,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     file.graph.as_str()
                 );
             }
-            let added = report.after as i64 - report.before as i64;
+            let total: u64 = report.files.iter().map(|f| f.triples).sum();
             eprintln!(
-                "store: {} quads ({added:+}), committed in {:.2} s",
-                report.after,
+                "committed {total} triples in {:.2} s (triples already in the store are not added twice)",
                 report.commit.as_secs_f64()
             );
             if location == Location::Memory {
@@ -99,6 +134,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs every statement of a TQL text and prints each result.
+fn run_tql(
+    store: &Store,
+    name: &str,
+    text: &str,
+    params: &[(String, String)],
+    format: Format,
+) -> anyhow::Result<()> {
+    let mut session = Session::new(store)?;
+    bind(&mut session, params);
+    let script = treaty::session::parse(name, text)?;
+    let results = script
+        .statements
+        .iter()
+        .filter(|s| !matches!(s, treaty::lang::ast::Statement::Let { .. }))
+        .count();
+    let mut out = BufWriter::new(io::stdout().lock());
+    for statement in &script.statements {
+        let outcome = session.run_statement(name, text, statement)?;
+        let Some(answer) = outcome.answer else {
+            continue;
+        };
+        if results > 1 && matches!(format, Format::Table | Format::Markdown) {
+            writeln!(out, "\n-- {}", first_line(&outcome.text))?;
+        }
+        output::write(&answer, format, &mut out)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn bind(session: &mut Session<'_>, params: &[(String, String)]) {
+    for (name, value) in params {
+        session.compiler().set_param(name, value);
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }
 
 /// `--memory`, else `--store` (or `TREATY_STORE`), else the platform data directory.

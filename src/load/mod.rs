@@ -94,10 +94,6 @@ pub struct FileReport {
 pub struct Report {
     /// One entry per input, in order.
     pub files: Vec<FileReport>,
-    /// Quads in the store before and after.
-    pub before: usize,
-    /// Quads in the store after the load.
-    pub after: usize,
     /// Time spent committing (and compacting) after reading.
     pub commit: Duration,
 }
@@ -110,7 +106,6 @@ pub fn load(
     progress: &dyn Progress,
 ) -> Result<Report> {
     let db = store.writable_db()?;
-    let before = db.len()?;
     let mut loader = db.bulk_loader();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -162,8 +157,6 @@ pub fn load(
     }
     Ok(Report {
         files,
-        before,
-        after: db.len()?,
         commit: started.elapsed(),
     })
 }

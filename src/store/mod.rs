@@ -24,6 +24,12 @@ pub trait Backend {
     /// The well-known prefixes of [`vocab::PREFIXES`] are predeclared.
     fn query(&self, sparql: &str) -> Result<Answer>;
 
+    /// Runs a query built as algebra. The default prints it as SPARQL text, for backends that
+    /// only take text; the embedded store evaluates the algebra directly.
+    fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
+        self.query(&crate::compile::sparql::to_sparql(query))
+    }
+
     /// A short description of where the data lives, for messages.
     fn describe(&self) -> String;
 }
@@ -123,6 +129,47 @@ impl Store {
         Ok(self.db.optimize()?)
     }
 
+    /// Runs a prepared query over the union of all graphs (unless it names its own dataset)
+    /// and reads all its results into memory.
+    fn execute(&self, mut prepared: oxigraph::sparql::PreparedSparqlQuery) -> Result<Answer> {
+        if prepared.dataset().is_default_dataset() {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        let evaluation =
+            |e: oxigraph::sparql::QueryEvaluationError| Error::QueryEvaluation(e.to_string());
+        match prepared.on_store(&self.db).execute().map_err(evaluation)? {
+            QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
+            QueryResults::Solutions(solutions) => {
+                let columns = solutions
+                    .variables()
+                    .iter()
+                    .map(|v| v.as_str().to_owned())
+                    .collect();
+                let mut rows = Vec::new();
+                for solution in solutions {
+                    let solution = solution.map_err(evaluation)?;
+                    rows.push(solution.values().to_vec());
+                }
+                Ok(Answer::Table(Table { columns, rows }))
+            }
+            QueryResults::Graph(triples) => {
+                let columns = ["subject", "predicate", "object"]
+                    .map(String::from)
+                    .to_vec();
+                let mut rows = Vec::new();
+                for triple in triples {
+                    let triple = triple.map_err(evaluation)?;
+                    rows.push(vec![
+                        Some(Term::from(triple.subject)),
+                        Some(Term::from(triple.predicate)),
+                        Some(triple.object),
+                    ]);
+                }
+                Ok(Answer::Table(Table { columns, rows }))
+            }
+        }
+    }
+
     /// Writes the store (or one graph of it) to `writer` in `format`.
     ///
     /// N-Quads and TriG carry every graph; Turtle, N-Triples and the other triple formats need
@@ -172,45 +219,14 @@ impl Backend for Store {
                 .with_prefix(*prefix, *namespace)
                 .expect("the built-in prefixes are valid");
         }
-        let mut prepared = evaluator
+        let prepared = evaluator
             .parse_query(sparql)
             .map_err(|e| query_syntax_error(sparql, &e.to_string()))?;
-        if prepared.dataset().is_default_dataset() {
-            prepared.dataset_mut().set_default_graph_as_union();
-        }
-        let evaluation =
-            |e: oxigraph::sparql::QueryEvaluationError| Error::QueryEvaluation(e.to_string());
-        match prepared.on_store(&self.db).execute().map_err(evaluation)? {
-            QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
-            QueryResults::Solutions(solutions) => {
-                let columns = solutions
-                    .variables()
-                    .iter()
-                    .map(|v| v.as_str().to_owned())
-                    .collect();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    let solution = solution.map_err(evaluation)?;
-                    rows.push(solution.values().to_vec());
-                }
-                Ok(Answer::Table(Table { columns, rows }))
-            }
-            QueryResults::Graph(triples) => {
-                let columns = ["subject", "predicate", "object"]
-                    .map(String::from)
-                    .to_vec();
-                let mut rows = Vec::new();
-                for triple in triples {
-                    let triple = triple.map_err(evaluation)?;
-                    rows.push(vec![
-                        Some(Term::from(triple.subject)),
-                        Some(Term::from(triple.predicate)),
-                        Some(triple.object),
-                    ]);
-                }
-                Ok(Answer::Table(Table { columns, rows }))
-            }
-        }
+        self.execute(prepared)
+    }
+
+    fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
+        self.execute(SparqlEvaluator::new().for_query(query.clone()))
     }
 
     fn describe(&self) -> String {

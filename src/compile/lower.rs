@@ -1,0 +1,758 @@
+//! Lowering: a resolved query becomes a `spargebra::Query`, built in the shape the SPARQL parser
+//! itself produces, so that printing it and parsing the text again gives the same algebra.
+//!
+//! Conditions joined by `and` at the top become triple patterns and filters of the main group
+//! (paths with a common beginning share their variables, so `guarantee.mechanism is neutrality
+//! and guarantee.outcome is violated` speaks of one guarantee); conditions under `or` and `not`
+//! become `EXISTS` tests. Shown fields are `OPTIONAL`, so a missing value never drops a row.
+
+use std::collections::HashMap;
+
+use oxigraph::model::{Literal, NamedNode};
+use spargebra::Query;
+use spargebra::algebra::{
+    AggregateExpression, AggregateFunction, Expression, Function, GraphPattern, OrderExpression,
+    PropertyPathExpression,
+};
+use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern, Variable};
+
+use super::resolve::{Agg, ColumnValue, Cond, Func, Operand, RPath, Resolved, Shape};
+use crate::lang::ast::{CompareOp, Repeat};
+use crate::schema::ValueKind;
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
+
+/// Builds the query and returns it with its column names.
+pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
+    let mut b = Builder::default();
+    let this = Variable::new_unchecked("__this");
+    let mut main = Group::default();
+    main.triple(
+        this.clone().into(),
+        NamedNode::new_unchecked(RDF_TYPE),
+        resolved.class.clone().into(),
+    );
+    let mut shared = HashMap::new();
+    for condition in &resolved.conditions {
+        b.direct(condition, &this, &mut main, &mut shared);
+    }
+
+    let column_vars: Vec<Variable> = resolved
+        .columns
+        .iter()
+        .map(|c| Variable::new_unchecked(c.name.clone()))
+        .collect();
+    let mut aggregates: Vec<(Variable, AggregateExpression)> = Vec::new();
+    let mut selected: Vec<(Variable, Expression)> = Vec::new();
+    let mut group_keys: Vec<Variable> = Vec::new();
+
+    for (column, var) in resolved.columns.iter().zip(&column_vars) {
+        match (&column.value, resolved.shape) {
+            (ColumnValue::Value(operand), Shape::Entities) => {
+                let (value, single) = b.optional_operand(operand, &this, &mut main);
+                let aggregate = if single {
+                    AggregateExpression::FunctionCall {
+                        name: AggregateFunction::Sample,
+                        expr: Expression::Variable(value),
+                        distinct: false,
+                    }
+                } else {
+                    AggregateExpression::FunctionCall {
+                        name: AggregateFunction::GroupConcat {
+                            separator: Some("; ".into()),
+                        },
+                        expr: Expression::FunctionCall(
+                            Function::Str,
+                            vec![Expression::Variable(value)],
+                        ),
+                        distinct: true,
+                    }
+                };
+                let agg = push_aggregate(&mut aggregates, aggregate);
+                selected.push((var.clone(), Expression::Variable(agg)));
+            }
+            (ColumnValue::Value(operand), _) => {
+                b.optional_operand_into(operand, &this, &mut main, var.clone());
+                group_keys.push(var.clone());
+            }
+            (ColumnValue::Aggregate { agg, distinct, arg }, _) => {
+                let expression = match arg {
+                    None => AggregateExpression::FunctionCall {
+                        name: AggregateFunction::Count,
+                        expr: Expression::Variable(this.clone()),
+                        distinct: true,
+                    },
+                    Some(operand) => {
+                        let value = b.optional_aggregated(operand, &this, &mut main, *agg);
+                        AggregateExpression::FunctionCall {
+                            name: match agg {
+                                Agg::Count => AggregateFunction::Count,
+                                Agg::Min => AggregateFunction::Min,
+                                Agg::Max => AggregateFunction::Max,
+                                Agg::Sum => AggregateFunction::Sum,
+                                Agg::Avg => AggregateFunction::Avg,
+                            },
+                            expr: Expression::Variable(value),
+                            distinct: *distinct,
+                        }
+                    }
+                };
+                let agg = push_aggregate(&mut aggregates, expression);
+                selected.push((var.clone(), Expression::Variable(agg)));
+            }
+        }
+    }
+
+    let mut pattern = main.build();
+    if resolved.shape == Shape::Entities {
+        group_keys = vec![this.clone()];
+    }
+    let grouped = resolved.shape != Shape::Distinct;
+    if grouped {
+        pattern = GraphPattern::Group {
+            inner: Box::new(pattern),
+            variables: group_keys,
+            aggregates: aggregates.clone(),
+        };
+        let mut having: Option<Expression> = None;
+        for (index, op, value) in &resolved.having {
+            let column = &column_vars[*index];
+            let agg_var = selected
+                .iter()
+                .find(|(v, _)| v == column)
+                .map(|(_, e)| e.clone())
+                .unwrap_or_else(|| Expression::Variable(column.clone()));
+            let test = compare(*op, agg_var, Expression::Literal(value.clone()));
+            having = Some(match having {
+                Some(h) => Expression::And(Box::new(h), Box::new(test)),
+                None => test,
+            });
+        }
+        if let Some(expr) = having {
+            pattern = GraphPattern::Filter {
+                expr,
+                inner: Box::new(pattern),
+            };
+        }
+        // Select expressions are applied in the order of the projection.
+        for var in &column_vars {
+            if let Some((_, expression)) = selected.iter().find(|(v, _)| v == var) {
+                pattern = GraphPattern::Extend {
+                    inner: Box::new(pattern),
+                    variable: var.clone(),
+                    expression: expression.clone(),
+                };
+            }
+        }
+    }
+
+    let mut order: Vec<OrderExpression> = resolved
+        .order
+        .iter()
+        .map(|(index, descending)| {
+            let e = Expression::Variable(column_vars[*index].clone());
+            if *descending {
+                OrderExpression::Desc(e)
+            } else {
+                OrderExpression::Asc(e)
+            }
+        })
+        .collect();
+    if resolved.shape == Shape::Entities {
+        order.push(OrderExpression::Asc(Expression::Variable(this.clone())));
+    }
+    if !order.is_empty() {
+        pattern = GraphPattern::OrderBy {
+            inner: Box::new(pattern),
+            expression: order,
+        };
+    }
+    pattern = GraphPattern::Project {
+        inner: Box::new(pattern),
+        variables: column_vars,
+    };
+    if resolved.shape == Shape::Distinct {
+        pattern = GraphPattern::Distinct {
+            inner: Box::new(pattern),
+        };
+    }
+    if resolved.limit.is_some() || resolved.offset.is_some() {
+        pattern = GraphPattern::Slice {
+            inner: Box::new(pattern),
+            start: resolved.offset.unwrap_or(0) as usize,
+            length: resolved.limit.map(|l| l as usize),
+        };
+    }
+    let columns = resolved.columns.iter().map(|c| c.name.clone()).collect();
+    (
+        Query::Select {
+            dataset: None,
+            pattern,
+            base_iri: None,
+        },
+        columns,
+    )
+}
+
+fn push_aggregate(
+    aggregates: &mut Vec<(Variable, AggregateExpression)>,
+    expression: AggregateExpression,
+) -> Variable {
+    // The parser gives one variable to identical aggregates; so do we.
+    if let Some((v, _)) = aggregates.iter().find(|(_, a)| *a == expression) {
+        return v.clone();
+    }
+    let v = Variable::new_unchecked(format!("__agg{}", aggregates.len()));
+    aggregates.push((v.clone(), expression));
+    v
+}
+
+/// One `{ ... }` group under construction, in the order the parser would see it.
+#[derive(Default)]
+struct Group {
+    elements: Vec<Element>,
+    filters: Vec<Expression>,
+}
+
+enum Element {
+    Triple(TriplePattern),
+    Path(TermPattern, PropertyPathExpression, TermPattern),
+    Optional(GraphPattern),
+    Bind(Expression, Variable),
+}
+
+impl Group {
+    fn triple(&mut self, subject: TermPattern, predicate: NamedNode, object: TermPattern) {
+        self.elements.push(Element::Triple(TriplePattern {
+            subject,
+            predicate: NamedNodePattern::NamedNode(predicate),
+            object,
+        }));
+    }
+
+    /// The group as the parser builds it: triples blocks joined, OPTIONAL as left joins,
+    /// BIND as extensions, and all filters applied at the end.
+    fn build(self) -> GraphPattern {
+        let mut g = GraphPattern::default();
+        let mut block: Vec<GraphPattern> = Vec::new();
+        let mut bgp: Vec<TriplePattern> = Vec::new();
+        fn flush(
+            g: GraphPattern,
+            block: &mut Vec<GraphPattern>,
+            bgp: &mut Vec<TriplePattern>,
+        ) -> GraphPattern {
+            if !bgp.is_empty() {
+                block.push(GraphPattern::Bgp {
+                    patterns: std::mem::take(bgp),
+                });
+            }
+            let joined = std::mem::take(block)
+                .into_iter()
+                .reduce(join)
+                .unwrap_or_default();
+            join(g, joined)
+        }
+        for element in self.elements {
+            match element {
+                Element::Triple(t) => bgp.push(t),
+                Element::Path(subject, path, object) => {
+                    if !bgp.is_empty() {
+                        block.push(GraphPattern::Bgp {
+                            patterns: std::mem::take(&mut bgp),
+                        });
+                    }
+                    block.push(GraphPattern::Path {
+                        subject,
+                        path,
+                        object,
+                    });
+                }
+                Element::Optional(right) => {
+                    g = flush(g, &mut block, &mut bgp);
+                    g = GraphPattern::LeftJoin {
+                        left: Box::new(g),
+                        right: Box::new(right),
+                        expression: None,
+                    };
+                }
+                Element::Bind(expression, variable) => {
+                    g = flush(g, &mut block, &mut bgp);
+                    g = GraphPattern::Extend {
+                        inner: Box::new(g),
+                        variable,
+                        expression,
+                    };
+                }
+            }
+        }
+        g = flush(g, &mut block, &mut bgp);
+        match self
+            .filters
+            .into_iter()
+            .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)))
+        {
+            Some(expr) => GraphPattern::Filter {
+                expr,
+                inner: Box::new(g),
+            },
+            None => g,
+        }
+    }
+}
+
+/// Joins two patterns as the SPARQL parser does (adjacent triple blocks merge).
+fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    match (left, right) {
+        (GraphPattern::Bgp { patterns }, other) | (other, GraphPattern::Bgp { patterns })
+            if patterns.is_empty() =>
+        {
+            other
+        }
+        (GraphPattern::Bgp { patterns: mut l }, GraphPattern::Bgp { patterns: r }) => {
+            l.extend(r);
+            GraphPattern::Bgp { patterns: l }
+        }
+        (left, right) => GraphPattern::Join {
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    next: usize,
+}
+
+impl Builder {
+    fn fresh(&mut self) -> Variable {
+        self.next += 1;
+        Variable::new_unchecked(format!("__v{}", self.next))
+    }
+
+    /// Adds the steps of `path` from `from` to `group`; returns the variable of the end.
+    /// With `shared`, steps before the last reuse the variables of earlier identical prefixes.
+    fn walk(
+        &mut self,
+        path: &RPath,
+        from: &Variable,
+        group: &mut Group,
+        mut shared: Option<&mut HashMap<String, Variable>>,
+        end: Option<TermPattern>,
+    ) -> TermPattern {
+        let mut current: TermPattern = from.clone().into();
+        let mut key = String::new();
+        let last = path.steps.len().saturating_sub(1);
+        for (i, step) in path.steps.iter().enumerate() {
+            key.push_str(&format!(
+                "{}{}{:?}/",
+                step.predicate, step.inverse, step.repeat
+            ));
+            let next: TermPattern = if i == last {
+                end.clone().unwrap_or_else(|| self.fresh().into())
+            } else if let Some(map) = shared.as_deref_mut() {
+                map.entry(key.clone())
+                    .or_insert_with(|| {
+                        self.next += 1;
+                        Variable::new_unchecked(format!("__v{}", self.next))
+                    })
+                    .clone()
+                    .into()
+            } else {
+                self.fresh().into()
+            };
+            let (subject, object) = if step.inverse {
+                (next.clone(), current.clone())
+            } else {
+                (current.clone(), next.clone())
+            };
+            match step.repeat {
+                Repeat::Once => group.triple(subject, step.predicate.clone(), object),
+                Repeat::OneOrMore => group.elements.push(Element::Path(
+                    subject,
+                    PropertyPathExpression::OneOrMore(Box::new(PropertyPathExpression::NamedNode(
+                        step.predicate.clone(),
+                    ))),
+                    object,
+                )),
+                Repeat::ZeroOrMore => group.elements.push(Element::Path(
+                    subject,
+                    PropertyPathExpression::ZeroOrMore(Box::new(
+                        PropertyPathExpression::NamedNode(step.predicate.clone()),
+                    )),
+                    object,
+                )),
+            }
+            current = next;
+        }
+        current
+    }
+
+    /// The variable holding what a person reads for the path's value: the label of an entity
+    /// or concept, the value itself otherwise.
+    fn readable(&mut self, path: &RPath, value: TermPattern, group: &mut Group) -> Variable {
+        let TermPattern::Variable(var) = value else {
+            unreachable!("walk ends in a variable unless given a constant")
+        };
+        if matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) {
+            let label = self.fresh();
+            group.triple(
+                var.into(),
+                NamedNode::new_unchecked(RDFS_LABEL),
+                label.clone().into(),
+            );
+            label
+        } else {
+            var
+        }
+    }
+
+    /// Adds a top-level condition to the main group.
+    fn direct(
+        &mut self,
+        condition: &Cond,
+        this: &Variable,
+        group: &mut Group,
+        shared: &mut HashMap<String, Variable>,
+    ) {
+        match condition {
+            Cond::And(parts) => {
+                for part in parts {
+                    self.direct(part, this, group, shared);
+                }
+            }
+            Cond::Or(_) | Cond::Not(_) => {
+                let expression = self.expression(condition, this);
+                group.filters.push(expression);
+            }
+            atom => self.atom(atom, this, group, Some(shared)),
+        }
+    }
+
+    /// A condition as a filter expression, atoms as `EXISTS` tests.
+    fn expression(&mut self, condition: &Cond, this: &Variable) -> Expression {
+        match condition {
+            Cond::And(parts) => self.fold(parts, this, Expression::And),
+            Cond::Or(parts) => self.fold(parts, this, Expression::Or),
+            Cond::Not(inner) => Expression::Not(Box::new(self.expression(inner, this))),
+            atom => {
+                let mut group = Group::default();
+                self.atom(atom, this, &mut group, None);
+                Expression::Exists(Box::new(group.build()))
+            }
+        }
+    }
+
+    fn fold(
+        &mut self,
+        parts: &[Cond],
+        this: &Variable,
+        combine: fn(Box<Expression>, Box<Expression>) -> Expression,
+    ) -> Expression {
+        let mut expressions = parts
+            .iter()
+            .map(|p| self.expression(p, this))
+            .collect::<Vec<_>>();
+        let first = expressions.remove(0);
+        expressions
+            .into_iter()
+            .fold(first, |a, b| combine(Box::new(a), Box::new(b)))
+    }
+
+    fn atom(
+        &mut self,
+        atom: &Cond,
+        this: &Variable,
+        group: &mut Group,
+        shared: Option<&mut HashMap<String, Variable>>,
+    ) {
+        match atom {
+            Cond::OneOf { path, iris } if iris.len() == 1 => {
+                self.walk(path, this, group, shared, Some(iris[0].clone().into()));
+            }
+            Cond::OneOf { path, iris } => {
+                let end = self.walk(path, this, group, shared, None);
+                let TermPattern::Variable(v) = end else {
+                    unreachable!()
+                };
+                group.filters.push(Expression::In(
+                    Box::new(Expression::Variable(v)),
+                    iris.iter().cloned().map(Expression::NamedNode).collect(),
+                ));
+            }
+            Cond::Reaches {
+                path,
+                target,
+                via,
+                forward,
+            } => {
+                let end = self.walk(path, this, group, shared, None);
+                let closure = PropertyPathExpression::ZeroOrMore(Box::new(
+                    PropertyPathExpression::NamedNode(via.clone()),
+                ));
+                let (subject, object) = if *forward {
+                    (end, target.clone().into())
+                } else {
+                    (target.clone().into(), end)
+                };
+                group.elements.push(Element::Path(subject, closure, object));
+            }
+            Cond::Compare {
+                left,
+                op,
+                right,
+                text,
+            } => {
+                let value = self.operand(left, this, group, shared);
+                let value = if *text {
+                    lower_case(Expression::Variable(value))
+                } else {
+                    Expression::Variable(value)
+                };
+                group
+                    .filters
+                    .push(compare(*op, value, Expression::Literal(right.clone())));
+            }
+            Cond::Contains { path, text } => {
+                let end = self.walk(path, this, group, shared, None);
+                let value = self.readable(path, end, group);
+                group.filters.push(Expression::FunctionCall(
+                    Function::Contains,
+                    vec![
+                        lower_case(Expression::Variable(value)),
+                        Expression::Literal(Literal::new_simple_literal(text.to_lowercase())),
+                    ],
+                ));
+            }
+            Cond::Matches { path, pattern } => {
+                let end = self.walk(path, this, group, shared, None);
+                let value = self.readable(path, end, group);
+                group.filters.push(Expression::FunctionCall(
+                    Function::Regex,
+                    vec![
+                        Expression::FunctionCall(Function::Str, vec![Expression::Variable(value)]),
+                        Expression::Literal(Literal::new_simple_literal(pattern.clone())),
+                        Expression::Literal(Literal::new_simple_literal("i")),
+                    ],
+                ));
+            }
+            Cond::Exists { path } => {
+                self.walk(path, this, group, shared, None);
+            }
+            Cond::And(_) | Cond::Or(_) | Cond::Not(_) => {
+                let expression = self.expression(atom, this);
+                group.filters.push(expression);
+            }
+        }
+    }
+
+    /// The variable of an operand's readable value, added to `group`.
+    fn operand(
+        &mut self,
+        operand: &Operand,
+        this: &Variable,
+        group: &mut Group,
+        mut shared: Option<&mut HashMap<String, Variable>>,
+    ) -> Variable {
+        match operand {
+            Operand::Path(path) => {
+                let end = self.walk(path, this, group, shared, None);
+                self.readable(path, end, group)
+            }
+            Operand::Call(func, args) => {
+                let values: Vec<Expression> = args
+                    .iter()
+                    .map(|a| {
+                        let end = self.walk(a, this, group, shared.as_deref_mut(), None);
+                        Expression::Variable(self.readable(a, end, group))
+                    })
+                    .collect();
+                let result = self.fresh();
+                group
+                    .elements
+                    .push(Element::Bind(call(*func, values), result.clone()));
+                result
+            }
+        }
+    }
+
+    /// A shown operand inside its own OPTIONAL; returns its variable and whether it is single.
+    fn optional_operand(
+        &mut self,
+        operand: &Operand,
+        this: &Variable,
+        main: &mut Group,
+    ) -> (Variable, bool) {
+        let mut inner = Group::default();
+        let (value, single) = match operand {
+            Operand::Path(path) => {
+                let end = self.walk(path, this, &mut inner, None, None);
+                (self.readable(path, end, &mut inner), path.single)
+            }
+            Operand::Call(_, args) => {
+                let var = self.operand(operand, this, &mut inner, None);
+                (var, args.iter().all(|a| a.single))
+            }
+        };
+        main.elements.push(Element::Optional(inner.build()));
+        (value, single)
+    }
+
+    /// A group key: the operand's readable value, bound to `target`.
+    fn optional_operand_into(
+        &mut self,
+        operand: &Operand,
+        this: &Variable,
+        main: &mut Group,
+        target: Variable,
+    ) {
+        let mut inner = Group::default();
+        match operand {
+            Operand::Path(path)
+                if !matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) =>
+            {
+                self.walk(path, this, &mut inner, None, Some(target.into()));
+                main.elements.push(Element::Optional(inner.build()));
+            }
+            Operand::Path(path) => {
+                let end = self.walk(path, this, &mut inner, None, None);
+                let TermPattern::Variable(v) = end else {
+                    unreachable!()
+                };
+                inner.triple(
+                    v.into(),
+                    NamedNode::new_unchecked(RDFS_LABEL),
+                    target.into(),
+                );
+                main.elements.push(Element::Optional(inner.build()));
+            }
+            Operand::Call(func, args) => {
+                let values: Vec<Expression> = args
+                    .iter()
+                    .map(|a| {
+                        let end = self.walk(a, this, &mut inner, None, None);
+                        Expression::Variable(self.readable(a, end, &mut inner))
+                    })
+                    .collect();
+                main.elements.push(Element::Optional(inner.build()));
+                main.elements
+                    .push(Element::Bind(call(*func, values), target));
+            }
+        }
+    }
+
+    /// The value an aggregate runs over: entities themselves for count, values otherwise.
+    fn optional_aggregated(
+        &mut self,
+        operand: &Operand,
+        this: &Variable,
+        main: &mut Group,
+        agg: Agg,
+    ) -> Variable {
+        if let (Operand::Path(path), Agg::Count) = (operand, agg) {
+            let mut inner = Group::default();
+            let end = self.walk(path, this, &mut inner, None, None);
+            main.elements.push(Element::Optional(inner.build()));
+            let TermPattern::Variable(v) = end else {
+                unreachable!()
+            };
+            return v;
+        }
+        self.optional_operand(operand, this, main).0
+    }
+}
+
+fn lower_case(value: Expression) -> Expression {
+    Expression::FunctionCall(
+        Function::LCase,
+        vec![Expression::FunctionCall(Function::Str, vec![value])],
+    )
+}
+
+fn compare(op: CompareOp, left: Expression, right: Expression) -> Expression {
+    let (l, r) = (Box::new(left), Box::new(right));
+    match op {
+        CompareOp::Eq => Expression::Equal(l, r),
+        CompareOp::Ne => Expression::Not(Box::new(Expression::Equal(l, r))),
+        CompareOp::Lt => Expression::Less(l, r),
+        CompareOp::Le => Expression::LessOrEqual(l, r),
+        CompareOp::Gt => Expression::Greater(l, r),
+        CompareOp::Ge => Expression::GreaterOrEqual(l, r),
+    }
+}
+
+/// `(e)` in the printed SPARQL. spargebra prints arithmetic without parentheses, so an
+/// operation nested under one of higher precedence would read differently when printed;
+/// a one-argument COALESCE is the identity and prints its argument in parentheses.
+fn parenthesised(e: Expression) -> Expression {
+    Expression::Coalesce(vec![e])
+}
+
+fn integer(n: i64) -> Expression {
+    Expression::Literal(Literal::from(n))
+}
+
+fn year(e: Expression) -> Expression {
+    Expression::FunctionCall(Function::Year, vec![e])
+}
+
+/// The derived values, in SPARQL every engine evaluates alike (no date arithmetic).
+fn call(func: Func, mut args: Vec<Expression>) -> Expression {
+    let floor = |e| Expression::FunctionCall(Function::Floor, vec![e]);
+    let first = args.remove(0);
+    match func {
+        Func::Year => year(first),
+        Func::Decade => Expression::Multiply(
+            Box::new(floor(Expression::Divide(
+                Box::new(year(first)),
+                Box::new(integer(10)),
+            ))),
+            Box::new(integer(10)),
+        ),
+        Func::Century => Expression::Add(
+            Box::new(floor(Expression::Divide(
+                Box::new(parenthesised(Expression::Subtract(
+                    Box::new(year(first)),
+                    Box::new(integer(1)),
+                ))),
+                Box::new(integer(100)),
+            ))),
+            Box::new(integer(1)),
+        ),
+        Func::Years => {
+            // Whole years: the difference of the years, less one if the anniversary
+            // had not come yet.
+            let second = args.remove(0);
+            let month = |e: &Expression| Expression::FunctionCall(Function::Month, vec![e.clone()]);
+            let day = |e: &Expression| Expression::FunctionCall(Function::Day, vec![e.clone()]);
+            let before = Expression::Or(
+                Box::new(Expression::Less(
+                    Box::new(month(&second)),
+                    Box::new(month(&first)),
+                )),
+                Box::new(Expression::And(
+                    Box::new(Expression::Equal(
+                        Box::new(month(&second)),
+                        Box::new(month(&first)),
+                    )),
+                    Box::new(Expression::Less(
+                        Box::new(day(&second)),
+                        Box::new(day(&first)),
+                    )),
+                )),
+            );
+            Expression::Subtract(
+                Box::new(Expression::Subtract(
+                    Box::new(year(second.clone())),
+                    Box::new(year(first.clone())),
+                )),
+                Box::new(Expression::If(
+                    Box::new(before),
+                    Box::new(integer(1)),
+                    Box::new(integer(0)),
+                )),
+            )
+        }
+    }
+}

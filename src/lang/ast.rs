@@ -1,0 +1,269 @@
+//! The TQL syntax tree. Every node carries the `Span` of the text it came from, so that errors
+//! found in any later stage point at the user's words.
+
+use std::fmt;
+
+/// A byte range in the source text, with the line and column (from 1) of its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+    /// Line of `start`, from 1.
+    pub line: u32,
+    /// Column of `start` in characters, from 1.
+    pub column: u32,
+}
+
+impl Span {
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        if other.end <= self.start {
+            return other.to(self);
+        }
+        Span {
+            start: self.start,
+            end: other.end.max(self.end),
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// A value with the span it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Self { node, span }
+    }
+}
+
+/// A whole TQL text: statements separated by `;`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub statements: Vec<Statement>,
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// `let NAME = QUERY`: a named query for later statements.
+    Let {
+        name: Spanned<String>,
+        query: Query,
+        span: Span,
+    },
+    /// A query whose rows are shown.
+    Query(Query),
+    /// `sparql "..."`: raw SPARQL passed through as it is.
+    Sparql(Spanned<String>),
+}
+
+/// `[count] SOURCE clause*`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// `count settlements ...`: count the rows (per group with `by`).
+    pub count: Option<Span>,
+    /// The entity set (`settlements`) or a `let` name.
+    pub source: Spanned<String>,
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+/// The clauses that may follow the source, in any order (each at most once, except `where`,
+/// `with` and `without`, which combine with `and`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `where CONDITION`
+    Where(Condition),
+    /// `with PATH`: keep entities that have a value for the path.
+    With(Path),
+    /// `without PATH`: keep entities that have no value for the path.
+    Without(Path),
+    /// `show [distinct] ITEM, ...`
+    Show {
+        distinct: bool,
+        items: Vec<Item>,
+        span: Span,
+    },
+    /// `by EXPR, ...` (group by)
+    By { keys: Vec<Expr>, span: Span },
+    /// `having CONDITION` (filter on groups)
+    Having(Condition),
+    /// `order by KEY [asc|desc], ...`
+    OrderBy { keys: Vec<OrderKey>, span: Span },
+    /// `limit N`
+    Limit(Spanned<u64>),
+    /// `offset N`
+    Offset(Spanned<u64>),
+}
+
+/// A shown column: an expression and an optional `as NAME`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub expr: Expr,
+    pub alias: Option<Spanned<String>>,
+}
+
+/// An ordering key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderKey {
+    pub expr: Expr,
+    pub descending: bool,
+}
+
+/// A boolean condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    And(Box<Condition>, Box<Condition>),
+    Or(Box<Condition>, Box<Condition>),
+    Not(Box<Condition>, Span),
+    /// `EXPR op EXPR`
+    Compare {
+        left: Expr,
+        op: Spanned<CompareOp>,
+        right: Expr,
+    },
+    /// `EXPR between LOW and HIGH` (inclusive)
+    Between {
+        expr: Expr,
+        low: Expr,
+        high: Expr,
+        span: Span,
+    },
+    /// `EXPR in (VALUE, ...)`
+    In {
+        expr: Expr,
+        values: Vec<Expr>,
+        span: Span,
+    },
+    /// `EXPR contains "text"` (case-insensitive)
+    Contains {
+        expr: Expr,
+        text: Expr,
+        span: Span,
+    },
+    /// `EXPR matches "regex"` (case-insensitive)
+    Matches {
+        expr: Expr,
+        pattern: Expr,
+        span: Span,
+    },
+    /// `PATH is CONCEPT` (including narrower concepts)
+    Is {
+        path: Path,
+        concept: Expr,
+        span: Span,
+    },
+    /// `with PATH` / `without PATH` inside a condition
+    Exists {
+        path: Path,
+        negated: bool,
+        span: Span,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl fmt::Display for CompareOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        })
+    }
+}
+
+/// A value-producing expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A field path (`signed`, `guarantee.outcome`, `supersedes+`). A one-word path on the
+    /// value side of a comparison (`guarantor = Britain`) is read as a name by the resolver.
+    Path(Path),
+    /// A quoted string: text, or the name of an entity where a field expects one.
+    Text(Spanned<String>),
+    /// An integer (a year, where a date is expected).
+    Integer(Spanned<i64>),
+    /// A decimal number.
+    Decimal(Spanned<String>),
+    /// A date written `YYYY-MM` or `YYYY-MM-DD`.
+    Date(Spanned<DateLit>),
+    /// `true` or `false`
+    Boolean(Spanned<bool>),
+    /// `$name`: bound from the command line or the REPL.
+    Param(Spanned<String>),
+    /// `NAME including predecessors`: an actor and every actor it continues.
+    WithPredecessors(Box<Expr>, Span),
+    /// `name(ARG, ...)`: year, decade, century, years, count, min, max, sum, avg.
+    Call {
+        function: Spanned<String>,
+        distinct: bool,
+        args: Vec<Expr>,
+        /// `count(*)`
+        star: bool,
+        span: Span,
+    },
+}
+
+/// A date literal; `month` and `day` are absent when not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateLit {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+/// A dotted path of fields: `guarantee.guarantor.name`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+/// One step of a path, with its repetition: `supersedes+` (one or more), `predecessor*`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub field: Spanned<String>,
+    pub repeat: Repeat,
+}
+
+/// How often a step is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Once,
+    OneOrMore,
+    ZeroOrMore,
+}
+
+impl Expr {
+    /// Where the expression was written.
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Path(p) => p.span,
+            Expr::Text(s) | Expr::Param(s) | Expr::Decimal(s) => s.span,
+            Expr::Integer(i) => i.span,
+            Expr::Date(d) => d.span,
+            Expr::Boolean(b) => b.span,
+            Expr::WithPredecessors(_, span) | Expr::Call { span, .. } => *span,
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Every `queries/*.tq` file, as data: its syntax tree, the SPARQL it compiles to and the rows
+//! it gives on the bundled data are snapshots (insta); each compiled query parses back to the
+//! same algebra; and each runs through the real binary.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{stdout, treaty};
+use treaty::compile::{Compiled, Compiler, sparql};
+use treaty::lang::{self, ast::Statement};
+use treaty::schema::{NameIndex, Schema};
+use treaty::store::{Location, Store};
+
+fn gallery() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tq"))
+            .collect();
+    files.sort();
+    files
+}
+
+fn name(path: &std::path::Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_gallery_has_fifteen_questions_each_stated_in_a_comment() {
+    let files = gallery();
+    assert!(files.len() >= 15, "only {} gallery files", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.starts_with("-- ") && text.lines().next().unwrap().len() > 20,
+            "{} does not open with its question",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn gallery_syntax_and_sparql_snapshots_and_round_trip() {
+    let store = Store::open(&Location::Memory, false).unwrap();
+    let schema = Schema::load(&store).unwrap();
+    let names = NameIndex::load(&store).unwrap();
+    for file in gallery() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let script = lang::parse(&text)
+            .unwrap_or_else(|d| panic!("{}", d.render(&file.display().to_string(), &text, false)));
+        insta::assert_debug_snapshot!(format!("{}__ast", name(&file)), script);
+        let mut compiler = Compiler::new();
+        compiler.set_param("country", "Ukraine");
+        let mut printed = Vec::new();
+        for statement in &script.statements {
+            let compiled = compiler
+                .compile(&schema, &names, statement)
+                .unwrap_or_else(|d| {
+                    panic!("{}", d.render(&file.display().to_string(), &text, false))
+                });
+            match compiled {
+                Compiled::Select { query, .. } => {
+                    let text = sparql::to_sparql(&query);
+                    let again = spargebra::SparqlParser::new()
+                        .parse_query(&text)
+                        .unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()));
+                    assert_eq!(
+                        sparql::canonical_sse(&query),
+                        sparql::canonical_sse(&again),
+                        "{}: the SPARQL does not parse back to the same algebra:\n{text}",
+                        file.display()
+                    );
+                    printed.push(text);
+                }
+                Compiled::Sparql(raw) => {
+                    assert!(matches!(statement, Statement::Sparql(_)));
+                    printed.push(raw);
+                }
+                Compiled::Defined(n) => printed.push(format!("(let {n})")),
+            }
+        }
+        insta::assert_snapshot!(format!("{}__sparql", name(&file)), printed.join("\n\n"));
+    }
+}
+
+#[test]
+fn gallery_rows_through_the_binary() {
+    for file in gallery() {
+        let out = stdout(treaty().args([
+            "--memory",
+            "run",
+            file.to_str().unwrap(),
+            "--param",
+            "country=Ukraine",
+            "--format",
+            "csv",
+        ]));
+        insta::assert_snapshot!(format!("{}__rows", name(&file)), out);
+    }
+}
