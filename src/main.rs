@@ -362,6 +362,15 @@ fn report(error: &anyhow::Error) -> ExitCode {
             render_query_error(query, *line, *column, message);
             3
         }
+        Some(treaty::Error::Tql {
+            name,
+            text,
+            diagnostic,
+        }) => {
+            let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", diagnostic.render(name, text, color));
+            3
+        }
         Some(
             e @ treaty::Error::Syntax {
                 file, line, column, ..

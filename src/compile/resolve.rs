@@ -767,10 +767,19 @@ impl<'a> Resolver<'a> {
     }
 
     fn compare_entity(&self, path: RPath, op: CompareOp, value: &Expr) -> Result<Cond, Diagnostic> {
-        let (types, what): (Vec<NamedNode>, &str) = match &path.kind {
-            ValueKind::Entity(class) => (vec![class.clone()], "entity"),
-            ValueKind::Concept(Some(scheme)) => (vec![scheme.clone()], "concept"),
-            _ => (Vec::new(), "concept"),
+        let (types, what, whats): (Vec<NamedNode>, String, String) = match &path.kind {
+            ValueKind::Entity(class) => match self.schema.set_of_class(class) {
+                Some(set) => (
+                    vec![class.clone()],
+                    set.singular.clone(),
+                    set.plural.clone(),
+                ),
+                None => (vec![class.clone()], "entity".into(), "entities".into()),
+            },
+            ValueKind::Concept(Some(scheme)) => {
+                (vec![scheme.clone()], "concept".into(), "concepts".into())
+            }
+            _ => (Vec::new(), "concept".into(), "concepts".into()),
         };
         let (inner, predecessors) = match value {
             Expr::WithPredecessors(inner, _) => (inner.as_ref(), true),
@@ -815,7 +824,7 @@ impl<'a> Resolver<'a> {
                     .map(|c| format!("`{}` ({})", c.label, short_iri(&c.iri)))
                     .collect();
                 return Err(Diagnostic::new(span, format!("`{name}` is ambiguous"))
-                    .with_label(format!("{} {what}s have this name", many.len()))
+                    .with_label(format!("{} {whats} have this name", many.len()))
                     .with_help(format!("write one of: {}", listed.join(", "))));
             }
         };

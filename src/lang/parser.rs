@@ -223,7 +223,8 @@ impl<'a> Tracker<'a> {
     fn expect(&self, at: usize, what: Expected) {
         let mut furthest = self.furthest.borrow_mut();
         if at > furthest.0 {
-            *furthest = (at, Vec::new());
+            furthest.0 = at;
+            furthest.1.clear();
         }
         if at == furthest.0 && !furthest.1.contains(&what) {
             furthest.1.push(what);

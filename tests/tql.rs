@@ -1,0 +1,323 @@
+//! TQL from the outside: the commands, their errors as a user sees them, parameters, injection,
+//! and a property test that random valid queries compile to SPARQL that parses back.
+
+mod common;
+
+use common::{fixture, stdout, treaty};
+use predicates::prelude::*;
+use proptest::prelude::*;
+use spargebra::algebra::{Expression, GraphPattern};
+use treaty::compile::{Compiled, Compiler, sparql};
+use treaty::lang;
+use treaty::schema::{NameIndex, Schema};
+use treaty::store::{Location, Store};
+
+#[test]
+fn error_cases_render_with_a_caret_and_exit_3() {
+    let mut files: Vec<_> = std::fs::read_dir(fixture("errors"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6);
+    for file in files {
+        let relative = format!(
+            "tests/fixtures/errors/{}",
+            file.file_name().unwrap().to_string_lossy()
+        );
+        let out = treaty()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["--memory", "run", &relative])
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains('^') || stderr.contains('─'),
+            "no caret in {stderr}"
+        );
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("error__{name}"), stderr);
+    }
+}
+
+#[test]
+fn query_reads_standard_input_and_binds_parameters() {
+    let out = stdout(
+        treaty()
+            .args(["--memory", "query", "-", "--format", "csv", "--param", "who=Britain"])
+            .write_stdin("guarantees where settlement = \"Treaty of London (1839)\" and guarantor = $who show name"),
+    );
+    assert_eq!(out, "name\r\nGuarantee of Belgian neutrality (1839)\r\n");
+}
+
+#[test]
+fn explain_prints_sparql_that_oxigraph_accepts() {
+    let out = stdout(treaty().args([
+        "--memory",
+        "explain",
+        "count guarantees where outcome is violated by violated_by",
+    ]));
+    assert!(out.starts_with("# count guarantees"), "{out}");
+    let sparql = out.lines().nth(1).unwrap();
+    assert!(
+        sparql.starts_with("SELECT ?violated_by (COUNT(DISTINCT ?__this) AS ?count)"),
+        "{sparql}"
+    );
+    // The printed SPARQL runs through the raw escape hatch and gives the same rows.
+    let via_sparql = stdout(treaty().args(["--memory", "sparql", "--format", "csv", sparql]));
+    let via_tql = stdout(treaty().args([
+        "--memory",
+        "query",
+        "--format",
+        "csv",
+        "count guarantees where outcome is violated by violated_by",
+    ]));
+    assert_eq!(via_sparql, via_tql);
+}
+
+#[test]
+fn a_bad_parameter_argument_is_a_usage_error() {
+    treaty()
+        .args(["--memory", "query", "settlements", "--param", "nonsense"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("NAME=VALUE"));
+}
+
+#[test]
+fn predecessors_widen_an_actor() {
+    let q = |tql: &str| {
+        stdout(treaty().args(["--memory", "query", "--format", "csv", tql]))
+            .lines()
+            .count()
+            - 1
+    };
+    let russia = q("guarantees where guarantor = Russia show name");
+    let lineage = q("guarantees where guarantor = Russia including predecessors show name");
+    let soviet = q("guarantees where guarantor = \"Soviet Union\" show name");
+    let empire = q("guarantees where guarantor = \"Russian Empire\" show name");
+    assert!(russia > 0 && soviet > 0 && empire > 0);
+    assert!(lineage >= russia.max(soviet).max(empire));
+    assert!(lineage <= russia + soviet + empire);
+}
+
+/// The kinds of the algebra's nodes, without their terms: what a query does, not what it
+/// says.
+fn shape(pattern: &GraphPattern, out: &mut String) {
+    let mut expr = |e: &Expression, out: &mut String| expression_shape(e, out);
+    match pattern {
+        GraphPattern::Bgp { patterns } => out.push_str(&format!("bgp{} ", patterns.len())),
+        GraphPattern::Path { .. } => out.push_str("path "),
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            out.push_str(match pattern {
+                GraphPattern::Join { .. } => "join(",
+                GraphPattern::LeftJoin { .. } => "leftjoin(",
+                GraphPattern::Union { .. } => "UNION(",
+                _ => "minus(",
+            });
+            shape(left, out);
+            shape(right, out);
+            out.push(')');
+        }
+        GraphPattern::Filter { expr: e, inner } => {
+            out.push_str("filter[");
+            expr(e, out);
+            out.push(']');
+            shape(inner, out);
+        }
+        GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. } => {
+            out.push_str("node(");
+            shape(inner, out);
+            out.push(')');
+        }
+        other => out.push_str(&format!("other:{other:?}")),
+    }
+}
+
+fn expression_shape(e: &Expression, out: &mut String) {
+    match e {
+        Expression::Exists(p) => {
+            out.push_str("exists(");
+            shape(p, out);
+            out.push(')');
+        }
+        Expression::And(a, b) | Expression::Or(a, b) => {
+            expression_shape(a, out);
+            expression_shape(b, out);
+        }
+        Expression::Not(a) => expression_shape(a, out),
+        _ => out.push('e'),
+    }
+}
+
+fn compile_one(tql: &str, params: &[(&str, &str)]) -> spargebra::Query {
+    let store = Store::open(&Location::Memory, false).unwrap();
+    let schema = Schema::load(&store).unwrap();
+    let names = NameIndex::load(&store).unwrap();
+    let mut compiler = Compiler::new();
+    for (k, v) in params {
+        compiler.set_param(k, v);
+    }
+    let script = lang::parse(tql).unwrap_or_else(|d| panic!("{}", d.render("q", tql, false)));
+    match compiler.compile(&schema, &names, &script.statements[0]) {
+        Ok(Compiled::Select { query, .. }) => query,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn pattern_shape(query: &spargebra::Query) -> String {
+    let spargebra::Query::Select { pattern, .. } = query else {
+        panic!("not a SELECT")
+    };
+    let mut out = String::new();
+    shape(pattern, &mut out);
+    out
+}
+
+#[test]
+fn hostile_text_stays_one_literal() {
+    let hostile = [
+        r#"\"} UNION { ?s ?p ?o } #"#,
+        r#"'); DROP ALL; --"#,
+        r#"back\\slash and \"quote\" and \n newline"#,
+        "DROP ALL",
+        r#"?s ?p ?o . } INSERT DATA { <a:b> <a:c> <a:d> } #"#,
+    ];
+    let benign = compile_one(r#"settlements where name contains "benign""#, &[]);
+    for text in hostile {
+        let tql = format!("settlements where name contains \"{text}\"");
+        let query = compile_one(&tql, &[]);
+        assert_eq!(pattern_shape(&query), pattern_shape(&benign), "{tql}");
+        let printed = sparql::to_sparql(&query);
+        let again = spargebra::SparqlParser::new()
+            .parse_query(&printed)
+            .unwrap();
+        assert_eq!(sparql::canonical_sse(&query), sparql::canonical_sse(&again));
+        assert!(
+            spargebra::SparqlParser::new()
+                .parse_update(&printed)
+                .is_err()
+        );
+    }
+    // The same text through a parameter.
+    for text in hostile {
+        let query = compile_one("settlements where name = $x", &[("x", text)]);
+        let plain = compile_one("settlements where name = $x", &[("x", "plain")]);
+        assert_eq!(pattern_shape(&query), pattern_shape(&plain), "{text}");
+    }
+}
+
+#[test]
+fn hostile_text_finds_nothing_and_changes_nothing() {
+    let store = common::TestStore::new();
+    let before = store.quads();
+    let out = stdout(&mut store.cmd(&[
+        "query",
+        "--format",
+        "csv",
+        r#"settlements where name contains "\"} UNION { ?s ?p ?o } #""#,
+    ]));
+    assert_eq!(out.lines().count(), 1, "only the header: {out}");
+    assert_eq!(store.quads(), before);
+}
+
+fn atom(set: usize) -> BoxedStrategy<String> {
+    let atoms: &[&[&str]] = &[
+        &[
+            "signed >= 1815",
+            "signed between 1900 and 1950-06",
+            "name contains \"treaty\"",
+            "guarantee.mechanism is neutrality",
+            "party = Britain",
+            "party = Russia including predecessors",
+            "status is \"in force\"",
+            "with guarantee",
+            "without peace_held_until",
+            "supersedes+ = \"Minsk Protocol\"",
+            "year(signed) > 1900",
+            "kind in (armistice, \"peace treaty\")",
+        ],
+        &[
+            "outcome is violated",
+            "reciprocal = true",
+            "guarantor = France",
+            "settlement.signed < 1945-09-02",
+            "mechanism is \"non-aggression\"",
+            "with violated_by",
+            "pledge matches \"neutral\"",
+        ],
+        &[
+            "start >= 1914",
+            "belligerent = Germany",
+            "conflict_kind is crisis",
+            "name contains \"war\"",
+        ],
+    ];
+    proptest::sample::select(atoms[set].to_vec())
+        .prop_map(str::to_owned)
+        .boxed()
+}
+
+fn condition(set: usize) -> impl Strategy<Value = String> {
+    atom(set).prop_recursive(3, 12, 2, move |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b})")),
+            inner.prop_map(|a| format!("not ({a})")),
+        ]
+    })
+}
+
+fn query() -> impl Strategy<Value = String> {
+    (0usize..3).prop_flat_map(|set| {
+        let noun = ["settlements", "guarantees", "conflicts"][set];
+        let shows: &[&[&str]] = &[
+            &[
+                "",
+                " show name, signed",
+                " show distinct kind",
+                " by kind",
+                " by century(signed)",
+            ],
+            &[
+                "",
+                " show name, outcome",
+                " by outcome",
+                " show mechanism, count(*) as n",
+            ],
+            &["", " show name, start, end", " by conflict_kind"],
+        ];
+        (
+            condition(set),
+            proptest::sample::select(shows[set].to_vec()),
+            proptest::option::of(0u64..50),
+        )
+            .prop_map(move |(c, show, limit)| {
+                let limit = limit.map(|l| format!(" limit {l}")).unwrap_or_default();
+                format!("{noun} where {c}{show}{limit}")
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_valid_queries_compile_to_sparql_that_parses_back(tql in query()) {
+        let query = compile_one(&tql, &[]);
+        let printed = sparql::to_sparql(&query);
+        let again = spargebra::SparqlParser::new().parse_query(&printed);
+        prop_assert!(again.is_ok(), "{tql}\n{printed}");
+        prop_assert_eq!(sparql::canonical_sse(&query), sparql::canonical_sse(&again.unwrap()));
+    }
+}
