@@ -88,7 +88,7 @@ pub enum Error {
         name: String,
         /// The whole text.
         text: String,
-        diagnostic: crate::lang::diagnostic::Diagnostic,
+        diagnostic: Box<crate::lang::diagnostic::Diagnostic>,
     },
 
     /// A SPARQL query that failed while running.

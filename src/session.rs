@@ -114,7 +114,7 @@ impl<'b> Session<'b> {
             .map_err(|diagnostic| Error::Tql {
                 name: name.to_owned(),
                 text: text.to_owned(),
-                diagnostic,
+                diagnostic: Box::new(diagnostic),
             })
     }
 }
@@ -124,7 +124,7 @@ pub fn parse(name: &str, text: &str) -> Result<lang::ast::Script> {
     lang::parse(text).map_err(|diagnostic| Error::Tql {
         name: name.to_owned(),
         text: text.to_owned(),
-        diagnostic,
+        diagnostic: Box::new(diagnostic),
     })
 }
 

@@ -100,3 +100,32 @@ fn gallery_rows_through_the_binary() {
         insta::assert_snapshot!(format!("{}__rows", name(&file)), out);
     }
 }
+
+#[test]
+fn every_example_in_the_language_reference_compiles_against_the_bundled_schema() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).unwrap();
+    let store = Store::open(&Location::Memory, false).unwrap();
+    let schema = Schema::load(&store).unwrap();
+    let names = NameIndex::load(&store).unwrap();
+    // One compiler for the whole page, so a `let` shown once can be used by later examples.
+    let mut compiler = Compiler::new();
+    compiler.set_param("country", "Ukraine");
+    compiler.set_param("from", "1815");
+    let mut examples = 0;
+    let mut blocks = doc.split("```tql\n").skip(1);
+    let mut failures = Vec::new();
+    for block in blocks.by_ref() {
+        let text = block.split("```").next().unwrap();
+        let script = lang::parse(text)
+            .unwrap_or_else(|d| panic!("{}", d.render("docs/language.md", text, false)));
+        for statement in &script.statements {
+            examples += 1;
+            if let Err(d) = compiler.compile(&schema, &names, statement) {
+                failures.push(d.render("example", text, false));
+            }
+        }
+    }
+    assert!(examples > 20, "only {examples} examples");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

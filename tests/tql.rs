@@ -106,7 +106,7 @@ fn predecessors_widen_an_actor() {
 /// The kinds of the algebra's nodes, without their terms: what a query does, not what it
 /// says.
 fn shape(pattern: &GraphPattern, out: &mut String) {
-    let mut expr = |e: &Expression, out: &mut String| expression_shape(e, out);
+    let expr = |e: &Expression, out: &mut String| expression_shape(e, out);
     match pattern {
         GraphPattern::Bgp { patterns } => out.push_str(&format!("bgp{} ", patterns.len())),
         GraphPattern::Path { .. } => out.push_str("path "),
@@ -170,7 +170,7 @@ fn compile_one(tql: &str, params: &[(&str, &str)]) -> spargebra::Query {
     }
     let script = lang::parse(tql).unwrap_or_else(|d| panic!("{}", d.render("q", tql, false)));
     match compiler.compile(&schema, &names, &script.statements[0]) {
-        Ok(Compiled::Select { query, .. }) => query,
+        Ok(Compiled::Select { query, .. }) => *query,
         other => panic!("{other:?}"),
     }
 }

@@ -435,7 +435,12 @@ impl Builder {
         match condition {
             Cond::And(parts) => self.fold(parts, this, Expression::And),
             Cond::Or(parts) => self.fold(parts, this, Expression::Or),
-            Cond::Not(inner) => Expression::Not(Box::new(self.expression(inner, this))),
+            // `!!x` is not SPARQL (`!` takes a primary expression): a double negation is
+            // dropped instead.
+            Cond::Not(inner) => match inner.as_ref() {
+                Cond::Not(twice) => self.expression(twice, this),
+                inner => Expression::Not(Box::new(self.expression(inner, this))),
+            },
             atom => {
                 let mut group = Group::default();
                 self.atom(atom, this, &mut group, None);
@@ -465,7 +470,7 @@ impl Builder {
         atom: &Cond,
         this: &Variable,
         group: &mut Group,
-        shared: Option<&mut HashMap<String, Variable>>,
+        mut shared: Option<&mut HashMap<String, Variable>>,
     ) {
         match atom {
             Cond::OneOf { path, iris } if iris.len() == 1 => {
@@ -513,6 +518,15 @@ impl Builder {
                 group
                     .filters
                     .push(compare(*op, value, Expression::Literal(right.clone())));
+            }
+            Cond::CompareValues { left, op, right } => {
+                let left = self.operand(left, this, group, shared.as_deref_mut());
+                let right = self.operand(right, this, group, shared);
+                group.filters.push(compare(
+                    *op,
+                    Expression::Variable(left),
+                    Expression::Variable(right),
+                ));
             }
             Cond::Contains { path, text } => {
                 let end = self.walk(path, this, group, shared, None);

@@ -18,7 +18,7 @@ use crate::schema::{NameIndex, Schema};
 pub enum Compiled {
     /// A query built as algebra, with its column names in order.
     Select {
-        query: spargebra::Query,
+        query: Box<spargebra::Query>,
         columns: Vec<String>,
     },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
@@ -85,7 +85,10 @@ impl Compiler {
                 let resolved =
                     resolve::Resolver::new(schema, names, &self.params).resolve(&merged)?;
                 let (query, columns) = lower::lower(&resolved);
-                Ok(Compiled::Select { query, columns })
+                Ok(Compiled::Select {
+                    query: Box::new(query),
+                    columns,
+                })
             }
         }
     }

@@ -81,6 +81,12 @@ pub enum Cond {
         /// The path's value is the start of `via*` (concepts) rather than its end (actors).
         forward: bool,
     },
+    /// A comparison of two values of the same entity (`end < start`).
+    CompareValues {
+        left: Operand,
+        op: CompareOp,
+        right: Operand,
+    },
     /// A comparison of the path's value (its label for entities) with a literal.
     Compare {
         left: Operand,
@@ -155,6 +161,8 @@ pub struct Resolver<'a> {
     schema: &'a Schema,
     names: &'a NameIndex,
     params: &'a HashMap<String, String>,
+    /// The entity set of the query being resolved, for field-to-field comparisons.
+    current: std::cell::Cell<Option<&'a EntitySet>>,
 }
 
 /// What a path step leads to: the fields available next.
@@ -175,6 +183,7 @@ impl<'a> Resolver<'a> {
             schema,
             names,
             params,
+            current: std::cell::Cell::new(None),
         }
     }
 
@@ -192,6 +201,7 @@ impl<'a> Resolver<'a> {
             };
             d
         })?;
+        self.current.set(Some(set));
         let mut conditions = Vec::new();
         let mut show: Option<(bool, &Vec<ast::Item>)> = None;
         let mut by: Option<&Vec<Expr>> = None;
@@ -279,7 +289,8 @@ impl<'a> Resolver<'a> {
                 }
             }
         } else {
-            let (distinct, items): (bool, Vec<(Expr, Option<&ast::Spanned<String>>)>) = match show {
+            type Items<'i> = Vec<(Expr, Option<&'i ast::Spanned<String>>)>;
+            let (distinct, items): (bool, Items<'_>) = match show {
                 Some((distinct, items)) => (
                     distinct,
                     items
@@ -316,7 +327,7 @@ impl<'a> Resolver<'a> {
 
         let mut having = Vec::new();
         for condition in having_ast {
-            having.push(self.having(condition, &columns)?);
+            having.push(self.having(condition, &columns, show)?);
         }
         let mut order = Vec::new();
         match order_ast {
@@ -333,11 +344,12 @@ impl<'a> Resolver<'a> {
                 {
                     order.push((i, false));
                 }
-                for i in 0..columns.len() {
-                    if !order.iter().any(|(j, _)| *j == i) {
-                        order.push((i, false));
-                    }
-                }
+            }
+        }
+        // Every other column breaks ties, so the order is always the same.
+        for i in 0..columns.len() {
+            if !order.iter().any(|(j, _)| *j == i) {
+                order.push((i, false));
             }
         }
         Ok(Resolved {
@@ -411,6 +423,7 @@ impl<'a> Resolver<'a> {
         &self,
         condition: &Condition,
         columns: &[Column],
+        show: Option<(bool, &Vec<ast::Item>)>,
     ) -> Result<(usize, CompareOp, Literal), Diagnostic> {
         let Condition::Compare { left, op, right } = condition else {
             return Err(Diagnostic::new(
@@ -419,7 +432,7 @@ impl<'a> Resolver<'a> {
             )
             .with_help("for example: having count > 3"));
         };
-        let index = self.column_of(left, columns, None)?;
+        let index = self.column_of(left, columns, show)?;
         let value = match right {
             Expr::Integer(n) => Literal::from(n.node),
             Expr::Decimal(d) => Literal::new_typed_literal(
@@ -751,6 +764,10 @@ impl<'a> Resolver<'a> {
                     Expr::Text(t) => t.node.clone(),
                     Expr::Param(p) => self.param(p)?,
                     Expr::Integer(n) => n.node.to_string(),
+                    // A bare word where text is expected is that text (`name = Russia`).
+                    Expr::Path(p) if p.steps.len() == 1 && p.steps[0].repeat == Repeat::Once => {
+                        p.steps[0].field.node.clone()
+                    }
                     other => {
                         return Err(Diagnostic::new(other.span(), "expected text in quotes")
                             .with_label("for example \"Vienna\""));
@@ -764,6 +781,24 @@ impl<'a> Resolver<'a> {
                 })
             }
         }
+    }
+
+    /// The other side of a field-to-field comparison, a field of the same entity set.
+    fn value_operand(&self, value: &Expr) -> Result<Operand, Diagnostic> {
+        let set = self
+            .current
+            .get()
+            .ok_or_else(|| Diagnostic::new(value.span(), "expected a value"))?;
+        let operand = self.operand(set, value)?;
+        if let Operand::Path(p) = &operand
+            && p.kind != ValueKind::Date
+        {
+            return Err(
+                Diagnostic::new(value.span(), format!("`{}` is not a date", p.name))
+                    .with_label("dates compare with dates"),
+            );
+        }
+        Ok(operand)
     }
 
     fn compare_entity(&self, path: RPath, op: CompareOp, value: &Expr) -> Result<Cond, Diagnostic> {
@@ -871,6 +906,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn compare_date(&self, left: Operand, op: CompareOp, value: &Expr) -> Result<Cond, Diagnostic> {
+        if let Expr::Path(_) = value {
+            return Ok(Cond::CompareValues {
+                left,
+                op,
+                right: self.value_operand(value)?,
+            });
+        }
         let (low, high) = match value {
             Expr::Integer(n) => year_range(n.node, n.span)?,
             Expr::Date(d) => date_range(d.node),

@@ -2277,6 +2277,20 @@ mod tests {
         assert!(report.contains("unexpected `1918`"));
     }
 
+    #[test]
+    fn every_example_in_the_language_reference_parses() {
+        let doc = include_str!("../../docs/language.md");
+        let mut examples = 0;
+        for block in doc.split("```tql\n").skip(1) {
+            let Some((example, _)) = block.split_once("```") else {
+                panic!("unterminated example: {block}");
+            };
+            parse(example);
+            examples += 1;
+        }
+        assert!(examples > 30, "{examples}");
+    }
+
     // --- is_complete -----------------------------------------------------------------------
 
     #[test]
