@@ -253,7 +253,10 @@ impl<'a> Resolver<'a> {
                 });
             }
             shape = Shape::Grouped { keys: keys.len() };
-            if query.count.is_some() {
+            // `count` adds its column unless `show` names the aggregates itself.
+            let show_has_aggregates =
+                show.is_some_and(|(_, items)| items.iter().any(|i| is_aggregate(&i.expr)));
+            if query.count.is_some() && !show_has_aggregates {
                 columns.push(Column {
                     name: "count".into(),
                     value: ColumnValue::Aggregate {

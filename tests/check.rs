@@ -1,0 +1,79 @@
+//! `treaty check` end to end: the bundled data passes every rule; each rule has a small file
+//! that breaks it (and only it); users can add rules of their own.
+
+mod common;
+
+use common::{fixture, treaty};
+use predicates::prelude::*;
+
+#[test]
+fn the_bundled_data_passes_every_rule() {
+    treaty()
+        .args(["--memory", "check"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no violations"));
+}
+
+#[test]
+fn each_rule_has_a_file_that_breaks_it_and_only_it() {
+    let rules: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/data/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(rules.len() >= 10);
+    for rule in rules {
+        let file = fixture(&format!("check/{rule}.ttl"));
+        assert!(file.is_file(), "no file breaks rule {rule}");
+        let out = treaty()
+            .args(["--memory", "check", "--format", "csv", file.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let csv = String::from_utf8(out.stdout).unwrap();
+        let broken: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert!(!broken.is_empty(), "{rule}: nothing reported");
+        assert!(broken.iter().all(|r| *r == rule), "{rule}: {csv}");
+        assert!(csv.contains("check/"), "{rule}: the entity is named: {csv}");
+    }
+}
+
+#[test]
+fn checking_files_changes_no_store() {
+    let store = common::TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&["check", fixture("check/settlement-source.ttl").to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert_eq!(store.quads(), before);
+}
+
+#[test]
+fn users_add_rules_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("no-armistice.rq"),
+        "# rule: this project records no armistices\n# fix: remove it\n\
+         SELECT ?entity WHERE { ?entity tr:kind tk:armistice }",
+    )
+    .unwrap();
+    treaty()
+        .args(["--memory", "check", "--format", "csv", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("no-armistice,ts:korean-armistice-agreement-1953"));
+    std::fs::write(dir.path().join("bad.rq"), "SELECT ?entity WHERE { }").unwrap();
+    treaty()
+        .args(["--memory", "check", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.rq:1:1: a rule starts with a `# rule:"));
+}

@@ -1,0 +1,51 @@
+//! docs/data.md's coverage tables are generated, not typed: each marked section must equal what
+//! its command prints on the bundled data today.
+
+mod common;
+
+use common::{stdout, treaty};
+
+fn section<'a>(doc: &'a str, name: &str) -> &'a str {
+    let start = format!("<!-- {name} -->\n");
+    let end = format!("<!-- /{name} -->");
+    let from = doc.find(&start).unwrap_or_else(|| panic!("no {name} section")) + start.len();
+    let to = doc[from..].find(&end).unwrap() + from;
+    &doc[from..to]
+}
+
+#[test]
+fn coverage_tables_in_docs_data_are_current() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data.md")).unwrap();
+    let cases: [(&str, Vec<&str>); 3] = [
+        ("stats", vec!["--memory", "stats", "--format", "md"]),
+        (
+            "centuries",
+            vec![
+                "--memory",
+                "query",
+                "--format",
+                "md",
+                "settlements by century(signed) show century(signed) as century, count(*) as settlements",
+            ],
+        ),
+        (
+            "mechanisms",
+            vec![
+                "--memory",
+                "query",
+                "--format",
+                "md",
+                "guarantees by mechanism show mechanism, count(*) as guarantees order by guarantees desc",
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let generated = stdout(treaty().args(&args));
+        assert_eq!(
+            section(&doc, name),
+            generated,
+            "docs/data.md section `{name}` is out of date; regenerate it with: treaty {}",
+            args.join(" ")
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! Spot checks of key facts in the bundled data, from different eras, against the sources the
+//! data cites (treaty texts, Britannica, standard histories). A change to any of these is a
+//! change to the historical record and must be deliberate.
+
+mod common;
+
+use common::{stdout, treaty};
+
+/// The CSV rows (without header) a TQL query gives on the bundled data.
+fn rows(tql: &str) -> Vec<String> {
+    stdout(treaty().args(["--memory", "query", "--format", "csv", tql]))
+        .lines()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn signed(name: &str) -> String {
+    let found = rows(&format!("settlements where name = \"{name}\" show signed"));
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn signing_dates_across_four_centuries() {
+    assert_eq!(signed("Peace of Westphalia"), "1648-10-24");
+    assert_eq!(signed("Final Act of the Congress of Vienna"), "1815-06-09");
+    assert_eq!(signed("Treaty of London (1839)"), "1839-04-19");
+    assert_eq!(signed("Treaty of Paris (1856)"), "1856-03-30");
+    assert_eq!(signed("Treaty of Versailles"), "1919-06-28");
+    assert_eq!(signed("Locarno Rhineland Pact"), "1925-12-01");
+    assert_eq!(signed("Charter of the United Nations"), "1945-06-26");
+    assert_eq!(signed("North Atlantic Treaty"), "1949-04-04");
+    assert_eq!(signed("Korean Armistice Agreement"), "1953-07-27");
+    assert_eq!(signed("Helsinki Final Act"), "1975-08-01");
+    assert_eq!(signed("Budapest Memorandum on Security Assurances"), "1994-12-05");
+    assert_eq!(signed("Minsk II"), "2015-02-12");
+}
+
+#[test]
+fn munich_is_recorded_on_the_thirtieth_with_a_note_on_the_twenty_ninth() {
+    assert_eq!(signed("Munich Agreement"), "1938-09-30");
+    let note = rows("settlements where name = \"Munich Agreement\" show note").join(" ");
+    assert!(note.contains("29 September"), "{note}");
+}
+
+#[test]
+fn guarantors_and_outcomes() {
+    assert_eq!(
+        rows("guarantees where settlement = \"Treaty of London (1839)\" show distinct guarantor"),
+        ["Austrian Empire", "France", "Prussia", "Russian Empire", "United Kingdom"]
+    );
+    assert_eq!(
+        rows("guarantees where name = \"Guarantee of Belgian neutrality (1839)\" show outcome, violated_by"),
+        ["violated,German Reich"]
+    );
+    assert_eq!(
+        rows("guarantees where name = \"Neutralisation of the Black Sea (1856)\" show outcome, violated_by"),
+        ["violated,Russian Empire"]
+    );
+    assert_eq!(
+        rows("guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show distinct guarantor"),
+        ["Russia", "United Kingdom", "United States"]
+    );
+    assert_eq!(
+        rows("guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show outcome, violated_by"),
+        ["violated,Russia"]
+    );
+    let locarno = rows("guarantees where settlement = \"Locarno Rhineland Pact\" and mechanism is \"guarantor powers\" show distinct guarantor");
+    assert!(locarno.contains(&"United Kingdom".to_owned()) && locarno.contains(&"Italy".to_owned()), "{locarno:?}");
+}
+
+#[test]
+fn the_cuban_settlement_was_reciprocal_with_a_secret_part() {
+    let found = rows(
+        "guarantees where settlement.signed = 1962 and settlement.name contains \"Cuba\" show name, reciprocal, secret order by name",
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found.iter().all(|r| r.contains(",true,")), "all reciprocal: {found:?}");
+    let secret: Vec<_> = found.iter().filter(|r| r.ends_with(",true")).collect();
+    assert_eq!(secret.len(), 1, "{found:?}");
+    assert!(secret[0].contains("Jupiter") || secret[0].contains("Turkey"), "{secret:?}");
+}
+
+#[test]
+fn who_signed_and_who_did_not() {
+    let korea = rows("settlements where name = \"Korean Armistice Agreement\" show party").join(" ");
+    assert!(!korea.contains("South Korea"), "South Korea did not sign: {korea}");
+    let nato = rows("settlements where name = \"North Atlantic Treaty\" show count(party) as parties");
+    assert_eq!(nato, ["12"]);
+}
+
+#[test]
+fn supersession_and_never_concluded_agreements() {
+    assert_eq!(
+        rows("settlements where supersedes = \"Minsk Protocol\" show name"),
+        ["Minsk II"]
+    );
+    assert_eq!(
+        rows("settlements where name = \"Istanbul Communiqué\" show status"),
+        ["never in force"]
+    );
+}
