@@ -16,7 +16,27 @@ fn section<'a>(doc: &'a str, name: &str) -> &'a str {
 #[test]
 fn coverage_tables_in_docs_data_are_current() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data.md")).unwrap();
-    let cases: [(&str, Vec<&str>); 3] = [
+    let cases: [(&str, Vec<&str>); 5] = [
+        (
+            "regions",
+            vec![
+                "--memory",
+                "query",
+                "--format",
+                "md",
+                "settlements by region show region, count(*) as settlements order by settlements desc",
+            ],
+        ),
+        (
+            "century-regions",
+            vec![
+                "--memory",
+                "query",
+                "--format",
+                "md",
+                "settlements by century(signed), region show century(signed) as century, region, count(*) as settlements",
+            ],
+        ),
         ("stats", vec!["--memory", "stats", "--format", "md"]),
         (
             "centuries",
