@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
+Without a command, on a terminal, treaty opens the interactive shell (treaty repl).
+
 Examples:
   treaty --memory stats                      what the bundled dataset holds
   treaty sparql 'SELECT ?name WHERE { ?s a tr:Settlement ; rdfs:label ?name } LIMIT 5'
@@ -18,13 +20,14 @@ Exit codes: 0 success, 1 usage error, 2 data, store or load error, 3 query error
 /// The data lives in a local store seeded from a curated dataset that ships inside the binary,
 /// so a fresh install answers questions at once.
 #[derive(Debug, Parser)]
-#[command(name = "treaty", version, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(name = "treaty", version, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub store: StoreArgs,
 
+    /// The command; without one, the interactive shell opens when standard input is a terminal
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Where the data lives.
@@ -45,6 +48,16 @@ pub struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Ask questions interactively: TQL with completion, history and dot commands (.help)
+    #[command(after_help = "\
+Type a TQL statement and press Enter; an unfinished statement goes on to the next line.
+Tab completes, Ctrl-R searches the history, Ctrl-C abandons the input or stops a running
+query, Ctrl-D leaves. .help lists the dot commands (.schema, .mode, .set, .load, .read...).
+
+The history is kept in the platform data directory (~/.local/share/treaty/history on Linux).
+NO_COLOR turns colours off.")]
+    Repl(ReplArgs),
+
     /// Ask a question in TQL, the treaty query language (see docs/language.md)
     #[command(after_help = "\
 Examples:
@@ -84,6 +97,14 @@ TriG keep their graphs. Loading the same file again adds nothing.")]
 
     /// Show what the store holds: entities and triples per graph
     Stats(StatsArgs),
+
+    /// Check data against the model's rules: the store, or the given files before loading them
+    #[command(after_help = "\
+The rules are SPARQL queries in data/rules/ (built in) and, with --rules DIR, your own .rq
+files: each starts with `# rule: what it requires` and `# fix: how to mend it`, and every row it
+returns (?entity, optionally ?detail) is a violation. Files are checked together with the
+bundled data in a throw-away store; the store is not changed. Exit code 2 when a rule is broken.")]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +118,17 @@ pub struct TqlArgs {
     pub params: Vec<(String, String)>,
 
     /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ReplArgs {
+    /// Bind a parameter used as $NAME in queries (repeatable; .set binds more)
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// Output format: table, csv, tsv, json or md [default: table; .mode changes it]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 }
@@ -175,6 +207,25 @@ pub struct ExportArgs {
     /// Export only this named graph (needed for turtle and ntriples)
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// RDF files to check before loading them (default: check the store itself)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Also run the rules (.rq files) in this folder
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Format of the files: turtle, ntriples, nquads, trig, rdfxml, jsonld, n3
+    #[arg(long = "input-format", value_name = "FORMAT")]
+    pub input_format: Option<String>,
+
+    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -95,6 +95,15 @@ pub enum Error {
     #[error("query failed: {0}")]
     QueryEvaluation(String),
 
+    /// A query stopped before its end because its cancellation token was cancelled (Ctrl-C in
+    /// the interactive shell).
+    #[error("the query was stopped")]
+    Cancelled,
+
+    /// The terminal could not be read from or written to (interactive shell).
+    #[error("terminal: {0}")]
+    Terminal(String),
+
     /// The user asked for something the command cannot do with this input.
     #[error("{0}")]
     Unsupported(String),
@@ -113,7 +122,10 @@ impl Error {
     /// The process exit code for this error: 3 for query errors, 2 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::QuerySyntax { .. } | Error::QueryEvaluation(_) | Error::Tql { .. } => 3,
+            Error::QuerySyntax { .. }
+            | Error::QueryEvaluation(_)
+            | Error::Cancelled
+            | Error::Tql { .. } => 3,
             _ => 2,
         }
     }

@@ -16,11 +16,13 @@
 //! # Ok::<_, treaty::Error>(())
 //! ```
 
+pub mod check;
 pub mod compile;
 pub mod error;
 pub mod lang;
 pub mod load;
 pub mod output;
+pub mod repl;
 pub mod results;
 pub mod schema;
 pub mod session;

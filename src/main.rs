@@ -1,5 +1,6 @@
 //! The `treaty` binary: parses arguments, opens the store, calls the library, and turns errors
-//! into messages and exit codes. Everything that knows about the terminal lives here.
+//! into messages and exit codes. Everything that knows about the terminal lives here, except
+//! the interactive shell (`treaty::repl`).
 
 mod cli;
 
@@ -9,16 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, ReplArgs};
 use treaty::output::{self, Format};
 use treaty::session::Session;
 use treaty::store::{Location, SeedOutcome, Store};
-use treaty::{Backend, load, stats};
+use treaty::{Backend, load, repl, stats};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -32,6 +33,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if cli.command.is_none() && !io::stdin().is_terminal() {
+        // Nothing to do without a terminal to talk to: show how to use the tool.
+        let _ = Cli::command().write_help(&mut io::stderr());
+        return ExitCode::from(1);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(&error),
@@ -42,7 +48,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let location = location(&cli.store)?;
     let store = Store::open(&location, cli.store.read_only)?;
     announce_seed(&store);
-    match cli.command {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Repl(ReplArgs::default()));
+    match command {
+        Command::Repl(args) => {
+            let format = match args.format.as_deref() {
+                Some(name) => output_format(Some(name))?,
+                None => Format::Table,
+            };
+            repl::run(
+                &store,
+                repl::Options {
+                    format,
+                    params: args.params,
+                    history: repl::default_history(),
+                    color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                },
+            )?;
+        }
         Command::Query(args) => {
             let text = if args.text == "-" {
                 read_stdin()?
@@ -125,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export(args) => export(&store, args)?,
+        Command::Check(args) => check(&store, args)?,
         Command::Stats(args) => {
             let format = output_format(args.format.as_deref())?;
             let stats = stats::collect(&store)?;
@@ -135,6 +160,65 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `treaty check`: the rules against the store, or against the files in a throw-away store.
+fn check(store: &Store, args: cli::CheckArgs) -> anyhow::Result<()> {
+    let format = output_format(args.format.as_deref())?;
+    let mut rules = treaty::check::bundled_rules();
+    if let Some(dir) = &args.rules {
+        rules.extend(treaty::check::rules_in(dir)?);
+    }
+    let violations = if args.files.is_empty() {
+        treaty::check::check(store, &rules)?
+    } else {
+        let scratch = Store::open(&Location::Memory, false)?;
+        let options = load::Options {
+            format: args
+                .input_format
+                .as_deref()
+                .map(load::format::from_name)
+                .transpose()?,
+            graph: None,
+        };
+        let inputs: Vec<_> = args
+            .files
+            .iter()
+            .map(|f| load::Input::from_arg(f))
+            .collect();
+        load::load(&scratch, &inputs, &options, &Bar::new())?;
+        treaty::check::check(&scratch, &rules)?
+    };
+    if violations.is_empty() {
+        eprintln!("no violations of {} rules", rules.len());
+        return Ok(());
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    output::write(&treaty::check::to_answer(&violations), format, &mut out)?;
+    out.flush()?;
+    drop(out);
+    let broken: std::collections::BTreeSet<&str> =
+        violations.iter().map(|v| v.rule.as_str()).collect();
+    eprintln!(
+        "{} violation{} of {} rule{}",
+        violations.len(),
+        if violations.len() == 1 { "" } else { "s" },
+        broken.len(),
+        if broken.len() == 1 { "" } else { "s" }
+    );
+    Err(ChecksFailed.into())
+}
+
+/// `treaty check` found violations: already reported, exit 2 without another message.
+#[derive(Debug)]
+struct ChecksFailed;
+
+impl std::fmt::Display for ChecksFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the data breaks some rules")
+    }
+}
+
+impl std::error::Error for ChecksFailed {}
 
 /// Runs every statement of a TQL text and prints each result.
 fn run_tql(
@@ -351,6 +435,9 @@ fn report(error: &anyhow::Error) -> ExitCode {
         && io.kind() == io::ErrorKind::BrokenPipe
     {
         return ExitCode::SUCCESS;
+    }
+    if error.downcast_ref::<ChecksFailed>().is_some() {
+        return ExitCode::from(2);
     }
     let code = match error.downcast_ref::<treaty::Error>() {
         Some(treaty::Error::QuerySyntax {

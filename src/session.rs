@@ -51,6 +51,14 @@ impl<'b> Session<'b> {
         &self.names
     }
 
+    /// Reads the schema and the names again (after a load added data); parameters and `let`
+    /// definitions are kept.
+    pub fn reload(&mut self) -> Result<()> {
+        self.schema = Schema::load(self.backend)?;
+        self.names = NameIndex::load(self.backend)?;
+        Ok(())
+    }
+
     /// The compiler, for parameters.
     pub fn compiler(&mut self) -> &mut Compiler {
         &mut self.compiler

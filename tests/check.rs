@@ -19,14 +19,27 @@ fn the_bundled_data_passes_every_rule() {
 fn each_rule_has_a_file_that_breaks_it_and_only_it() {
     let rules: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/data/rules"))
         .unwrap()
-        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     assert!(rules.len() >= 10);
     for rule in rules {
         let file = fixture(&format!("check/{rule}.ttl"));
         assert!(file.is_file(), "no file breaks rule {rule}");
         let out = treaty()
-            .args(["--memory", "check", "--format", "csv", file.to_str().unwrap()])
+            .args([
+                "--memory",
+                "check",
+                "--format",
+                "csv",
+                file.to_str().unwrap(),
+            ])
             .assert()
             .code(2)
             .get_output()
@@ -48,7 +61,10 @@ fn checking_files_changes_no_store() {
     let store = common::TestStore::new();
     let before = store.quads();
     store
-        .cmd(&["check", fixture("check/settlement-source.ttl").to_str().unwrap()])
+        .cmd(&[
+            "check",
+            fixture("check/settlement-source.ttl").to_str().unwrap(),
+        ])
         .assert()
         .code(2);
     assert_eq!(store.quads(), before);
@@ -68,12 +84,16 @@ fn users_add_rules_of_their_own() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("no-armistice,ts:korean-armistice-agreement-1953"));
+        .stdout(predicate::str::contains(
+            "no-armistice,ts:korean-armistice-agreement-1953",
+        ));
     std::fs::write(dir.path().join("bad.rq"), "SELECT ?entity WHERE { }").unwrap();
     treaty()
         .args(["--memory", "check", "--rules"])
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.rq:1:1: a rule starts with a `# rule:"));
+        .stderr(predicate::str::contains(
+            "bad.rq:1:1: a rule starts with a `# rule:",
+        ));
 }

@@ -8,14 +8,18 @@ use common::{stdout, treaty};
 fn section<'a>(doc: &'a str, name: &str) -> &'a str {
     let start = format!("<!-- {name} -->\n");
     let end = format!("<!-- /{name} -->");
-    let from = doc.find(&start).unwrap_or_else(|| panic!("no {name} section")) + start.len();
+    let from = doc
+        .find(&start)
+        .unwrap_or_else(|| panic!("no {name} section"))
+        + start.len();
     let to = doc[from..].find(&end).unwrap() + from;
     &doc[from..to]
 }
 
 #[test]
 fn coverage_tables_in_docs_data_are_current() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data.md")).unwrap();
     let cases: [(&str, Vec<&str>); 5] = [
         (
             "regions",

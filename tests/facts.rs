@@ -33,7 +33,10 @@ fn signing_dates_across_four_centuries() {
     assert_eq!(signed("North Atlantic Treaty"), "1949-04-04");
     assert_eq!(signed("Korean Armistice Agreement"), "1953-07-27");
     assert_eq!(signed("Helsinki Final Act"), "1975-08-01");
-    assert_eq!(signed("Budapest Memorandum on Security Assurances"), "1994-12-05");
+    assert_eq!(
+        signed("Budapest Memorandum on Security Assurances"),
+        "1994-12-05"
+    );
     assert_eq!(signed("Minsk II"), "2015-02-12");
 }
 
@@ -48,26 +51,45 @@ fn munich_is_recorded_on_the_thirtieth_with_a_note_on_the_twenty_ninth() {
 fn guarantors_and_outcomes() {
     assert_eq!(
         rows("guarantees where settlement = \"Treaty of London (1839)\" show distinct guarantor"),
-        ["Austrian Empire", "France", "Prussia", "Russian Empire", "United Kingdom"]
+        [
+            "Austrian Empire",
+            "France",
+            "Prussia",
+            "Russian Empire",
+            "United Kingdom"
+        ]
     );
     assert_eq!(
-        rows("guarantees where name = \"Guarantee of Belgian neutrality (1839)\" show outcome, violated_by"),
+        rows(
+            "guarantees where name = \"Guarantee of Belgian neutrality (1839)\" show outcome, violated_by"
+        ),
         ["violated,German Reich"]
     );
     assert_eq!(
-        rows("guarantees where name = \"Neutralisation of the Black Sea (1856)\" show outcome, violated_by"),
+        rows(
+            "guarantees where name = \"Neutralisation of the Black Sea (1856)\" show outcome, violated_by"
+        ),
         ["violated,Russian Empire"]
     );
     assert_eq!(
-        rows("guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show distinct guarantor"),
+        rows(
+            "guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show distinct guarantor"
+        ),
         ["Russia", "United Kingdom", "United States"]
     );
     assert_eq!(
-        rows("guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show outcome, violated_by"),
+        rows(
+            "guarantees where settlement = \"Budapest Memorandum on Security Assurances\" show outcome, violated_by"
+        ),
         ["violated,Russia"]
     );
-    let locarno = rows("guarantees where settlement = \"Locarno Rhineland Pact\" and mechanism is \"guarantor powers\" show distinct guarantor");
-    assert!(locarno.contains(&"United Kingdom".to_owned()) && locarno.contains(&"Italy".to_owned()), "{locarno:?}");
+    let locarno = rows(
+        "guarantees where settlement = \"Locarno Rhineland Pact\" and mechanism is \"guarantor powers\" show distinct guarantor",
+    );
+    assert!(
+        locarno.contains(&"United Kingdom".to_owned()) && locarno.contains(&"Italy".to_owned()),
+        "{locarno:?}"
+    );
 }
 
 #[test]
@@ -76,17 +98,28 @@ fn the_cuban_settlement_was_reciprocal_with_a_secret_part() {
         "guarantees where settlement.signed = 1962 and settlement.name contains \"Cuba\" show name, reciprocal, secret order by name",
     );
     assert_eq!(found.len(), 3, "{found:?}");
-    assert!(found.iter().all(|r| r.contains(",true,")), "all reciprocal: {found:?}");
+    assert!(
+        found.iter().all(|r| r.contains(",true,")),
+        "all reciprocal: {found:?}"
+    );
     let secret: Vec<_> = found.iter().filter(|r| r.ends_with(",true")).collect();
     assert_eq!(secret.len(), 1, "{found:?}");
-    assert!(secret[0].contains("Jupiter") || secret[0].contains("Turkey"), "{secret:?}");
+    assert!(
+        secret[0].contains("Jupiter") || secret[0].contains("Turkey"),
+        "{secret:?}"
+    );
 }
 
 #[test]
 fn who_signed_and_who_did_not() {
-    let korea = rows("settlements where name = \"Korean Armistice Agreement\" show party").join(" ");
-    assert!(!korea.contains("South Korea"), "South Korea did not sign: {korea}");
-    let nato = rows("settlements where name = \"North Atlantic Treaty\" show count(party) as parties");
+    let korea =
+        rows("settlements where name = \"Korean Armistice Agreement\" show party").join(" ");
+    assert!(
+        !korea.contains("South Korea"),
+        "South Korea did not sign: {korea}"
+    );
+    let nato =
+        rows("settlements where name = \"North Atlantic Treaty\" show count(party) as parties");
     assert_eq!(nato, ["12"]);
 }
 

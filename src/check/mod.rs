@@ -140,10 +140,19 @@ pub fn to_answer(violations: &[Violation]) -> Answer {
     use oxigraph::model::Literal;
     let text = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
     Answer::Table(crate::results::Table {
-        columns: ["rule", "entity", "detail", "fix"].map(String::from).to_vec(),
+        columns: ["rule", "entity", "detail", "fix"]
+            .map(String::from)
+            .to_vec(),
         rows: violations
             .iter()
-            .map(|v| vec![text(&v.rule), text(&v.entity), text(&v.detail), text(&v.fix)])
+            .map(|v| {
+                vec![
+                    text(&v.rule),
+                    text(&v.entity),
+                    text(&v.detail),
+                    text(&v.fix),
+                ]
+            })
             .collect(),
     })
 }

@@ -37,7 +37,7 @@ use super::diagnostic::Diagnostic;
 const MAX_DEPTH: usize = 64;
 
 /// The reserved words, in lower case. Keywords are case-insensitive.
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "let",
     "sparql",
     "count",

@@ -45,8 +45,51 @@ impl Format {
 
 /// Writes `answer` to `out` in `format`.
 pub fn write(answer: &Answer, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_answer(answer, format, None, out)
+}
+
+/// Writes at most `max_rows` rows of `answer` (for a screen), and returns how many rows were
+/// left out. A table's footer then says how many were shown of how many.
+///
+/// ```
+/// use treaty::{Backend, output::{self, Format}, store::{Location, Store}};
+/// let store = Store::open(&Location::Memory, false)?;
+/// let answer = store.query("SELECT ?s WHERE { ?s a tr:Settlement }")?;
+/// let mut out = Vec::new();
+/// let left_out = output::write_limited(&answer, Format::Table, 3, &mut out)?;
+/// assert!(left_out > 0);
+/// assert!(String::from_utf8(out)?.contains(&format!("3 of {} rows", left_out + 3)));
+/// # Ok::<_, Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_limited(
+    answer: &Answer,
+    format: Format,
+    max_rows: usize,
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    match answer {
+        Answer::Table(table) if table.rows.len() > max_rows => {
+            let shown = Answer::Table(crate::results::Table {
+                columns: table.columns.clone(),
+                rows: table.rows[..max_rows].to_vec(),
+            });
+            write_answer(&shown, format, Some(table.rows.len()), out)?;
+            Ok(table.rows.len() - max_rows)
+        }
+        _ => write_answer(answer, format, None, out).map(|()| 0),
+    }
+}
+
+/// Writes `answer`; `total` is the number of rows of the whole answer when `answer` holds only
+/// the first of them.
+fn write_answer(
+    answer: &Answer,
+    format: Format,
+    total: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Table => text::table(answer, out),
+        Format::Table => text::table(answer, total, out),
         Format::Markdown => text::markdown(answer, out),
         Format::Csv => w3c(answer, QueryResultsFormat::Csv, out),
         Format::Tsv => w3c(answer, QueryResultsFormat::Tsv, out),

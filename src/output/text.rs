@@ -25,7 +25,9 @@ fn cells(row: &[Option<Term>]) -> impl Iterator<Item = String> + '_ {
         .map(|cell| cell.as_ref().map(display_term).unwrap_or_default())
 }
 
-pub fn table(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
+/// An aligned table; `total` is the number of rows of the whole answer when only the first of
+/// them are shown.
+pub fn table(answer: &Answer, total: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
     let table = match answer {
         Answer::Boolean(value) => return writeln!(out, "{value}"),
         Answer::Table(table) => table,
@@ -34,12 +36,20 @@ pub fn table(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
     grid.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(table.columns.iter());
+    if grid.width() == Some(0) {
+        // A terminal that does not know its width (a fresh pseudo-terminal reports zero
+        // columns) would squeeze every column to one character: do not wrap at all.
+        grid.set_content_arrangement(ContentArrangement::Disabled);
+    }
     for row in &table.rows {
         grid.add_row(cells(row));
     }
     writeln!(out, "{grid}")?;
     let n = table.rows.len();
-    writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })
+    match total {
+        Some(total) if total > n => writeln!(out, "{n} of {total} rows"),
+        _ => writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" }),
+    }
 }
 
 pub fn markdown(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {

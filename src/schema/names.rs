@@ -25,6 +25,8 @@ pub struct Candidate {
 pub struct NameIndex {
     by_name: HashMap<String, Vec<usize>>,
     entities: Vec<Candidate>,
+    /// Each name of `by_name` as first written in the data (for completion).
+    spelling: HashMap<String, String>,
 }
 
 impl NameIndex {
@@ -69,6 +71,10 @@ impl NameIndex {
                 entity.label = pref.value().to_owned();
             }
             let key = normalise(name.value());
+            index
+                .spelling
+                .entry(key.clone())
+                .or_insert_with(|| name.value().to_owned());
             let ids = index.by_name.entry(key).or_default();
             if !ids.contains(&i) {
                 ids.push(i);
@@ -144,6 +150,24 @@ impl NameIndex {
         names.dedup();
         names
     }
+
+    /// Every name and alternative name of entities of `types` (any type when `types` is
+    /// empty), as written in the data, in order: what a user may type, for completion.
+    pub fn all_names(&self, types: &[NamedNode]) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .by_name
+            .iter()
+            .filter(|(_, ids)| {
+                ids.iter().any(|&i| {
+                    types.is_empty() || self.entities[i].types.iter().any(|t| types.contains(t))
+                })
+            })
+            .map(|(key, _)| self.spelling.get(key).unwrap_or(key).clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 fn normalise(name: &str) -> String {
@@ -175,6 +199,17 @@ mod tests {
             "Soviet Union"
         );
         assert!(index.lookup("Atlantis", &[actor]).is_empty());
+    }
+
+    #[test]
+    fn all_names_include_alternative_names_as_written() {
+        let index = index();
+        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let names = index.all_names(&[actor]);
+        for name in ["United Kingdom", "Britain", "Soviet Union", "USSR"] {
+            assert!(names.iter().any(|n| n == name), "{name}");
+        }
+        assert!(!names.iter().any(|n| n == "neutrality"));
     }
 
     #[test]

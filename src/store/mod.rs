@@ -8,10 +8,12 @@ pub mod seed;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNode, Term};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+pub use oxigraph::sparql::CancellationToken;
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
 
 use crate::error::{Error, Result};
 use crate::results::{Answer, Table};
@@ -49,6 +51,8 @@ pub struct Store {
     location: Location,
     read_only: bool,
     seed: SeedOutcome,
+    // Checked by every evaluation while set, so that the interactive shell can stop a query.
+    cancellation: Mutex<Option<CancellationToken>>,
     // Held for the store's lifetime: the advisory lock that keeps a second process out.
     _lock: Option<File>,
 }
@@ -92,8 +96,44 @@ impl Store {
             location: location.clone(),
             read_only,
             seed,
+            cancellation: Mutex::new(None),
             _lock: lock,
         })
+    }
+
+    /// Makes every query from now on watch `token` (or none, with `None`): once it is
+    /// cancelled, a running query stops with [`Error::Cancelled`]. The interactive shell sets a
+    /// fresh token before each statement and cancels it on Ctrl-C.
+    ///
+    /// ```
+    /// use treaty::{Backend, Error, store::{CancellationToken, Location, Store}};
+    /// let store = Store::open(&Location::Memory, false)?;
+    /// let token = CancellationToken::new();
+    /// store.set_cancellation(Some(token.clone()));
+    /// token.cancel();
+    /// assert!(matches!(store.query("SELECT * WHERE { ?s ?p ?o }"), Err(Error::Cancelled)));
+    /// store.set_cancellation(None);
+    /// assert!(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").is_ok());
+    /// # Ok::<_, treaty::Error>(())
+    /// ```
+    pub fn set_cancellation(&self, token: Option<CancellationToken>) {
+        *self
+            .cancellation
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
+    }
+
+    /// A SPARQL evaluator that watches the cancellation token, if one is set.
+    fn evaluator(&self) -> SparqlEvaluator {
+        let token = self
+            .cancellation
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        match token {
+            Some(token) => SparqlEvaluator::new().with_cancellation_token(token),
+            None => SparqlEvaluator::new(),
+        }
     }
 
     /// What opening did to the bundled graph.
@@ -135,8 +175,10 @@ impl Store {
         if prepared.dataset().is_default_dataset() {
             prepared.dataset_mut().set_default_graph_as_union();
         }
-        let evaluation =
-            |e: oxigraph::sparql::QueryEvaluationError| Error::QueryEvaluation(e.to_string());
+        let evaluation = |e: QueryEvaluationError| match e {
+            QueryEvaluationError::Cancelled => Error::Cancelled,
+            e => Error::QueryEvaluation(e.to_string()),
+        };
         match prepared.on_store(&self.db).execute().map_err(evaluation)? {
             QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
             QueryResults::Solutions(solutions) => {
@@ -213,7 +255,7 @@ impl Store {
 
 impl Backend for Store {
     fn query(&self, sparql: &str) -> Result<Answer> {
-        let mut evaluator = SparqlEvaluator::new();
+        let mut evaluator = self.evaluator();
         for (prefix, namespace) in vocab::PREFIXES {
             evaluator = evaluator
                 .with_prefix(*prefix, *namespace)
@@ -226,7 +268,7 @@ impl Backend for Store {
     }
 
     fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
-        self.execute(SparqlEvaluator::new().for_query(query.clone()))
+        self.execute(self.evaluator().for_query(query.clone()))
     }
 
     fn describe(&self) -> String {
