@@ -1,52 +1,48 @@
-// Compiles the bundled dataset into the binary: every `data/bundled/*.ttl` file, in name order,
-// becomes an entry of `BUNDLED_FILES`, so an installed `treaty` needs no data folder and a new
-// data file cannot be forgotten.
+// Compiles the bundled data into the binary, so an installed `treaty` needs no data folder and a
+// new file cannot be forgotten: every `data/bundled/*.ttl` becomes an entry of `BUNDLED_FILES`
+// (bundled.rs), every `data/rules/*.rq` an entry of `BUNDLED_RULES` (bundled_rules.rs), in name
+// order.
 
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("data/bundled");
+    embed(
+        "data/bundled",
+        "ttl",
+        "The bundled Turtle files: (file name, contents).",
+        "BUNDLED_FILES",
+        "bundled.rs",
+    );
+    embed(
+        "data/rules",
+        "rq",
+        "The bundled data checks: (file name, SPARQL).",
+        "BUNDLED_RULES",
+        "bundled_rules.rs",
+    );
+}
+
+/// Writes `OUT_DIR/out` declaring `name`, a list of (file name, `include_str!`) for every
+/// `*.extension` file of `dir`.
+fn embed(dir: &str, extension: &str, doc: &str, name: &str, out: &str) {
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join(dir);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
-        .expect("data/bundled must exist")
-        .map(|entry| entry.expect("readable data/bundled").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "ttl"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
         .collect();
     files.sort();
-    let mut code = String::from(
-        "/// The bundled Turtle files: (file name, contents).\npub const BUNDLED_FILES: &[(&str, &str)] = &[\n",
-    );
+    let mut code = format!("/// {doc}\npub const {name}: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().unwrap().to_string_lossy();
+        let file = path.file_name().unwrap().to_string_lossy();
         code.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
+            "    ({file:?}, include_str!({:?})),\n",
             path.display().to_string()
         ));
     }
     code.push_str("];\n");
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled.rs");
-    fs::write(out, std::mem::take(&mut code)).expect("writable OUT_DIR");
-
-    // The data checks of `treaty check`: every `data/rules/*.rq`, in name order.
-    let rules_dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("data/rules");
-    println!("cargo:rerun-if-changed={}", rules_dir.display());
-    let mut rules: Vec<_> = fs::read_dir(&rules_dir)
-        .expect("data/rules must exist")
-        .map(|entry| entry.expect("readable data/rules").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rq"))
-        .collect();
-    rules.sort();
-    code.push_str("/// The bundled data checks: (file name, SPARQL).\npub const BUNDLED_RULES: &[(&str, &str)] = &[\n");
-    for path in &rules {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().unwrap().to_string_lossy();
-        code.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            path.display().to_string()
-        ));
-    }
-    code.push_str("];\n");
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled_rules.rs");
+    let out = Path::new(&env::var("OUT_DIR").unwrap()).join(out);
     fs::write(out, code).expect("writable OUT_DIR");
 }

@@ -119,6 +119,38 @@ fn located(file: &str, line: Option<u64>, column: Option<u64>, message: &str) ->
 }
 
 impl Error {
+    /// The error as a user reads it, ending with a line break: a TQL error as a report with
+    /// the source line and a caret (coloured when `color`), a SPARQL syntax error with its line
+    /// and a caret, anything else as one `error:` line.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            Error::Tql {
+                name,
+                text,
+                diagnostic,
+            } => diagnostic.render(name, text, color),
+            Error::QuerySyntax {
+                query,
+                line: Some(line),
+                column: Some(column),
+                message,
+            } => {
+                let reason = message
+                    .split_once(": ")
+                    .map_or(message.as_str(), |(_, r)| r);
+                let mut out = format!(
+                    "error: SPARQL syntax error at line {line}, column {column}: {reason}\n"
+                );
+                if let Some(text) = query.lines().nth(line.saturating_sub(1) as usize) {
+                    out.push_str(&caret_lines(text, *line, *column));
+                }
+                out
+            }
+            Error::QuerySyntax { message, .. } => format!("error: SPARQL syntax: {message}\n"),
+            other => format!("error: {other}\n"),
+        }
+    }
+
     /// The process exit code for this error: 3 for query errors, 2 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -129,6 +161,20 @@ impl Error {
             _ => 2,
         }
     }
+}
+
+/// `text` shown as line `line` with a caret under `column` (both counted from 1).
+pub fn caret_lines(text: &str, line: u64, column: u64) -> String {
+    let gutter = line.to_string().len();
+    let pad: String = text
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!(
+        "{:gutter$} |\n{line} | {text}\n{:gutter$} | {pad}^\n",
+        "", ""
+    )
 }
 
 /// The library's result type.

@@ -440,22 +440,9 @@ fn report(error: &anyhow::Error) -> ExitCode {
         return ExitCode::from(2);
     }
     let code = match error.downcast_ref::<treaty::Error>() {
-        Some(treaty::Error::QuerySyntax {
-            query,
-            line,
-            column,
-            message,
-        }) => {
-            render_query_error(query, *line, *column, message);
-            3
-        }
-        Some(treaty::Error::Tql {
-            name,
-            text,
-            diagnostic,
-        }) => {
+        Some(e @ (treaty::Error::QuerySyntax { .. } | treaty::Error::Tql { .. })) => {
             let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", diagnostic.render(name, text, color));
+            eprint!("{}", e.render(color));
             3
         }
         Some(
@@ -479,19 +466,6 @@ fn report(error: &anyhow::Error) -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-/// A SPARQL syntax error with the line of the query and a caret under the fault.
-fn render_query_error(query: &str, line: Option<u64>, column: Option<u64>, message: &str) {
-    let (Some(line), Some(column)) = (line, column) else {
-        eprintln!("error: SPARQL syntax: {message}");
-        return;
-    };
-    let reason = message.split_once(": ").map_or(message, |(_, r)| r);
-    eprintln!("error: SPARQL syntax error at line {line}, column {column}: {reason}");
-    if let Some(text) = query.lines().nth(line.saturating_sub(1) as usize) {
-        caret(text, line, column);
-    }
-}
-
 /// Shows the line of a malformed data file with a caret under the fault, when the file can be
 /// read again (not for standard input, nor for a compressed file).
 fn show_source_line(path: &Path, line: Option<u64>, column: Option<u64>) {
@@ -506,19 +480,6 @@ fn show_source_line(path: &Path, line: Option<u64>, column: Option<u64>) {
         .nth(line.saturating_sub(1) as usize)
         .and_then(Result::ok);
     if let Some(text) = text.filter(|t| t.len() <= 400) {
-        caret(&text, line, column);
+        eprint!("{}", treaty::error::caret_lines(&text, line, column));
     }
-}
-
-/// Prints `text` as line `line` with a caret under `column` (both counted from 1).
-fn caret(text: &str, line: u64, column: u64) {
-    let gutter = line.to_string().len();
-    let pad: String = text
-        .chars()
-        .take(column.saturating_sub(1) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    eprintln!("{:gutter$} |", "");
-    eprintln!("{line} | {text}");
-    eprintln!("{:gutter$} | {pad}^", "");
 }

@@ -466,39 +466,9 @@ impl<'s> Shell<'s> {
 /// An error as the user should read it, ending with a line break.
 fn render_error(error: &Error, color: bool) -> String {
     match error {
-        Error::Tql {
-            name,
-            text,
-            diagnostic,
-        } => diagnostic.render(name, text, color),
-        Error::QuerySyntax {
-            query,
-            line: Some(line),
-            column: Some(column),
-            message,
-        } => {
-            let reason = message
-                .split_once(": ")
-                .map_or(message.as_str(), |(_, r)| r);
-            let mut out =
-                format!("error: SPARQL syntax error at line {line}, column {column}: {reason}\n");
-            if let Some(text) = query.lines().nth(line.saturating_sub(1) as usize) {
-                let gutter = line.to_string().len();
-                let pad: String = text
-                    .chars()
-                    .take(column.saturating_sub(1) as usize)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                out.push_str(&format!(
-                    "{:gutter$} |\n{line} | {text}\n{:gutter$} | {pad}^\n",
-                    "", ""
-                ));
-            }
-            out
-        }
         // After the `^C` the terminal echoed.
         Error::Cancelled => "\nstopped: the query was interrupted (Ctrl-C)\n".to_owned(),
-        other => format!("error: {other}\n"),
+        other => other.render(color),
     }
 }
 
