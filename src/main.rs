@@ -45,12 +45,17 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let location = location(&cli.store)?;
-    let store = Store::open(&location, cli.store.read_only)?;
-    announce_seed(&store);
     let command = cli
         .command
         .unwrap_or_else(|| Command::Repl(ReplArgs::default()));
+    // Checking files needs no store of the user's: it must work even while one is in use.
+    let command = match command {
+        Command::Check(args) if !args.files.is_empty() => return check(None, args),
+        other => other,
+    };
+    let location = location(&cli.store)?;
+    let store = Store::open(&location, cli.store.read_only)?;
+    announce_seed(&store);
     match command {
         Command::Repl(args) => {
             let format = match args.format.as_deref() {
@@ -68,20 +73,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
         }
         Command::Query(args) => {
-            let text = if args.text == "-" {
-                read_stdin()?
-            } else {
-                args.text.clone()
-            };
+            let text = text_arg(&args.text)?;
             let format = output_format(args.format.as_deref())?;
             run_tql(&store, "query", &text, &args.params, format)?;
         }
         Command::Explain(args) => {
-            let text = if args.text == "-" {
-                read_stdin()?
-            } else {
-                args.text.clone()
-            };
+            let text = text_arg(&args.text)?;
             let mut session = Session::new(&store)?;
             bind(&mut session, &args.params);
             let mut out = io::stdout().lock();
@@ -105,31 +102,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sparql(args) => {
             let query = match (&args.query, &args.file) {
                 (_, Some(path)) => read_file(path)?,
-                (Some(q), None) if q == "-" => read_stdin()?,
-                (Some(q), None) => q.clone(),
+                (Some(q), None) => text_arg(q)?,
                 (None, None) => unreachable!("clap requires QUERY or --file"),
             };
             let format = output_format(args.format.as_deref())?;
-            let answer = store.query(&query)?;
-            let mut out = BufWriter::new(io::stdout().lock());
-            output::write(&answer, format, &mut out)?;
-            out.flush()?;
+            print_answer(&store.query(&query)?, format)?;
         }
         Command::Load(args) => {
-            let options = load::Options {
-                format: args
-                    .format
-                    .as_deref()
-                    .map(load::format::from_name)
-                    .transpose()?,
-                graph: args.graph.as_deref().map(parse_iri).transpose()?,
-            };
-            let inputs: Vec<_> = args
-                .files
-                .iter()
-                .map(|f| load::Input::from_arg(f))
-                .collect();
-            let report = load::load(&store, &inputs, &options, &Bar::new())?;
+            let options = load_options(args.format.as_deref(), args.graph.as_deref())?;
+            let report = load::load(&store, &inputs(&args.files), &options, &Bar::new())?;
             for file in &report.files {
                 eprintln!(
                     "loaded {}: {} triples in {:.2} s into <{}>",
@@ -149,53 +130,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export(args) => export(&store, args)?,
-        Command::Check(args) => check(&store, args)?,
+        Command::Check(args) => check(Some(&store), args)?,
         Command::Stats(args) => {
             let format = output_format(args.format.as_deref())?;
-            let stats = stats::collect(&store)?;
-            let mut out = BufWriter::new(io::stdout().lock());
-            output::write(&stats.to_answer(), format, &mut out)?;
-            out.flush()?;
+            print_answer(&stats::collect(&store)?.to_answer(), format)?;
         }
     }
     Ok(())
 }
 
-/// `treaty check`: the rules against the store, or against the files in a throw-away store.
-fn check(store: &Store, args: cli::CheckArgs) -> anyhow::Result<()> {
+/// `treaty check`: the rules against the store, or (without one) against the files in a
+/// throw-away store seeded with the bundled data.
+fn check(store: Option<&Store>, args: cli::CheckArgs) -> anyhow::Result<()> {
     let format = output_format(args.format.as_deref())?;
     let mut rules = treaty::check::bundled_rules();
     if let Some(dir) = &args.rules {
         rules.extend(treaty::check::rules_in(dir)?);
     }
-    let violations = if args.files.is_empty() {
+    let violations = if let Some(store) = store {
         treaty::check::check(store, &rules)?
     } else {
         let scratch = Store::open(&Location::Memory, false)?;
-        let options = load::Options {
-            format: args
-                .input_format
-                .as_deref()
-                .map(load::format::from_name)
-                .transpose()?,
-            graph: None,
-        };
-        let inputs: Vec<_> = args
-            .files
-            .iter()
-            .map(|f| load::Input::from_arg(f))
-            .collect();
-        load::load(&scratch, &inputs, &options, &Bar::new())?;
+        let options = load_options(args.input_format.as_deref(), None)?;
+        load::load(&scratch, &inputs(&args.files), &options, &Bar::new())?;
         treaty::check::check(&scratch, &rules)?
     };
     if violations.is_empty() {
         eprintln!("no violations of {} rules", rules.len());
         return Ok(());
     }
-    let mut out = BufWriter::new(io::stdout().lock());
-    output::write(&treaty::check::to_answer(&violations), format, &mut out)?;
-    out.flush()?;
-    drop(out);
+    print_answer(&treaty::check::to_answer(&violations), format)?;
     let broken: std::collections::BTreeSet<&str> =
         violations.iter().map(|v| v.rule.as_str()).collect();
     eprintln!(
@@ -219,6 +183,13 @@ impl std::fmt::Display for ChecksFailed {
 }
 
 impl std::error::Error for ChecksFailed {}
+
+/// Writes one answer to standard output.
+fn print_answer(answer: &treaty::results::Answer, format: Format) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    output::write(answer, format, &mut out)?;
+    Ok(out.flush()?)
+}
 
 /// Runs every statement of a TQL text and prints each result.
 fn run_tql(
@@ -349,6 +320,19 @@ fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Load options from `--format` and `--graph` arguments.
+fn load_options(format: Option<&str>, graph: Option<&str>) -> anyhow::Result<load::Options> {
+    Ok(load::Options {
+        format: format.map(load::format::from_name).transpose()?,
+        graph: graph.map(parse_iri).transpose()?,
+    })
+}
+
+/// `FILE...` arguments as load inputs (`-` is standard input).
+fn inputs(files: &[String]) -> Vec<load::Input> {
+    files.iter().map(|f| load::Input::from_arg(f)).collect()
+}
+
 fn parse_iri(iri: &str) -> anyhow::Result<NamedNode> {
     NamedNode::new(iri).map_err(|e| {
         treaty::Error::BadIri {
@@ -361,6 +345,15 @@ fn parse_iri(iri: &str) -> anyhow::Result<NamedNode> {
 
 fn read_file(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// The text of a QUERY or TQL argument: the argument itself, or standard input for `-`.
+fn text_arg(arg: &str) -> anyhow::Result<String> {
+    if arg == "-" {
+        read_stdin()
+    } else {
+        Ok(arg.to_owned())
+    }
 }
 
 fn read_stdin() -> anyhow::Result<String> {

@@ -76,16 +76,6 @@ impl<'b> Session<'b> {
         Ok(out)
     }
 
-    /// Parses, compiles and runs every statement of `text` in order; stops at the first error.
-    pub fn run(&mut self, name: &str, text: &str) -> Result<Vec<Outcome>> {
-        let script = parse(name, text)?;
-        let mut outcomes = Vec::new();
-        for statement in &script.statements {
-            outcomes.push(self.run_statement(name, text, statement)?);
-        }
-        Ok(outcomes)
-    }
-
     /// Runs one parsed statement of `text`.
     pub fn run_statement(
         &mut self,

@@ -97,3 +97,18 @@ fn users_add_rules_of_their_own() {
             "bad.rq:1:1: a rule starts with a `# rule:",
         ));
 }
+
+#[test]
+fn checking_files_needs_no_store_of_ones_own() {
+    // A --store that could not be opened does not stop a check of files.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a store").unwrap();
+    treaty()
+        .arg("--store")
+        .arg(dir.path())
+        .args(["check", "--format", "csv"])
+        .arg(fixture("check/settlement-party.ttl"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("settlement-party,"));
+}

@@ -321,3 +321,13 @@ proptest! {
         prop_assert_eq!(sparql::canonical_sse(&query), sparql::canonical_sse(&again.unwrap()));
     }
 }
+
+#[test]
+fn run_reads_a_script_from_standard_input() {
+    let out = stdout(
+        treaty()
+            .args(["--memory", "run", "-", "--format", "csv"])
+            .write_stdin("let minsk = settlements where name contains \"minsk\";\ncount minsk"),
+    );
+    assert_eq!(out, "count\r\n3\r\n");
+}

@@ -23,8 +23,8 @@ use crate::schema::ValueKind;
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
 
-/// Builds the query and returns it with its column names.
-pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
+/// Builds the query.
+pub fn lower(resolved: &Resolved) -> Query {
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
@@ -184,15 +184,11 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
             length: resolved.limit.map(|l| l as usize),
         };
     }
-    let columns = resolved.columns.iter().map(|c| c.name.clone()).collect();
-    (
-        Query::Select {
-            dataset: None,
-            pattern,
-            base_iri: None,
-        },
-        columns,
-    )
+    Query::Select {
+        dataset: None,
+        pattern,
+        base_iri: None,
+    }
 }
 
 fn push_aggregate(

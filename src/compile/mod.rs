@@ -16,11 +16,8 @@ use crate::schema::{NameIndex, Schema};
 /// What one statement compiled to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Compiled {
-    /// A query built as algebra, with its column names in order.
-    Select {
-        query: Box<spargebra::Query>,
-        columns: Vec<String>,
-    },
+    /// A query built as algebra (its projection names the columns, in order).
+    Select { query: Box<spargebra::Query> },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
     /// A `let` definition: nothing to run.
@@ -84,10 +81,8 @@ impl Compiler {
                 let merged = self.expand(query)?;
                 let resolved =
                     resolve::Resolver::new(schema, names, &self.params).resolve(&merged)?;
-                let (query, columns) = lower::lower(&resolved);
                 Ok(Compiled::Select {
-                    query: Box::new(query),
-                    columns,
+                    query: Box::new(lower::lower(&resolved)),
                 })
             }
         }

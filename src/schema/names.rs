@@ -138,19 +138,6 @@ impl NameIndex {
         scored.into_iter().take(n).map(|(_, s)| s).collect()
     }
 
-    /// Every name of entities of `types`, for completion.
-    pub fn names(&self, types: &[NamedNode]) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .entities
-            .iter()
-            .filter(|c| types.is_empty() || c.types.iter().any(|t| types.contains(t)))
-            .map(|c| c.label.clone())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    }
-
     /// Every name and alternative name of entities of `types` (any type when `types` is
     /// empty), as written in the data, in order: what a user may type, for completion.
     pub fn all_names(&self, types: &[NamedNode]) -> Vec<String> {

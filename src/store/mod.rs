@@ -244,7 +244,7 @@ impl Store {
         };
         written.map(drop).map_err(|e| match e {
             oxigraph::store::SerializerError::Io(source) => Error::Io {
-                path: PathBuf::from("<output>"),
+                path: PathBuf::from("the exported data"),
                 source,
             },
             oxigraph::store::SerializerError::Storage(e) => Error::Storage(e),
