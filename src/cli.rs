@@ -12,6 +12,10 @@ Examples:
   treaty sparql 'SELECT ?name WHERE { ?s a tr:Settlement ; rdfs:label ?name } LIMIT 5'
   treaty load my-treaties.ttl archive.nq.gz  load RDF files (atomically) into the store
   treaty export -o backup.nq                 write every graph as N-Quads
+  treaty --endpoint http://127.0.0.1:8890/sparql load --bundled
+                                             put the bundled data on a SPARQL server...
+  treaty --endpoint http://127.0.0.1:8890/sparql query 'guarantees where outcome is violated'
+                                             ...and ask it in TQL (see docs/scale.md)
 
 Exit codes: 0 success, 1 usage error, 2 data, store or load error, 3 query error.";
 
@@ -44,6 +48,22 @@ pub struct StoreArgs {
     /// Open the store read-only: several readers may share it, no command may write
     #[arg(long, global = true)]
     pub read_only: bool,
+
+    /// Ask this SPARQL 1.1 endpoint (e.g. Virtuoso's http://HOST:8890/sparql) instead of the
+    /// local store; loads go to it through the Graph Store Protocol. Writes use the user and
+    /// password in TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD
+    #[arg(long, global = true, value_name = "URL", env = "TREATY_ENDPOINT")]
+    pub endpoint: Option<String>,
+
+    /// Where the endpoint takes writes [default: Virtuoso's, URL with /sparql-graph-crud-auth
+    /// in place of /sparql]
+    #[arg(long, global = true, value_name = "URL", env = "TREATY_GRAPH_STORE")]
+    pub graph_store: Option<String>,
+
+    /// Seconds one request to the endpoint may take, answer included
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,7 +109,12 @@ Example:
 Formats are told from the file extension (.ttl .nt .nq .trig .rdf .owl .xml .jsonld .n3,
 each optionally .gz); gzip is also recognised from the content. Each file goes into a
 named graph of its own (its file:// IRI) unless --graph is given; quads in N-Quads or
-TriG keep their graphs. Loading the same file again adds nothing.")]
+TriG keep their graphs. Loading the same file again adds nothing.
+
+With --endpoint, every file is read and checked first, then each graph is added to the
+server in one Graph Store Protocol request (HTTP POST), as the user in TREATY_ENDPOINT_USER
+with the password in TREATY_ENDPOINT_PASSWORD. For millions of triples, use the server's own
+bulk loader on the output of `treaty export` (docs/scale.md).")]
     Load(LoadArgs),
 
     /// Write the store's data as N-Quads, TriG, Turtle or N-Triples
@@ -182,8 +207,13 @@ pub struct SparqlArgs {
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// RDF files to load; - reads standard input (then --format is needed)
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "bundled")]
     pub files: Vec<String>,
+
+    /// Put this version's bundled dataset (ontology and curated data) into its graph on the
+    /// --endpoint, replacing what the graph held. A local store gets it automatically
+    #[arg(long)]
+    pub bundled: bool,
 
     /// Format of every input: turtle, ntriples, nquads, trig, rdfxml, jsonld, n3
     #[arg(long, value_name = "FORMAT")]

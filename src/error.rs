@@ -107,6 +107,15 @@ pub enum Error {
     /// The user asked for something the command cannot do with this input.
     #[error("{0}")]
     Unsupported(String),
+
+    /// A SPARQL endpoint could not be reached, timed out, failed, or sent something that is
+    /// not a SPARQL result. `message` says which, with the server's own words when it sent any.
+    #[error("SPARQL endpoint {endpoint}: {message}")]
+    Endpoint { endpoint: String, message: String },
+
+    /// A SPARQL endpoint refused a query as malformed or unsupported (HTTP 400): a query error.
+    #[error("SPARQL endpoint {endpoint} refused the query: {message}")]
+    EndpointQuery { endpoint: String, message: String },
 }
 
 /// `file:line:column: message`, with as much of the position as is known.
@@ -157,6 +166,7 @@ impl Error {
             Error::QuerySyntax { .. }
             | Error::QueryEvaluation(_)
             | Error::Cancelled
+            | Error::EndpointQuery { .. }
             | Error::Tql { .. } => 3,
             _ => 2,
         }

@@ -18,7 +18,8 @@ use oxigraph::model::NamedNode;
 use cli::{Cli, Command, ReplArgs};
 use treaty::output::{self, Format};
 use treaty::session::Session;
-use treaty::store::{Location, SeedOutcome, Store};
+use treaty::store::remote::{self, Bundled, Credentials, Endpoint};
+use treaty::store::{Location, SeedOutcome, Store, Target};
 use treaty::{Backend, load, repl, stats};
 
 fn main() -> ExitCode {
@@ -53,9 +54,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) if !args.files.is_empty() => return check(None, args),
         other => other,
     };
-    let location = location(&cli.store)?;
-    let store = Store::open(&location, cli.store.read_only)?;
-    announce_seed(&store);
+    let target = open_target(&cli.store, &command)?;
+    let backend = target.backend();
     match command {
         Command::Repl(args) => {
             let format = match args.format.as_deref() {
@@ -63,7 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => Format::Table,
             };
             repl::run(
-                &store,
+                &target,
                 repl::Options {
                     format,
                     params: args.params,
@@ -75,11 +75,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Query(args) => {
             let text = text_arg(&args.text)?;
             let format = output_format(args.format.as_deref())?;
-            run_tql(&store, "query", &text, &args.params, format)?;
+            run_tql(backend, "query", &text, &args.params, format)?;
         }
         Command::Explain(args) => {
             let text = text_arg(&args.text)?;
-            let mut session = Session::new(&store)?;
+            let mut session = Session::new(backend)?;
             bind(&mut session, &args.params);
             let mut out = io::stdout().lock();
             for (statement, sparql) in session.explain("query", &text)? {
@@ -97,7 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 (args.file.display().to_string(), read_file(&args.file)?)
             };
             let format = output_format(args.format.as_deref())?;
-            run_tql(&store, &name, &text, &args.params, format)?;
+            run_tql(backend, &name, &text, &args.params, format)?;
         }
         Command::Sparql(args) => {
             let query = match (&args.query, &args.file) {
@@ -106,11 +106,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 (None, None) => unreachable!("clap requires QUERY or --file"),
             };
             let format = output_format(args.format.as_deref())?;
-            print_answer(&store.query(&query)?, format)?;
+            print_answer(Some(backend), &backend.query(&query)?, format)?;
         }
         Command::Load(args) => {
+            if args.bundled {
+                match &target {
+                    Target::Endpoint(endpoint) => {
+                        let started = std::time::Instant::now();
+                        let triples = endpoint.seed()?;
+                        eprintln!(
+                            "put the bundled dataset ({triples} triples) into <{}> on {} in {:.2} s",
+                            treaty::vocab::BUNDLED_GRAPH,
+                            endpoint.url(),
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    Target::Store(_) => eprintln!(
+                        "note: the local store holds the bundled dataset already (it is seeded \
+                         when created, and updated when treaty is)"
+                    ),
+                }
+                if args.files.is_empty() {
+                    return Ok(());
+                }
+            }
             let options = load_options(args.format.as_deref(), args.graph.as_deref())?;
-            let report = load::load(&store, &inputs(&args.files), &options, &Bar::new())?;
+            let report = load::load_to(&target, &inputs(&args.files), &options, &Bar::new())?;
             for file in &report.files {
                 eprintln!(
                     "loaded {}: {} triples in {:.2} s into <{}>",
@@ -121,19 +142,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let total: u64 = report.files.iter().map(|f| f.triples).sum();
-            eprintln!(
-                "committed {total} triples in {:.2} s (triples already in the store are not added twice)",
-                report.commit.as_secs_f64()
-            );
-            if location == Location::Memory {
+            match &target {
+                Target::Store(_) => eprintln!(
+                    "committed {total} triples in {:.2} s (triples already in the store are not added twice)",
+                    report.commit.as_secs_f64()
+                ),
+                Target::Endpoint(endpoint) => eprintln!(
+                    "sent {total} triples to {} in {:.2} s",
+                    endpoint.graph_store_url(),
+                    report.commit.as_secs_f64()
+                ),
+            }
+            if target.is_memory() {
                 eprintln!("note: --memory: the loaded data is gone when treaty exits");
             }
         }
-        Command::Export(args) => export(&store, args)?,
-        Command::Check(args) => check(Some(&store), args)?,
+        Command::Export(args) => match target.store() {
+            Some(store) => export(store, args)?,
+            None => bail!(
+                "export reads the local store; to copy data out of a SPARQL server, use the \
+                 server's own dump tools"
+            ),
+        },
+        Command::Check(args) => check(Some(backend), args)?,
         Command::Stats(args) => {
             let format = output_format(args.format.as_deref())?;
-            print_answer(&stats::collect(&store)?.to_answer(), format)?;
+            print_answer(Some(backend), &stats::collect(backend)?.to_answer(), format)?;
         }
     }
     Ok(())
@@ -141,14 +175,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `treaty check`: the rules against the store, or (without one) against the files in a
 /// throw-away store seeded with the bundled data.
-fn check(store: Option<&Store>, args: cli::CheckArgs) -> anyhow::Result<()> {
+fn check(backend: Option<&dyn Backend>, args: cli::CheckArgs) -> anyhow::Result<()> {
     let format = output_format(args.format.as_deref())?;
     let mut rules = treaty::check::bundled_rules();
     if let Some(dir) = &args.rules {
         rules.extend(treaty::check::rules_in(dir)?);
     }
-    let violations = if let Some(store) = store {
-        treaty::check::check(store, &rules)?
+    let violations = if let Some(backend) = backend {
+        treaty::check::check(backend, &rules)?
     } else {
         let scratch = Store::open(&Location::Memory, false)?;
         let options = load_options(args.input_format.as_deref(), None)?;
@@ -159,7 +193,7 @@ fn check(store: Option<&Store>, args: cli::CheckArgs) -> anyhow::Result<()> {
         eprintln!("no violations of {} rules", rules.len());
         return Ok(());
     }
-    print_answer(&treaty::check::to_answer(&violations), format)?;
+    print_answer(None, &treaty::check::to_answer(&violations), format)?;
     let broken: std::collections::BTreeSet<&str> =
         violations.iter().map(|v| v.rule.as_str()).collect();
     eprintln!(
@@ -184,22 +218,36 @@ impl std::fmt::Display for ChecksFailed {
 
 impl std::error::Error for ChecksFailed {}
 
-/// Writes one answer to standard output.
-fn print_answer(answer: &treaty::results::Answer, format: Format) -> anyhow::Result<()> {
+/// Writes one answer to standard output, and the backend's notes about it to standard error.
+fn print_answer(
+    backend: Option<&dyn Backend>,
+    answer: &treaty::results::Answer,
+    format: Format,
+) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
     output::write(answer, format, &mut out)?;
-    Ok(out.flush()?)
+    out.flush()?;
+    if let Some(backend) = backend {
+        print_notes(backend);
+    }
+    Ok(())
+}
+
+fn print_notes(backend: &dyn Backend) {
+    for note in backend.take_notes() {
+        eprintln!("warning: {note}");
+    }
 }
 
 /// Runs every statement of a TQL text and prints each result.
 fn run_tql(
-    store: &Store,
+    backend: &dyn Backend,
     name: &str,
     text: &str,
     params: &[(String, String)],
     format: Format,
 ) -> anyhow::Result<()> {
-    let mut session = Session::new(store)?;
+    let mut session = Session::new(backend)?;
     bind(&mut session, params);
     let script = treaty::session::parse(name, text)?;
     let results = script
@@ -218,6 +266,7 @@ fn run_tql(
         }
         output::write(&answer, format, &mut out)?;
         out.flush()?;
+        print_notes(backend);
     }
     Ok(())
 }
@@ -230,6 +279,51 @@ fn bind(session: &mut Session<'_>, params: &[(String, String)]) {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+/// The endpoint with `--endpoint` (checked to hold the bundled dataset, unless the command is
+/// the load that puts it there), else the local store.
+fn open_target(args: &cli::StoreArgs, command: &Command) -> anyhow::Result<Target> {
+    let Some(url) = &args.endpoint else {
+        let store = Store::open(&location(args)?, args.read_only)?;
+        announce_seed(&store);
+        return Ok(Target::Store(store));
+    };
+    if args.memory {
+        bail!("--memory and --endpoint exclude each other: choose the in-memory store or the server");
+    }
+    let credentials = match (
+        std::env::var("TREATY_ENDPOINT_USER"),
+        std::env::var("TREATY_ENDPOINT_PASSWORD"),
+    ) {
+        (Ok(user), Ok(password)) => Some(Credentials { user, password }),
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => bail!(
+            "set both TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD, or neither"
+        ),
+        _ => None,
+    };
+    let endpoint = Endpoint::new(
+        url,
+        remote::Options {
+            timeout: std::time::Duration::from_secs(args.timeout),
+            graph_store: args.graph_store.clone(),
+            credentials,
+        },
+    )?;
+    if !matches!(command, Command::Load(_)) {
+        match endpoint.bundled_state()? {
+            Bundled::Current => {}
+            Bundled::Other => eprintln!(
+                "treaty: note: {url} holds another version of the bundled dataset; \
+                 `treaty --endpoint {url} load --bundled` replaces it with this one"
+            ),
+            Bundled::Missing => bail!(
+                "{url} does not hold the treaty ontology and bundled dataset; put them there \
+                 with `treaty --endpoint {url} load --bundled`"
+            ),
+        }
+    }
+    Ok(Target::Endpoint(endpoint))
 }
 
 /// `--memory`, else `--store` (or `TREATY_STORE`), else the platform data directory.

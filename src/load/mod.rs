@@ -6,7 +6,7 @@
 
 pub mod format;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Store, Target};
+use crate::store::remote::{Endpoint, Write};
 use crate::vocab;
 
 /// One thing to load.
@@ -98,6 +99,19 @@ pub struct Report {
     pub commit: Duration,
 }
 
+/// Loads every input into the target: the embedded store (atomically) or an endpoint.
+pub fn load_to(
+    target: &Target,
+    inputs: &[Input],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    match target {
+        Target::Store(store) => load(store, inputs, options, progress),
+        Target::Endpoint(endpoint) => load_remote(endpoint, inputs, options, progress),
+    }
+}
+
 /// Loads every input into `store` in one atomic step.
 pub fn load(
     store: &Store,
@@ -109,45 +123,9 @@ pub fn load(
     let mut loader = db.bulk_loader();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let name = input.name();
-        let format = match (options.format, input) {
-            (Some(format), _) => format,
-            (None, Input::File(path)) => format::from_file_name(&path.to_string_lossy())
-                .ok_or_else(|| Error::UnknownFormat { file: name.clone() })?,
-            (None, Input::Stdin) => {
-                return Err(Error::UnknownFormat { file: name });
-            }
-        };
-        let graph = match (&options.graph, input) {
-            (Some(graph), _) => graph.clone(),
-            (None, Input::File(path)) => file_graph(path)?,
-            (None, Input::Stdin) => NamedNode::new_unchecked(vocab::STDIN_GRAPH),
-        };
-        let (reader, size) = open(input)?;
-        progress.start(&name, size);
-        let reader = decompress(Counting {
-            inner: reader,
-            progress,
-        })
-        .map_err(|source| io_error(input, source))?;
-        let parser = RdfParser::from_format(format).with_default_graph(graph.clone());
-        let mut names = BlankNames::new(&graph);
-        let mut triples = 0;
-        let started = Instant::now();
-        let quads = parser.for_reader(reader).map(|quad| {
-            let quad = quad.map_err(|e| parse_error(input, e))?;
-            triples += 1;
-            Ok::<_, Error>(names.rename(quad))
-        });
-        let loaded = loader.load_ok_quads::<Error, Error>(quads);
-        progress.finish();
-        loaded?;
-        files.push(FileReport {
-            name,
-            graph,
-            triples,
-            elapsed: started.elapsed(),
-        });
+        files.push(read(input, options, progress, &mut |quads| {
+            loader.load_ok_quads::<Error, Error>(quads)
+        })?);
     }
     let started = Instant::now();
     loader.commit()?;
@@ -158,6 +136,114 @@ pub fn load(
     Ok(Report {
         files,
         commit: started.elapsed(),
+    })
+}
+
+/// Loads every input into the named graphs of a SPARQL endpoint, through the Graph Store
+/// Protocol. Every input is read and checked before anything is sent, so a malformed file
+/// sends nothing; then each graph goes in one request that adds to what the graph holds.
+/// A server that fails half-way keeps the graphs sent before: the error names them.
+pub fn load_remote(
+    endpoint: &Endpoint,
+    inputs: &[Input],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let mut graphs: BTreeMap<NamedNode, Vec<Triple>> = BTreeMap::new();
+    let mut files = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        files.push(read(input, options, progress, &mut |quads| {
+            for quad in quads {
+                let quad = quad?;
+                let graph = match quad.graph_name {
+                    GraphName::NamedNode(graph) => graph,
+                    // Blank-node graph names cannot be addressed over the protocol.
+                    GraphName::BlankNode(_) => {
+                        return Err(Error::Unsupported(format!(
+                            "{}: a graph named by a blank node cannot be sent to an endpoint",
+                            input.name()
+                        )));
+                    }
+                    GraphName::DefaultGraph => unreachable!("every input has a default graph"),
+                };
+                graphs
+                    .entry(graph)
+                    .or_default()
+                    .push(Triple::new(quad.subject, quad.predicate, quad.object));
+            }
+            Ok(())
+        })?);
+    }
+    let started = Instant::now();
+    let mut sent: Vec<String> = Vec::new();
+    for (graph, triples) in &graphs {
+        if let Err(e) = endpoint.write_graph(graph, triples, Write::Add) {
+            if sent.is_empty() {
+                return Err(e);
+            }
+            return Err(Error::Endpoint {
+                endpoint: endpoint.graph_store_url().to_owned(),
+                message: format!(
+                    "{e}; the graphs sent before it are on the server: {}",
+                    sent.join(", ")
+                ),
+            });
+        }
+        sent.push(format!("<{}>", graph.as_str()));
+    }
+    Ok(Report {
+        files,
+        commit: started.elapsed(),
+    })
+}
+
+/// Reads one input and hands its quads (every one in a named graph, blank nodes renamed) to
+/// `sink`.
+fn read(
+    input: &Input,
+    options: &Options,
+    progress: &dyn Progress,
+    sink: &mut dyn FnMut(&mut dyn Iterator<Item = Result<Quad>>) -> Result<()>,
+) -> Result<FileReport> {
+    let name = input.name();
+    let format = match (options.format, input) {
+        (Some(format), _) => format,
+        (None, Input::File(path)) => format::from_file_name(&path.to_string_lossy())
+            .ok_or_else(|| Error::UnknownFormat { file: name.clone() })?,
+        (None, Input::Stdin) => {
+            return Err(Error::UnknownFormat { file: name });
+        }
+    };
+    let graph = match (&options.graph, input) {
+        (Some(graph), _) => graph.clone(),
+        (None, Input::File(path)) => file_graph(path)?,
+        (None, Input::Stdin) => NamedNode::new_unchecked(vocab::STDIN_GRAPH),
+    };
+    let (reader, size) = open(input)?;
+    progress.start(&name, size);
+    let reader = decompress(Counting {
+        inner: reader,
+        progress,
+    })
+    .map_err(|source| io_error(input, source))?;
+    let parser = RdfParser::from_format(format).with_default_graph(graph.clone());
+    let mut names = BlankNames::new(&graph);
+    let mut triples = 0;
+    let started = Instant::now();
+    let mut quads = parser.for_reader(reader).map(|quad| {
+        let quad = quad.map_err(|e| parse_error(input, e))?;
+        triples += 1;
+        Ok::<_, Error>(names.rename(quad))
+    });
+    let loaded = sink(&mut quads);
+    drop(quads);
+    progress.finish();
+    loaded?;
+    Ok(FileReport {
+        name,
+        graph,
+        triples,
+        elapsed: started.elapsed(),
     })
 }
 

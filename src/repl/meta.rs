@@ -11,7 +11,6 @@ use super::{Output, Shell};
 use crate::load;
 use crate::output::Format;
 use crate::schema::{Field, ValueKind};
-use crate::store::Location;
 
 /// A dot command as `.help` shows it.
 pub struct MetaCommand {
@@ -428,7 +427,7 @@ impl Shell<'_> {
                     Err(e) => self.error_note(&format!("cannot create {file}: {e}")),
                 }
             }
-            Command::Stats => match crate::stats::collect(self.store) {
+            Command::Stats => match crate::stats::collect(self.target.backend()) {
                 Ok(stats) => self.show(&stats.to_answer()),
                 Err(e) => self.report(&e),
             },
@@ -442,8 +441,8 @@ impl Shell<'_> {
             .iter()
             .map(|f| load::Input::File(PathBuf::from(f)))
             .collect();
-        match load::load(
-            self.store,
+        match load::load_to(
+            self.target,
             &inputs,
             &load::Options::default(),
             &load::Silent,
@@ -457,7 +456,7 @@ impl Shell<'_> {
                         file.elapsed.as_secs_f64()
                     ));
                 }
-                if *self.store.location() == Location::Memory {
+                if self.target.is_memory() {
                     self.note(
                         "note: the store is in memory: the loaded data is gone when treaty exits",
                     );

@@ -31,7 +31,7 @@ use crate::lang::ast::Statement;
 use crate::output::{self, Format};
 use crate::results::Answer;
 use crate::session::{self, Session};
-use crate::store::{Backend, CancellationToken, Store};
+use crate::store::{CancellationToken, Target};
 use helper::Helper;
 use highlight::PROMPT;
 
@@ -56,9 +56,9 @@ pub fn default_history() -> Option<PathBuf> {
 /// Rows shown on the screen at most, unless `.rows` says otherwise.
 const DEFAULT_ROWS: usize = 50;
 
-/// Runs the shell on `store` until the user leaves.
-pub fn run(store: &Store, options: Options) -> Result<()> {
-    let mut shell = Shell::new(store, &options)?;
+/// Runs the shell on `target` until the user leaves.
+pub fn run(target: &Target, options: Options) -> Result<()> {
+    let mut shell = Shell::new(target, &options)?;
     // Rustyline highlights only with colours on; but the highlighter also draws the
     // continuation prompt, so it runs on any terminal and adds colours itself unless NO_COLOR.
     let colors = if io::stdout().is_terminal() {
@@ -132,7 +132,7 @@ pub fn run(store: &Store, options: Options) -> Result<()> {
                     history = None;
                 }
                 let go_on = {
-                    let _running = Running::start(store);
+                    let _running = Running::start(target);
                     shell.handle(&input)
                 };
                 if let Some(helper) = editor.helper_mut() {
@@ -207,26 +207,31 @@ fn install_interrupt_handler() {
 /// An input being carried out: every query watches a fresh cancellation token until this is
 /// dropped.
 struct Running<'s> {
-    store: &'s Store,
+    target: &'s Target,
 }
 
 impl<'s> Running<'s> {
-    fn start(store: &'s Store) -> Self {
+    fn start(target: &'s Target) -> Self {
         let token = CancellationToken::new();
-        store.set_cancellation(Some(token.clone()));
+        // An endpoint's request cannot be stopped half-way; its timeout bounds it instead.
+        if let Some(store) = target.store() {
+            store.set_cancellation(Some(token.clone()));
+        }
         *busy() = Some(Busy {
             id: INPUTS.fetch_add(1, Ordering::Relaxed),
             token,
             interrupted: false,
         });
-        Running { store }
+        Running { target }
     }
 }
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         *busy() = None;
-        self.store.set_cancellation(None);
+        if let Some(store) = self.target.store() {
+            store.set_cancellation(None);
+        }
     }
 }
 
@@ -238,7 +243,7 @@ enum Output {
 
 /// The state of a session.
 struct Shell<'s> {
-    store: &'s Store,
+    target: &'s Target,
     session: Session<'s>,
     format: Format,
     /// Show the SPARQL of each query before its results.
@@ -256,13 +261,13 @@ struct Shell<'s> {
 }
 
 impl<'s> Shell<'s> {
-    fn new(store: &'s Store, options: &Options) -> Result<Self> {
-        let mut session = Session::new(store)?;
+    fn new(target: &'s Target, options: &Options) -> Result<Self> {
+        let mut session = Session::new(target.backend())?;
         for (name, value) in &options.params {
             session.compiler().set_param(name, value);
         }
         Ok(Shell {
-            store,
+            target,
             session,
             format: options.format,
             sparql: false,
@@ -277,7 +282,7 @@ impl<'s> Shell<'s> {
 
     /// Two lines: what the store holds, and how to get help.
     fn greet(&self) {
-        let holds = match crate::stats::collect(self.store) {
+        let holds = match crate::stats::collect(self.target.backend()) {
             Ok(stats) => {
                 let parts: Vec<String> = stats
                     .entities
@@ -291,7 +296,7 @@ impl<'s> Shell<'s> {
         println!(
             "treaty {}: {} {holds}.",
             env!("CARGO_PKG_VERSION"),
-            self.store.describe()
+            self.target.backend().describe()
         );
         println!(
             "Ask in TQL, e.g. `guarantees where guarantor = Britain`; Tab completes, \
@@ -413,6 +418,9 @@ impl<'s> Shell<'s> {
                 if left == 1 { "" } else { "s" }
             )),
             Err(e) => self.error_note(&format!("cannot write the results: {e}")),
+        }
+        for note in self.target.backend().take_notes() {
+            self.note(&format!("warning: {note}"));
         }
     }
 

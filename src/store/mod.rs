@@ -3,6 +3,7 @@
 //! handles opening, the single-writer lock, read-only mode and seeding from the bundled data.
 
 mod lock;
+pub mod remote;
 pub mod seed;
 
 use std::fs::File;
@@ -20,7 +21,8 @@ use crate::results::{Answer, Table};
 use crate::vocab;
 pub use seed::SeedOutcome;
 
-/// Anything that answers SPARQL queries: the embedded store, and later a remote endpoint.
+/// Anything that answers SPARQL queries: the embedded store, or a remote SPARQL endpoint
+/// ([`remote::Endpoint`]).
 pub trait Backend {
     /// Runs a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the union of all graphs.
     /// The well-known prefixes of [`vocab::PREFIXES`] are predeclared.
@@ -34,6 +36,44 @@ pub trait Backend {
 
     /// A short description of where the data lives, for messages.
     fn describe(&self) -> String;
+
+    /// Notes about the answers given since the last call, for the user (for example that a
+    /// server cut a result short). The library never prints; whoever shows results does.
+    fn take_notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Where a command's queries and data go: the embedded store, or a SPARQL endpoint.
+pub enum Target {
+    /// The embedded Oxigraph store.
+    Store(Store),
+    /// A remote SPARQL 1.1 server.
+    Endpoint(remote::Endpoint),
+}
+
+impl Target {
+    /// The target as a query backend.
+    pub fn backend(&self) -> &dyn Backend {
+        match self {
+            Target::Store(store) => store,
+            Target::Endpoint(endpoint) => endpoint,
+        }
+    }
+
+    /// The embedded store, when that is the target.
+    pub fn store(&self) -> Option<&Store> {
+        match self {
+            Target::Store(store) => Some(store),
+            Target::Endpoint(_) => None,
+        }
+    }
+
+    /// True when the target is a throw-away in-memory store.
+    pub fn is_memory(&self) -> bool {
+        self.store()
+            .is_some_and(|store| *store.location() == Location::Memory)
+    }
 }
 
 /// Where a store lives.
@@ -280,7 +320,7 @@ impl Backend for Store {
 }
 
 /// Turns a SPARQL parser message into an error with the position it names, if it names one.
-fn query_syntax_error(query: &str, message: &str) -> Error {
+pub(crate) fn query_syntax_error(query: &str, message: &str) -> Error {
     let is_update = oxigraph::sparql::SparqlEvaluator::new()
         .parse_update(query)
         .is_ok();

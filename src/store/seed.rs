@@ -2,7 +2,7 @@
 //! store is created, and replaced when the binary carries a different version of it.
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef};
+use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef, Triple};
 
 use crate::error::{Error, Result};
 use crate::vocab;
@@ -69,6 +69,29 @@ pub(super) fn seed(db: &oxigraph::store::Store) -> Result<SeedOutcome> {
     transaction.insert(QuadRef::new(graph, property, &fingerprint, graph));
     transaction.commit()?;
     Ok(outcome)
+}
+
+/// The bundled dataset as triples, with the fingerprint statement that tells which version it
+/// is: what a remote endpoint's bundled graph must hold.
+pub fn bundled_triples() -> Result<Vec<Triple>> {
+    let graph = NamedNodeRef::new_unchecked(vocab::BUNDLED_GRAPH);
+    let mut triples = Vec::new();
+    for (name, text) in BUNDLED_FILES {
+        for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
+            triples.push(triple.map_err(|e| Error::Syntax {
+                file: format!("bundled data {name}"),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            })?.into());
+        }
+    }
+    triples.push(Triple::new(
+        graph,
+        NamedNodeRef::new_unchecked(vocab::FINGERPRINT),
+        Literal::new_simple_literal(fingerprint()),
+    ));
+    Ok(triples)
 }
 
 #[cfg(test)]
