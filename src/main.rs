@@ -290,16 +290,18 @@ fn open_target(args: &cli::StoreArgs, command: &Command) -> anyhow::Result<Targe
         return Ok(Target::Store(store));
     };
     if args.memory {
-        bail!("--memory and --endpoint exclude each other: choose the in-memory store or the server");
+        bail!(
+            "--memory and --endpoint exclude each other: choose the in-memory store or the server"
+        );
     }
     let credentials = match (
         std::env::var("TREATY_ENDPOINT_USER"),
         std::env::var("TREATY_ENDPOINT_PASSWORD"),
     ) {
         (Ok(user), Ok(password)) => Some(Credentials { user, password }),
-        (Ok(_), Err(_)) | (Err(_), Ok(_)) => bail!(
-            "set both TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD, or neither"
-        ),
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
+            bail!("set both TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD, or neither")
+        }
         _ => None,
     };
     let endpoint = Endpoint::new(

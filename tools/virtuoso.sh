@@ -36,8 +36,8 @@
 #                              gives partial "anytime" results: 200 + X-SQL-State: S1TAT.)
 #   TREATY_VIRTUOSO_BUFFERS    NumberOfBuffers, default 340000 (8 KiB each, ~2.7 GB)
 #   TREATY_VIRTUOSO_DIRTY      MaxDirtyBuffers, default 250000
-# The ports used are recorded in DIR/instance.env at start, so stop/status/... of that DIR use
-# them without the variables.
+# The ports used are recorded in DIR/instance.env at start, so stop/status/... and later starts
+# of that DIR use them without the variables (a `start` with the variables set overrides them).
 #
 # Endpoints once started (defaults):
 #   query:        POST http://127.0.0.1:8890/sparql   form-encoded query=...  (NOT
@@ -88,9 +88,15 @@ set_dir() {
     STDLOG=$DIR/virtuoso.stdout
     HTTP_PORT=$HTTP_PORT_DEFAULT
     SQL_PORT=$SQL_PORT_DEFAULT
-    if [[ -f $DIR/instance.env && $CMD != start ]]; then
+    # Ports: those recorded for DIR at its last start win, except that `start` lets the
+    # environment variables override them.
+    if [[ -f $DIR/instance.env ]]; then
         # shellcheck disable=SC1091
         . "$DIR/instance.env"
+        if [[ $CMD == start ]]; then
+            HTTP_PORT=${TREATY_VIRTUOSO_HTTP:-$HTTP_PORT}
+            SQL_PORT=${TREATY_VIRTUOSO_SQL:-$SQL_PORT}
+        fi
     fi
     ENDPOINT=http://127.0.0.1:$HTTP_PORT/sparql
 }
@@ -292,24 +298,28 @@ ensure_user() {
     if [[ ${n:-0} == 0 ]]; then
         isql "DB.DBA.USER_CREATE($u, $p);" >/dev/null
     else
-        isql "DB.DBA.USER_SET_PASSWORD($u, $p);" >/dev/null
+        isql "DB.DBA.USER_PASSWORD_SET($u, $p);" >/dev/null
     fi
     # SPARQL_UPDATE: may run SPARQL updates and use /sparql-graph-crud-auth. Permissions 15 =
     # read(1) + write(2) + sponge(4) + list(8) on every graph (the default for that user).
-    isql "GRANT SPARQL_UPDATE TO \"$EP_USER\";
-          DB.DBA.RDF_DEFAULT_USER_PERMS_SET($u, 15);
-          checkpoint;" >/dev/null
+    n=$(isql "select count(*) from DB.DBA.SYS_ROLE_GRANTS g, DB.DBA.SYS_USERS s, DB.DBA.SYS_USERS r
+              where g.GI_SUPER = s.U_ID and g.GI_SUB = r.U_ID and s.U_NAME = $u
+              and r.U_NAME = 'SPARQL_UPDATE';" | tr -dc '0-9')
+    if [[ ${n:-0} == 0 ]]; then
+        isql "GRANT SPARQL_UPDATE TO \"$EP_USER\";" >/dev/null
+    fi
+    isql "DB.DBA.RDF_DEFAULT_USER_PERMS_SET($u, 15); checkpoint;" >/dev/null
 }
 
 cmd_start() {
     need_bin
     if pid_alive; then
-        if sparql_ok; then
-            say "already running (pid $(cat "$PIDFILE")): $ENDPOINT, isql port $SQL_PORT, dir $DIR"
-            return 0
-        fi
-        wait_ready "$(cat "$PIDFILE")"
+        # shellcheck disable=SC1091
+        [[ -f $DIR/instance.env ]] && . "$DIR/instance.env"   # the ports it really uses
+        ENDPOINT=http://127.0.0.1:$HTTP_PORT/sparql
+        sparql_ok || wait_ready "$(cat "$PIDFILE")"
         ensure_user
+        say "already running (pid $(cat "$PIDFILE")): $ENDPOINT, isql port $SQL_PORT, dir $DIR"
         return 0
     fi
     if [[ -e $INI ]] && ! head -1 "$INI" | grep -qF "$MARKER"; then

@@ -17,8 +17,8 @@ use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 
 use crate::error::{Error, Result};
-use crate::store::{Store, Target};
 use crate::store::remote::{Endpoint, Write};
+use crate::store::{Store, Target};
 use crate::vocab;
 
 /// One thing to load.
@@ -166,10 +166,11 @@ pub fn load_remote(
                     }
                     GraphName::DefaultGraph => unreachable!("every input has a default graph"),
                 };
-                graphs
-                    .entry(graph)
-                    .or_default()
-                    .push(Triple::new(quad.subject, quad.predicate, quad.object));
+                graphs.entry(graph).or_default().push(Triple::new(
+                    quad.subject,
+                    quad.predicate,
+                    quad.object,
+                ));
             }
             Ok(())
         })?);

@@ -78,12 +78,16 @@ pub fn bundled_triples() -> Result<Vec<Triple>> {
     let mut triples = Vec::new();
     for (name, text) in BUNDLED_FILES {
         for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
-            triples.push(triple.map_err(|e| Error::Syntax {
-                file: format!("bundled data {name}"),
-                line: None,
-                column: None,
-                message: e.to_string(),
-            })?.into());
+            triples.push(
+                triple
+                    .map_err(|e| Error::Syntax {
+                        file: format!("bundled data {name}"),
+                        line: None,
+                        column: None,
+                        message: e.to_string(),
+                    })?
+                    .into(),
+            );
         }
     }
     triples.push(Triple::new(

@@ -23,10 +23,12 @@ impl Endpoint {
         let mut body = Vec::with_capacity(triples.len() * 120);
         let mut serializer = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(&mut body);
         for triple in triples {
-            serializer.serialize_triple(triple).map_err(|e| Error::Endpoint {
-                endpoint: self.graph_store.clone(),
-                message: format!("cannot write the triples: {e}"),
-            })?;
+            serializer
+                .serialize_triple(triple)
+                .map_err(|e| Error::Endpoint {
+                    endpoint: self.graph_store.clone(),
+                    message: format!("cannot write the triples: {e}"),
+                })?;
         }
         serializer.finish().map_err(|e| Error::Endpoint {
             endpoint: self.graph_store.clone(),

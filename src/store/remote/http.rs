@@ -325,7 +325,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -360,7 +364,9 @@ mod tests {
     #[test]
     fn server_messages_lose_their_markup_and_fit_one_line() {
         assert_eq!(
-            server_message("<html><body><h1>Error</h1>\n<p>SP030: syntax\n error</p></body></html>"),
+            server_message(
+                "<html><body><h1>Error</h1>\n<p>SP030: syntax\n error</p></body></html>"
+            ),
             "Error SP030: syntax error"
         );
         assert!(server_message(&"x ".repeat(1000)).ends_with("..."));
@@ -395,8 +401,14 @@ mod tests {
             user: "u".into(),
             password: "p".into(),
         };
-        let err = authorize(Some("Bearer realm=x"), &credentials, "GET", "http://h/", None)
-            .unwrap_err();
+        let err = authorize(
+            Some("Bearer realm=x"),
+            &credentials,
+            "GET",
+            "http://h/",
+            None,
+        )
+        .unwrap_err();
         assert!(err.contains("`bearer`"), "{err}");
     }
 }

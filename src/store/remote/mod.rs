@@ -189,7 +189,10 @@ impl Endpoint {
     /// Whether the endpoint holds this binary's bundled dataset. Nothing is written.
     pub fn bundled_state(&self) -> Result<Bundled> {
         let ask = |pattern: &str| -> Result<bool> {
-            match self.run(&format!("ASK {{ GRAPH <{}> {{ {pattern} }} }}", vocab::BUNDLED_GRAPH), Form::Solutions)? {
+            match self.run(
+                &format!("ASK {{ GRAPH <{}> {{ {pattern} }} }}", vocab::BUNDLED_GRAPH),
+                Form::Solutions,
+            )? {
                 Answer::Boolean(value) => Ok(value),
                 Answer::Table(_) => Err(Error::Endpoint {
                     endpoint: self.url.clone(),
@@ -199,7 +202,10 @@ impl Endpoint {
         };
         let graph = vocab::BUNDLED_GRAPH;
         let fingerprint = seed::fingerprint();
-        if ask(&format!("<{graph}> <{}> \"{fingerprint}\"", vocab::FINGERPRINT))? {
+        if ask(&format!(
+            "<{graph}> <{}> \"{fingerprint}\"",
+            vocab::FINGERPRINT
+        ))? {
             Ok(Bundled::Current)
         } else if ask(&format!("<{graph}> <{}> ?any", vocab::FINGERPRINT))? {
             Ok(Bundled::Other)
@@ -328,7 +334,12 @@ mod tests {
 
     #[test]
     fn a_url_that_is_not_http_is_refused() {
-        for url in ["ftp://example.org/sparql", "example.org/sparql", "http://", ""] {
+        for url in [
+            "ftp://example.org/sparql",
+            "example.org/sparql",
+            "http://",
+            "",
+        ] {
             let err = Endpoint::new(url, Options::default()).err().unwrap();
             assert!(err.to_string().contains("not an http"), "{url}: {err}");
         }

@@ -1,0 +1,315 @@
+//! `--endpoint` against a server that fails: refused connections, HTTP errors, slow answers,
+//! garbage, cut results, and a server that goes away in the middle of a shell session. The
+//! server is the fake in `common/fake_endpoint.rs`; the real one (Virtuoso) is in
+//! `tests/virtuoso.rs`.
+
+mod common;
+#[path = "common/fake_endpoint.rs"]
+mod fake_endpoint;
+
+use std::time::Duration;
+
+use common::treaty;
+use fake_endpoint::{FakeEndpoint, Reply};
+use predicates::prelude::*;
+
+const QUERY: &str = "guarantees where guarantor = Britain show name, outcome";
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_query_through_an_endpoint_gives_what_the_embedded_store_gives() {
+    let server = FakeEndpoint::start();
+    let local = treaty()
+        .args(["--memory", "query", "--format", "csv", QUERY])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let remote = treaty()
+        .args(["--endpoint", &server.url, "query", "--format", "csv", QUERY])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&local).lines().count() > 5);
+    assert_eq!(
+        String::from_utf8_lossy(&remote),
+        String::from_utf8_lossy(&local)
+    );
+}
+
+#[test]
+fn the_endpoint_can_come_from_the_environment() {
+    let server = FakeEndpoint::start();
+    treaty()
+        .env("TREATY_ENDPOINT", &server.url)
+        .args(["stats", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("settlements,"));
+}
+
+#[test]
+fn a_refused_connection_is_one_line_naming_the_endpoint() {
+    let mut server = FakeEndpoint::start();
+    let url = server.url.clone();
+    server.stop();
+    let output = treaty()
+        .args(["--endpoint", &url, "query", QUERY])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&url), "{stderr}");
+    assert!(stderr.contains("connection refused"), "{stderr}");
+}
+
+#[test]
+fn a_server_error_shows_the_servers_message_and_exits_2() {
+    let server = FakeEndpoint::start();
+    server.always(Reply::Status(
+        500,
+        "Virtuoso 42000 Error SR483: Stored procedure failed",
+    ));
+    let output = treaty()
+        .args(["--endpoint", &server.url, "query", QUERY])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert!(
+        stderr.contains("SR483: Stored procedure failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&server.url), "{stderr}");
+}
+
+#[test]
+fn a_refused_query_exits_3_with_the_servers_words() {
+    let server = FakeEndpoint::start();
+    // The start-up check and the schema are answered; the query itself is refused.
+    let output = treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "sparql",
+            "SELECT ?x WHERE { ?x a tr:Settlement } LIMIT 1",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("x"));
+    server.always(Reply::Status(
+        400,
+        "SP030: SPARQL compiler, line 3: syntax error",
+    ));
+    let output = treaty()
+        .args(["--endpoint", &server.url, "stats"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("refused the query"), "{stderr}");
+    assert!(stderr.contains("SP030"), "{stderr}");
+}
+
+#[test]
+fn a_slow_answer_times_out_with_advice() {
+    let server = FakeEndpoint::start();
+    server.always(Reply::Slow(Duration::from_secs(4)));
+    let started = std::time::Instant::now();
+    let output = treaty()
+        .args(["--endpoint", &server.url, "--timeout", "1", "query", QUERY])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("no complete answer within 1 s"), "{stderr}");
+    assert!(stderr.contains("--timeout"), "{stderr}");
+    // Not retried: one request, not three.
+    assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the timeout did not cut the wait"
+    );
+}
+
+#[test]
+fn garbage_in_place_of_json_is_a_malformed_answer() {
+    let server = FakeEndpoint::start();
+    server.always(Reply::Garbage);
+    let output = treaty()
+        .args(["--endpoint", &server.url, "query", QUERY])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not a SPARQL result"), "{stderr}");
+}
+
+#[test]
+fn an_answer_cut_off_mid_way_is_an_error_not_fewer_rows() {
+    let server = FakeEndpoint::start();
+    let output = treaty()
+        .args(["--endpoint", &server.url, "query", "--format", "csv", QUERY])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!output.stdout.is_empty());
+    server.always(Reply::Cut);
+    let output = treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "sparql",
+            "SELECT * WHERE { ?s ?p ?o }",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(output.stdout.is_empty(), "no partial table is printed");
+    assert_eq!(
+        stderr_of(&output).lines().count(),
+        1,
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn a_busy_server_is_tried_again() {
+    let server = FakeEndpoint::start();
+    server.once(Reply::Status(503, "busy"));
+    server.once(Reply::Status(503, "busy"));
+    treaty()
+        .args(["--endpoint", &server.url, "stats", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("settlements,161"));
+}
+
+#[test]
+fn a_result_the_server_cut_short_gets_a_warning() {
+    let server = FakeEndpoint::start();
+    // The two start-up checks, then the schema and names queries are answered in full ...
+    let output = treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "sparql",
+            "SELECT ?s WHERE { ?s a tr:Settlement }",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
+    // ... then every answer says it was cut.
+    server.always(Reply::MaxRows(10000));
+    let output = treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "sparql",
+            "SELECT ?s WHERE { ?s a tr:Settlement }",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("warning:"), "{stderr}");
+    assert!(stderr.contains("cut this result at 10000 rows"), "{stderr}");
+}
+
+#[test]
+fn an_endpoint_without_the_ontology_is_named_with_the_fix() {
+    let server = FakeEndpoint::start();
+    // A server that holds none of it answers `false` to the start-up check.
+    server.always(Reply::Status(200, r#"{"head":{},"boolean":false}"#));
+    let output = treaty()
+        .args(["--endpoint", &server.url, "query", QUERY])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("load --bundled"), "{stderr}");
+}
+
+#[test]
+fn endpoint_and_memory_exclude_each_other() {
+    treaty()
+        .args([
+            "--memory",
+            "--endpoint",
+            "http://127.0.0.1:1/sparql",
+            "stats",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exclude each other"));
+}
+
+#[test]
+fn a_bad_url_is_refused_before_anything_is_sent() {
+    treaty()
+        .args(["--endpoint", "localhost:8890/sparql", "stats"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an http:// or https:// URL"));
+}
+
+#[test]
+fn export_from_an_endpoint_says_what_to_use_instead() {
+    let server = FakeEndpoint::start();
+    treaty()
+        .args(["--endpoint", &server.url, "export"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dump tools"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_shell_survives_a_server_that_stops_mid_session() {
+    let mut server = FakeEndpoint::start();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    cmd.env_remove("TREATY_STORE")
+        .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", tempfile::tempdir().unwrap().keep())
+        .args(["--endpoint", &server.url, "repl"]);
+    let mut shell = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    shell.exp_string("SPARQL endpoint").unwrap();
+    shell.exp_string("treaty> ").unwrap();
+    shell
+        .send_line("settlements where name contains \"Budapest\" show name;")
+        .unwrap();
+    shell.exp_string("Budapest Memorandum").unwrap();
+    shell.exp_string("treaty> ").unwrap();
+    server.stop();
+    shell
+        .send_line("settlements where name contains \"Minsk\" show name;")
+        .unwrap();
+    shell.exp_string("connection refused").unwrap();
+    shell.exp_string("treaty> ").unwrap();
+    shell.send_line(".quit").unwrap();
+    shell.exp_eof().unwrap();
+}
