@@ -86,7 +86,10 @@ impl<'b> Session<'b> {
         let compiled = self.compile(name, text, statement)?;
         let sparql = sparql_of(&compiled);
         let answer = match &compiled {
-            Compiled::Select { query, .. } => Some(self.backend.evaluate(query)?),
+            Compiled::Select { query, lists } => Some(crate::compile::tidy_lists(
+                self.backend.evaluate(query)?,
+                lists,
+            )),
             Compiled::Sparql(raw) => Some(self.backend.query(raw)?),
             Compiled::Defined(_) => None,
         };

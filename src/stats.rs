@@ -37,6 +37,9 @@ pub fn collect(backend: &dyn Backend) -> Result<Stats> {
             Some(other) => other.to_string(),
             None => continue,
         };
+        if backend.is_internal_graph(&graph) {
+            continue;
+        }
         graphs.push((graph, count(&table, row, "triples")));
     }
     let mut entities = Vec::new();

@@ -14,7 +14,7 @@ use spargebra::algebra::{
     AggregateExpression, AggregateFunction, Expression, Function, GraphPattern, OrderExpression,
     PropertyPathExpression,
 };
-use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern, Variable};
+use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern, Variable};
 
 use super::resolve::{Agg, ColumnValue, Cond, Func, Operand, RPath, Resolved, Shape};
 use crate::lang::ast::{CompareOp, Repeat};
@@ -22,9 +22,18 @@ use crate::schema::ValueKind;
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
+const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+const XSD_DECIMAL: &str = "http://www.w3.org/2001/XMLSchema#decimal";
+const XSD_DATE: &str = "http://www.w3.org/2001/XMLSchema#date";
 
-/// Builds the query.
-pub fn lower(resolved: &Resolved) -> Query {
+/// Separates the values of a multi-valued cell in the query's answer. The session sorts them
+/// and joins them with "; " (`super::tidy_lists`), because SPARQL leaves the order of
+/// `GROUP_CONCAT` to the engine and engines differ. A control character cannot occur in our
+/// data's labels, so splitting on it is safe.
+pub const LIST_SEPARATOR: &str = "\u{1f}";
+
+/// Builds the query, and names the columns that hold lists (`LIST_SEPARATOR`).
+pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
@@ -46,11 +55,27 @@ pub fn lower(resolved: &Resolved) -> Query {
     let mut aggregates: Vec<(Variable, AggregateExpression)> = Vec::new();
     let mut selected: Vec<(Variable, Expression)> = Vec::new();
     let mut group_keys: Vec<Variable> = Vec::new();
+    let mut lists: Vec<String> = Vec::new();
+    // How columns of one-row-per-entity queries sort. A list sorts by its least value (the
+    // order of its text is up to the engine); text sorts as `STR(SAMPLE(?v))`, because
+    // Virtuoso does not sort long text through the alias of an aggregate.
+    let mut list_keys: Vec<(Variable, AggregateExpression, bool)> = Vec::new();
+    let mut text_keys: HashMap<Variable, Expression> = HashMap::new();
 
     for (column, var) in resolved.columns.iter().zip(&column_vars) {
         match (&column.value, resolved.shape) {
             (ColumnValue::Value(operand), Shape::Entities) => {
                 let (value, single) = b.optional_operand(operand, &this, &mut main);
+                let text = matches!(
+                    operand,
+                    Operand::Path(RPath {
+                        kind: ValueKind::Text
+                            | ValueKind::Entity(_)
+                            | ValueKind::Concept(_)
+                            | ValueKind::Resource,
+                        ..
+                    })
+                );
                 let aggregate = if single {
                     AggregateExpression::FunctionCall {
                         name: AggregateFunction::Sample,
@@ -58,18 +83,43 @@ pub fn lower(resolved: &Resolved) -> Query {
                         distinct: false,
                     }
                 } else {
+                    lists.push(column.name.clone());
+                    list_keys.push((
+                        var.clone(),
+                        AggregateExpression::FunctionCall {
+                            name: AggregateFunction::Min,
+                            expr: Expression::Variable(value.clone()),
+                            distinct: false,
+                        },
+                        text,
+                    ));
+                    // An entity without values gets "" from every engine (an unbound value
+                    // would make Oxigraph's GROUP_CONCAT unbound and Virtuoso's ""); the
+                    // session shows "" as empty.
                     AggregateExpression::FunctionCall {
                         name: AggregateFunction::GroupConcat {
-                            separator: Some("; ".into()),
+                            separator: Some(LIST_SEPARATOR.into()),
                         },
-                        expr: Expression::FunctionCall(
-                            Function::Str,
-                            vec![Expression::Variable(value)],
-                        ),
+                        expr: Expression::Coalesce(vec![
+                            Expression::FunctionCall(
+                                Function::Str,
+                                vec![Expression::Variable(value)],
+                            ),
+                            Expression::Literal(Literal::new_simple_literal("")),
+                        ]),
                         distinct: true,
                     }
                 };
                 let agg = push_aggregate(&mut aggregates, aggregate);
+                if single && text {
+                    text_keys.insert(
+                        var.clone(),
+                        Expression::FunctionCall(
+                            Function::Str,
+                            vec![Expression::Variable(agg.clone())],
+                        ),
+                    );
+                }
                 selected.push((var.clone(), Expression::Variable(agg)));
             }
             (ColumnValue::Value(operand), _) => {
@@ -98,10 +148,44 @@ pub fn lower(resolved: &Resolved) -> Query {
                         }
                     }
                 };
+                let average = *agg == Agg::Avg;
                 let agg = push_aggregate(&mut aggregates, expression);
-                selected.push((var.clone(), Expression::Variable(agg)));
+                let value = if average {
+                    rounded(Expression::Variable(agg))
+                } else {
+                    Expression::Variable(agg)
+                };
+                selected.push((var.clone(), value));
             }
         }
+    }
+    // After the projection's and HAVING's aggregates, as the SPARQL parser orders them.
+    // The ORDER BY's own aggregates come after the projection's and HAVING's, in the order
+    // of the keys, as the SPARQL parser collects them.
+    let list_keys: HashMap<Variable, (AggregateExpression, bool)> = list_keys
+        .into_iter()
+        .map(|(column, min, text)| (column, (min, text)))
+        .collect();
+    let mut order: Vec<OrderExpression> = Vec::new();
+    for (index, descending) in &resolved.order {
+        let column = &column_vars[*index];
+        let key = if let Some((min, text)) = list_keys.get(column) {
+            let min = Expression::Variable(push_aggregate(&mut aggregates, min.clone()));
+            if *text {
+                Expression::FunctionCall(Function::Str, vec![min])
+            } else {
+                min
+            }
+        } else if let Some(key) = text_keys.get(column) {
+            key.clone()
+        } else {
+            Expression::Variable(column.clone())
+        };
+        order.push(if *descending {
+            OrderExpression::Desc(key)
+        } else {
+            OrderExpression::Asc(key)
+        });
     }
 
     let mut pattern = main.build();
@@ -147,18 +231,6 @@ pub fn lower(resolved: &Resolved) -> Query {
         }
     }
 
-    let mut order: Vec<OrderExpression> = resolved
-        .order
-        .iter()
-        .map(|(index, descending)| {
-            let e = Expression::Variable(column_vars[*index].clone());
-            if *descending {
-                OrderExpression::Desc(e)
-            } else {
-                OrderExpression::Asc(e)
-            }
-        })
-        .collect();
     if resolved.shape == Shape::Entities {
         order.push(OrderExpression::Asc(Expression::Variable(this.clone())));
     }
@@ -184,11 +256,26 @@ pub fn lower(resolved: &Resolved) -> Query {
             length: resolved.limit.map(|l| l as usize),
         };
     }
-    Query::Select {
+    let query = Query::Select {
         dataset: None,
         pattern,
         base_iri: None,
-    }
+    };
+    (query, lists)
+}
+
+/// An average to two decimal places. Engines compute averages to different precisions
+/// (Oxigraph to 18 decimal places, Virtuoso to about 15 significant digits), so the full
+/// value would differ from one backend to another; two places are plenty for years.
+fn rounded(average: Expression) -> Expression {
+    let hundred = || Expression::Literal(Literal::from(100));
+    Expression::Divide(
+        Box::new(Expression::FunctionCall(
+            Function::Round,
+            vec![Expression::Multiply(Box::new(average), Box::new(hundred()))],
+        )),
+        Box::new(hundred()),
+    )
 }
 
 fn push_aggregate(
@@ -216,6 +303,9 @@ enum Element {
     Path(TermPattern, PropertyPathExpression, TermPattern),
     Optional(GraphPattern),
     Bind(Expression, Variable),
+    /// `VALUES ?v { ... }`. It comes before the path that starts from its variable: Virtuoso
+    /// refuses a transitive path with neither end bound ("neither end of it is bound").
+    Values(Variable, Vec<NamedNode>),
 }
 
 impl Group {
@@ -251,6 +341,19 @@ impl Group {
         }
         for element in self.elements {
             match element {
+                Element::Values(variable, iris) => {
+                    g = flush(g, &mut block, &mut bgp);
+                    g = join(
+                        g,
+                        GraphPattern::Values {
+                            variables: vec![variable],
+                            bindings: iris
+                                .into_iter()
+                                .map(|iri| vec![Some(GroundTerm::NamedNode(iri))])
+                                .collect(),
+                        },
+                    );
+                }
                 Element::Triple(t) => bgp.push(t),
                 Element::Path(subject, path, object) => {
                     if !bgp.is_empty() {
@@ -484,7 +587,7 @@ impl Builder {
             }
             Cond::Reaches {
                 path,
-                target,
+                targets,
                 via,
                 forward,
             } => {
@@ -492,10 +595,20 @@ impl Builder {
                 let closure = PropertyPathExpression::ZeroOrMore(Box::new(
                     PropertyPathExpression::NamedNode(via.clone()),
                 ));
+                let target: TermPattern = match targets.as_slice() {
+                    [one] => one.clone().into(),
+                    many => {
+                        let top = self.fresh();
+                        group
+                            .elements
+                            .push(Element::Values(top.clone(), many.to_vec()));
+                        top.into()
+                    }
+                };
                 let (subject, object) = if *forward {
-                    (end, target.clone().into())
+                    (end, target)
                 } else {
-                    (target.clone().into(), end)
+                    (target, end)
                 };
                 group.elements.push(Element::Path(subject, closure, object));
             }
@@ -681,6 +794,16 @@ fn lower_case(value: Expression) -> Expression {
 }
 
 fn compare(op: CompareOp, left: Expression, right: Expression) -> Expression {
+    // Virtuoso 7.2 finds nothing for `?d <= "1945-09-02"^^xsd:date` (while `<`, `>`, `>=`
+    // and `=` work): say "not after" instead, which is the same test in SPARQL's logic, a
+    // type error included (NOT of an error is an error).
+    let date = matches!(&right, Expression::Literal(l) if l.datatype().as_str() == XSD_DATE);
+    if op == CompareOp::Le && date {
+        return Expression::Not(Box::new(Expression::Greater(
+            Box::new(left),
+            Box::new(right),
+        )));
+    }
     let (l, r) = (Box::new(left), Box::new(right));
     match op {
         CompareOp::Eq => Expression::Equal(l, r),
@@ -707,26 +830,39 @@ fn year(e: Expression) -> Expression {
     Expression::FunctionCall(Function::Year, vec![e])
 }
 
-/// The derived values, in SPARQL every engine evaluates alike (no date arithmetic).
+/// The derived values, in SPARQL every engine evaluates alike: no date arithmetic, and no
+/// division of integers (Virtuoso truncates `7 / 2` to `3` where SPARQL says `3.5`), so
+/// years are divided by a decimal and the floor cast back to an integer.
 fn call(func: Func, mut args: Vec<Expression>) -> Expression {
-    let floor = |e| Expression::FunctionCall(Function::Floor, vec![e]);
+    let whole = |e| {
+        Expression::FunctionCall(
+            Function::Custom(NamedNode::new_unchecked(XSD_INTEGER)),
+            vec![Expression::FunctionCall(Function::Floor, vec![e])],
+        )
+    };
+    let decimal = |text: &str| {
+        Expression::Literal(Literal::new_typed_literal(
+            text,
+            NamedNode::new_unchecked(XSD_DECIMAL),
+        ))
+    };
     let first = args.remove(0);
     match func {
         Func::Year => year(first),
         Func::Decade => Expression::Multiply(
-            Box::new(floor(Expression::Divide(
+            Box::new(whole(Expression::Divide(
                 Box::new(year(first)),
-                Box::new(integer(10)),
+                Box::new(decimal("10.0")),
             ))),
             Box::new(integer(10)),
         ),
         Func::Century => Expression::Add(
-            Box::new(floor(Expression::Divide(
+            Box::new(whole(Expression::Divide(
                 Box::new(parenthesised(Expression::Subtract(
                     Box::new(year(first)),
                     Box::new(integer(1)),
                 ))),
-                Box::new(integer(100)),
+                Box::new(decimal("100.0")),
             ))),
             Box::new(integer(1)),
         ),

@@ -9,19 +9,54 @@ pub mod sparql;
 
 use std::collections::HashMap;
 
+use oxigraph::model::{Literal, Term};
+
 use crate::lang::ast::{Query, Statement};
 use crate::lang::diagnostic::Diagnostic;
+use crate::results::Answer;
 use crate::schema::{NameIndex, Schema};
 
 /// What one statement compiled to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Compiled {
-    /// A query built as algebra (its projection names the columns, in order).
-    Select { query: Box<spargebra::Query> },
+    /// A query built as algebra (its projection names the columns, in order). `lists` names
+    /// the columns that hold several values each, to be tidied with [`tidy_lists`].
+    Select {
+        query: Box<spargebra::Query>,
+        lists: Vec<String>,
+    },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
     /// A `let` definition: nothing to run.
     Defined(String),
+}
+
+/// Sorts the values of each list column's cells and joins them with "; ", so that a cell
+/// reads the same whatever engine made it (SPARQL leaves the order of `GROUP_CONCAT` open).
+pub fn tidy_lists(answer: Answer, lists: &[String]) -> Answer {
+    let Answer::Table(mut table) = answer else {
+        return answer;
+    };
+    let columns: Vec<usize> = lists
+        .iter()
+        .filter_map(|name| table.columns.iter().position(|c| c == name))
+        .collect();
+    for row in &mut table.rows {
+        for &column in &columns {
+            if let Some(Some(Term::Literal(cell))) = row.get(column) {
+                let mut values: Vec<&str> = cell
+                    .value()
+                    .split(lower::LIST_SEPARATOR)
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                values.sort_unstable();
+                values.dedup();
+                row[column] = (!values.is_empty())
+                    .then(|| Literal::new_simple_literal(values.join("; ")).into());
+            }
+        }
+    }
+    Answer::Table(table)
 }
 
 /// Compiles statements against a schema and a name index, remembering parameters and `let`
@@ -81,8 +116,10 @@ impl Compiler {
                 let merged = self.expand(query)?;
                 let resolved =
                     resolve::Resolver::new(schema, names, &self.params).resolve(&merged)?;
+                let (query, lists) = lower::lower(&resolved);
                 Ok(Compiled::Select {
-                    query: Box::new(lower::lower(&resolved)),
+                    query: Box::new(query),
+                    lists,
                 })
             }
         }

@@ -11,7 +11,6 @@ use crate::lang::diagnostic::Diagnostic;
 use crate::schema::{EntitySet, Field, NameIndex, Schema, ValueKind};
 
 const XSD_DATE: &str = "http://www.w3.org/2001/XMLSchema#date";
-const SKOS_BROADER: &str = "http://www.w3.org/2004/02/skos/core#broader";
 const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
 /// A query with every name resolved.
@@ -72,11 +71,11 @@ pub enum Cond {
         path: RPath,
         iris: Vec<NamedNode>,
     },
-    /// The path reaches `target` or an entity `target` reaches by `via*` (predecessors,
-    /// narrower concepts through `broader`).
+    /// The path reaches one of `targets` or an entity a target reaches by `via*`
+    /// (predecessors, narrower concepts through `broader`).
     Reaches {
         path: RPath,
-        target: NamedNode,
+        targets: Vec<NamedNode>,
         via: NamedNode,
         /// The path's value is the start of `via*` (concepts) rather than its end (actors).
         forward: bool,
@@ -633,7 +632,7 @@ impl<'a> Resolver<'a> {
             Condition::And(a, b) => {
                 Cond::And(vec![self.condition(set, a)?, self.condition(set, b)?])
             }
-            Condition::Or(a, b) => Cond::Or(vec![self.condition(set, a)?, self.condition(set, b)?]),
+            Condition::Or(a, b) => any(vec![self.condition(set, a)?, self.condition(set, b)?]),
             Condition::Not(c, _) => Cond::Not(Box::new(self.condition(set, c)?)),
             Condition::Exists { path, negated, .. } => {
                 let exists = Cond::Exists {
@@ -664,7 +663,7 @@ impl<'a> Resolver<'a> {
                 for value in values {
                     alternatives.push(self.compare(operand.clone(), CompareOp::Eq, value)?);
                 }
-                Cond::Or(alternatives)
+                any(alternatives)
             }
             Condition::Contains { expr, text, .. } => Cond::Contains {
                 path: self.text_path(set, expr)?,
@@ -870,18 +869,16 @@ impl<'a> Resolver<'a> {
             let via = self.predecessor_field(span)?;
             Cond::Reaches {
                 path,
-                target: iri,
+                targets: vec![iri],
                 via,
                 forward: false,
             }
         } else if matches!(op, CompareOp::Eq | CompareOp::Ne)
             && matches!(path.kind, ValueKind::Concept(_))
         {
-            Cond::Reaches {
+            Cond::OneOf {
                 path,
-                target: iri,
-                via: NamedNode::new_unchecked(SKOS_BROADER),
-                forward: true,
+                iris: self.schema.with_narrower(&iri),
             }
         } else {
             Cond::OneOf {
@@ -1143,4 +1140,58 @@ pub fn nearest(word: &str, options: &[String]) -> Option<String> {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, o)| o.clone())
+}
+
+/// Alternatives, flattened, with the tests of one path merged into one test of several
+/// values (`outcome in (violated, lapsed)`, `mechanism is a or mechanism is b`, `guarantor =
+/// Russia including predecessors or guarantor = Britain including predecessors`): one test
+/// instead of an `||` of `EXISTS`, which Virtuoso 7 sometimes evaluates wrongly.
+fn any(alternatives: Vec<Cond>) -> Cond {
+    let mut merged: Vec<Cond> = Vec::new();
+    for alternative in alternatives {
+        let parts = match alternative {
+            Cond::Or(parts) => parts,
+            other => vec![other],
+        };
+        for part in parts {
+            if let Cond::OneOf { path, iris } = &part
+                && let Some(Cond::OneOf { iris: existing, .. }) = merged
+                    .iter_mut()
+                    .find(|m| matches!(m, Cond::OneOf { path: p, .. } if p == path))
+            {
+                for iri in iris {
+                    if !existing.contains(iri) {
+                        existing.push(iri.clone());
+                    }
+                }
+                continue;
+            }
+            if let Cond::Reaches {
+                path,
+                targets,
+                via,
+                forward,
+            } = &part
+                && let Some(Cond::Reaches {
+                    targets: existing, ..
+                }) = merged.iter_mut().find(|m| {
+                    matches!(m, Cond::Reaches { path: p, via: v, forward: f, .. }
+                        if p == path && v == via && f == forward)
+                })
+            {
+                for target in targets {
+                    if !existing.contains(target) {
+                        existing.push(target.clone());
+                    }
+                }
+                continue;
+            }
+            merged.push(part);
+        }
+    }
+    if merged.len() == 1 {
+        merged.pop().expect("one alternative")
+    } else {
+        Cond::Or(merged)
+    }
 }

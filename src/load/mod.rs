@@ -198,13 +198,16 @@ pub fn load_remote(
     })
 }
 
+/// Where `read` hands the quads of an input: the bulk loader, or the graphs for an endpoint.
+type Sink<'a> = dyn FnMut(&mut dyn Iterator<Item = Result<Quad>>) -> Result<()> + 'a;
+
 /// Reads one input and hands its quads (every one in a named graph, blank nodes renamed) to
 /// `sink`.
 fn read(
     input: &Input,
     options: &Options,
     progress: &dyn Progress,
-    sink: &mut dyn FnMut(&mut dyn Iterator<Item = Result<Quad>>) -> Result<()>,
+    sink: &mut Sink<'_>,
 ) -> Result<FileReport> {
     let name = input.name();
     let format = match (options.format, input) {

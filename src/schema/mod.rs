@@ -75,6 +75,8 @@ pub struct EntitySet {
 pub struct Schema {
     pub sets: Vec<EntitySet>,
     pub fields: Vec<Field>,
+    /// For each concept, the concepts directly narrower (`skos:broader` read backwards).
+    pub narrower: HashMap<NamedNode, Vec<NamedNode>>,
 }
 
 impl Schema {
@@ -170,7 +172,47 @@ impl Schema {
                 backend.describe()
             )));
         }
-        Ok(Schema { sets, fields })
+        // The concept hierarchy, so that `is` tests name every narrower concept instead of
+        // following `skos:broader*` in the query (Virtuoso 7 evaluates a transitive path
+        // under NOT EXISTS wrongly).
+        let hierarchy = table(backend.query(
+            "SELECT ?narrow ?broad WHERE { ?narrow skos:broader ?broad } ORDER BY ?broad ?narrow",
+        )?)?;
+        let mut narrower: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
+        for row in 0..hierarchy.rows.len() {
+            if let (Some(Term::NamedNode(narrow)), Some(Term::NamedNode(broad))) =
+                (hierarchy.get(row, "narrow"), hierarchy.get(row, "broad"))
+            {
+                narrower
+                    .entry(broad.clone())
+                    .or_default()
+                    .push(narrow.clone());
+            }
+        }
+        Ok(Schema {
+            sets,
+            fields,
+            narrower,
+        })
+    }
+
+    /// `concept` and every concept narrower than it, at any depth: itself first, then the
+    /// others in IRI order.
+    pub fn with_narrower(&self, concept: &NamedNode) -> Vec<NamedNode> {
+        let mut found = vec![concept.clone()];
+        let mut next = 0;
+        while next < found.len() {
+            if let Some(children) = self.narrower.get(&found[next]) {
+                for child in children {
+                    if !found.contains(child) {
+                        found.push(child.clone());
+                    }
+                }
+            }
+            next += 1;
+        }
+        found[1..].sort();
+        found
     }
 
     /// The entity set a noun names, singular or plural, case-insensitively.

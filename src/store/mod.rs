@@ -42,6 +42,12 @@ pub trait Backend {
     fn take_notes(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// True for a graph the server keeps for itself (Virtuoso's own schemas and pages), which
+    /// `treaty stats` leaves out.
+    fn is_internal_graph(&self, _iri: &str) -> bool {
+        false
+    }
 }
 
 /// Where a command's queries and data go: the embedded store, or a SPARQL endpoint.

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::Term;
+use oxigraph::model::{Literal, Term};
 use sparesults::{QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput};
 
 use crate::error::{Error, Result};
@@ -47,6 +47,8 @@ impl Default for Options {
 /// A SPARQL endpoint.
 pub struct Endpoint {
     url: String,
+    /// `scheme://host:port/`, the prefix of the graphs a server names after itself.
+    origin: String,
     graph_store: String,
     client: http::Client,
     // Notes for the user about the last answers (a result the server cut short), taken by
@@ -71,9 +73,13 @@ impl Endpoint {
             .graph_store
             .clone()
             .unwrap_or_else(|| default_graph_store(url));
+        let origin = parsed
+            .and_then(|uri| Some(format!("{}://{}/", uri.scheme_str()?, uri.authority()?)))
+            .unwrap_or_default();
         Ok(Self {
             client: http::Client::new(url, &options),
             url: url.to_owned(),
+            origin,
             graph_store,
             notes: Mutex::new(Vec::new()),
         })
@@ -134,7 +140,7 @@ impl Endpoint {
                             rows.push(
                                 columns
                                     .iter()
-                                    .map(|c| solution.get(c.as_str()).cloned())
+                                    .map(|c| solution.get(c.as_str()).cloned().map(canonical))
                                     .collect(),
                             );
                         }
@@ -290,6 +296,16 @@ impl Backend for Endpoint {
         format!("the SPARQL endpoint {}", self.url)
     }
 
+    fn is_internal_graph(&self, iri: &str) -> bool {
+        // Virtuoso's: its RDF views schema, the LDP vocabulary it loads, and graphs named
+        // after the server's own address (its service description, WebDAV).
+        const VIRTUOSO: [&str; 2] = [
+            "http://www.openlinksw.com/schemas/virtrdf#",
+            "http://www.w3.org/ns/ldp#",
+        ];
+        VIRTUOSO.contains(&iri) || iri.starts_with(&self.origin)
+    }
+
     fn take_notes(&self) -> Vec<String> {
         std::mem::take(
             &mut *self
@@ -297,6 +313,22 @@ impl Backend for Endpoint {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         )
+    }
+}
+
+/// A term in the form the embedded store gives it. Virtuoso keeps booleans as integers and
+/// answers `"1"^^xsd:boolean` for `true`: a valid but not the canonical form, which would
+/// show as 1 and 0.
+fn canonical(term: Term) -> Term {
+    match &term {
+        Term::Literal(literal) if literal.datatype() == oxigraph::model::vocab::xsd::BOOLEAN => {
+            match literal.value() {
+                "1" => Literal::from(true).into(),
+                "0" => Literal::from(false).into(),
+                _ => term,
+            }
+        }
+        _ => term,
     }
 }
 
@@ -330,6 +362,18 @@ mod tests {
             default_graph_store("http://localhost:3030/ds/"),
             "http://localhost:3030/ds/data"
         );
+    }
+
+    #[test]
+    fn booleans_come_back_in_canonical_form() {
+        let boolean = |text: &str| -> Term {
+            Literal::new_typed_literal(text, oxigraph::model::vocab::xsd::BOOLEAN).into()
+        };
+        assert_eq!(canonical(boolean("1")), Literal::from(true).into());
+        assert_eq!(canonical(boolean("0")), Literal::from(false).into());
+        assert_eq!(canonical(boolean("true")), boolean("true"));
+        let one: Term = Literal::from(1).into();
+        assert_eq!(canonical(one.clone()), one);
     }
 
     #[test]
