@@ -221,8 +221,22 @@ fn a_result_the_server_cut_short_gets_a_warning() {
         .get_output()
         .clone();
     assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
-    // ... then every answer says it was cut.
+    // A server whose limit is above the result's size: nothing was cut, nothing to say.
     server.always(Reply::MaxRows(10000));
+    let output = treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "sparql",
+            "SELECT ?s WHERE { ?s a tr:Settlement }",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
+    // A result that reaches the limit the server says it applies may have been cut.
+    server.always(Reply::MaxRows(161));
     let output = treaty()
         .args([
             "--endpoint",
@@ -236,7 +250,16 @@ fn a_result_the_server_cut_short_gets_a_warning() {
         .clone();
     let stderr = stderr_of(&output);
     assert!(stderr.contains("warning:"), "{stderr}");
-    assert!(stderr.contains("cut this result at 10000 rows"), "{stderr}");
+    assert!(
+        stderr.contains("stops every result at 161 rows"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("may be incomplete"), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().count(),
+        162,
+        "the rows are still shown"
+    );
 }
 
 #[test]

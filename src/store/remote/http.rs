@@ -32,8 +32,8 @@ impl std::fmt::Debug for Credentials {
 pub struct Incoming {
     /// The media type the server declared, without parameters.
     pub content_type: Option<String>,
-    /// The row limit the server says it applied, when it cut the result.
-    pub truncated_at: Option<u64>,
+    /// The row limit the server says it applies (Virtuoso sends it when a result reaches it).
+    pub row_limit: Option<u64>,
     /// The body, streamed.
     pub body: Box<dyn Read + Send>,
 }
@@ -177,10 +177,10 @@ impl Client {
         if status.is_success() {
             let content_type = header(&response, "content-type")
                 .map(|t| t.split(';').next().unwrap_or_default().trim().to_owned());
-            let truncated_at = header(&response, "x-sparql-maxrows").and_then(|v| v.parse().ok());
+            let row_limit = header(&response, "x-sparql-maxrows").and_then(|v| v.parse().ok());
             return Ok(Incoming {
                 content_type,
-                truncated_at,
+                row_limit,
                 body: Box::new(response.into_body().into_reader()),
             });
         }

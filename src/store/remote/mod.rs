@@ -102,13 +102,7 @@ impl Endpoint {
             Form::Graph => "application/n-triples, text/turtle;q=0.9",
         };
         let response = self.client.query(text, accept)?;
-        if let Some(limit) = response.truncated_at {
-            self.note(format!(
-                "the SPARQL endpoint {} cut this result at {limit} rows (its result-size limit, \
-                 e.g. Virtuoso's ResultSetMaxRows): the answer is incomplete",
-                self.url
-            ));
-        }
+        let limit = response.row_limit;
         let malformed = |message: String| Error::Endpoint {
             endpoint: self.url.clone(),
             message: format!("sent an answer that is not a SPARQL result: {message}"),
@@ -143,6 +137,16 @@ impl Endpoint {
                                     .map(|c| solution.get(c.as_str()).cloned().map(canonical))
                                     .collect(),
                             );
+                        }
+                        // Virtuoso sends its limit whenever a result reaches it, cut or not.
+                        if let Some(limit) = limit.filter(|&l| rows.len() as u64 >= l) {
+                            self.note(format!(
+                                "the SPARQL endpoint {} stops every result at {limit} rows (its \
+                                 result-size limit, e.g. Virtuoso's ResultSetMaxRows) and this one \
+                                 has {limit}: it may be incomplete. Raise the server's limit, or \
+                                 page with `limit`/`offset`",
+                                self.url
+                            ));
                         }
                         Ok(Answer::Table(Table { columns, rows }))
                     }

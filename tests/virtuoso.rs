@@ -1,0 +1,403 @@
+//! `--endpoint` against a real Virtuoso (Debian's virtuoso-opensource-7) on loopback: the
+//! bundled data goes in through the Graph Store Protocol, then every gallery query, `stats`
+//! and `check` must give the same output as the embedded store. The server is started with
+//! `tools/virtuoso.sh start` when it is not answering (`.ci/run` installs the package); set
+//! TREATY_TEST_ENDPOINT to use another server.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use common::treaty;
+use predicates::prelude::*;
+
+const USER: &str = "treaty";
+const PASSWORD: &str = "treaty";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The endpoint, started and holding the bundled dataset: set up once for all tests here.
+/// The guard keeps the tests from running at the same time: some add data that others count.
+fn endpoint() -> (&'static str, MutexGuard<'static, ()>) {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let guard = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    (url(), guard)
+}
+
+fn url() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(|| {
+        let url = std::env::var("TREATY_TEST_ENDPOINT")
+            .unwrap_or_else(|_| "http://127.0.0.1:8890/sparql".to_owned());
+        let started = Command::new("bash")
+            .arg(root().join("tools/virtuoso.sh"))
+            .arg("start")
+            .env("TREATY_ENDPOINT_USER", USER)
+            .env("TREATY_ENDPOINT_PASSWORD", PASSWORD)
+            .output()
+            .expect("bash runs");
+        assert!(
+            started.status.success(),
+            "cannot start Virtuoso for the tests (on a new machine: `sudo tools/virtuoso.sh \
+             install`, as README says):\n{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        let loaded = remote(&url, &["load", "--bundled"]);
+        assert!(
+            loaded.status.success(),
+            "cannot load the bundled data into {url}:\n{}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+        url
+    })
+}
+
+/// `treaty --endpoint URL ARGS...` with the write user's credentials.
+fn remote(url: &str, args: &[&str]) -> Output {
+    treaty()
+        .arg("--endpoint")
+        .arg(url)
+        .args(args)
+        .env("TREATY_ENDPOINT_USER", USER)
+        .env("TREATY_ENDPOINT_PASSWORD", PASSWORD)
+        .output()
+        .unwrap()
+}
+
+fn local(args: &[&str]) -> Output {
+    treaty().arg("--memory").args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn gallery() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tq"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_gallery_query_gives_the_same_rows_on_virtuoso_and_the_embedded_store() {
+    let (url, _serial) = endpoint();
+    let files = gallery();
+    assert!(files.len() >= 21);
+    for file in files {
+        let path = file.to_str().unwrap();
+        let args = ["run", path, "--format", "csv", "--param", "country=Ukraine"];
+        let here = local(&args);
+        let there = remote(url, &args);
+        assert!(here.status.success(), "{path}: {}", text(&here.stderr));
+        assert!(
+            there.status.success(),
+            "{path} on Virtuoso: {}",
+            text(&there.stderr)
+        );
+        assert!(
+            text(&there.stderr).is_empty(),
+            "{path}: {}",
+            text(&there.stderr)
+        );
+        let (mut a, mut b) = (text(&here.stdout), text(&there.stdout));
+        assert!(
+            a.lines().count() > 1,
+            "{path} gives no rows: the comparison would be empty"
+        );
+        // Every TQL query is ordered; the one raw SPARQL query without ORDER BY is compared
+        // as a set of rows.
+        let source = std::fs::read_to_string(&file).unwrap();
+        if source.contains("sparql") && !source.contains("ORDER BY") {
+            let sorted = |t: &str| {
+                let mut lines: Vec<&str> = t.lines().collect();
+                lines.sort_unstable();
+                lines.join("\n")
+            };
+            (a, b) = (sorted(&a), sorted(&b));
+        }
+        assert_eq!(a, b, "{path}: Virtuoso and the embedded store differ");
+    }
+}
+
+#[test]
+fn stats_and_check_say_the_same_on_both() {
+    let (url, _serial) = endpoint();
+    for args in [
+        &["stats", "--format", "csv"][..],
+        &["check", "--format", "csv"][..],
+    ] {
+        let here = local(args);
+        let there = remote(url, args);
+        assert_eq!(
+            text(&there.stdout),
+            text(&here.stdout),
+            "{args:?}: {}",
+            text(&there.stderr)
+        );
+        assert_eq!(there.status.code(), here.status.code(), "{args:?}");
+    }
+    let stats = text(&remote(url, &["stats", "--format", "csv"]).stdout);
+    assert!(stats.contains("settlements,161"), "{stats}");
+    assert!(
+        !stats.contains("openlinksw"),
+        "Virtuoso's own graphs are left out: {stats}"
+    );
+}
+
+#[test]
+fn tql_errors_and_raw_sparql_errors_are_the_same_as_locally() {
+    let (url, _serial) = endpoint();
+    for args in [
+        &["query", "guarantees where guarantor = Brittain"][..],
+        &["sparql", "SELECT ?x WHERE { ?x a tr:Settlement"][..],
+    ] {
+        let here = local(args);
+        let there = remote(url, args);
+        assert_eq!(there.status.code(), Some(3), "{args:?}");
+        assert_eq!(text(&there.stderr), text(&here.stderr), "{args:?}");
+    }
+}
+
+#[test]
+fn load_sends_a_file_to_a_named_graph_with_digest_authentication() {
+    let (url, _serial) = endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("extra.ttl");
+    std::fs::write(
+        &file,
+        "@prefix tr: <https://w3id.org/treaty/ontology#> .\n\
+         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
+         <urn:treaty-test:settlement> a tr:Settlement ; rdfs:label \"Test settlement for the Graph Store test\"@en ;\n\
+             tr:party [ rdfs:label \"an unnamed party\" ] .\n",
+    )
+    .unwrap();
+    let graph = "urn:treaty-test:graph-store";
+    // The graph is dropped before (a failed run may have left it) and after, even on failure.
+    let cleanup = DropGraph(graph);
+    cleanup.run();
+    let loaded = remote(url, &["load", "--graph", graph, file.to_str().unwrap()]);
+    assert!(loaded.status.success(), "{}", text(&loaded.stderr));
+    assert!(
+        text(&loaded.stderr).contains("sent 4 triples"),
+        "{}",
+        text(&loaded.stderr)
+    );
+    let count = |url: &str| {
+        let out = remote(
+            url,
+            &[
+                "sparql",
+                "--format",
+                "csv",
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:treaty-test:graph-store> { ?s ?p ?o } }",
+            ],
+        );
+        text(&out.stdout)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(count(url), "4");
+    let found = remote(
+        url,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "settlements where name contains \"Graph Store test\" show name",
+        ],
+    );
+    assert_eq!(
+        text(&found.stdout),
+        "name\r\nTest settlement for the Graph Store test\r\n"
+    );
+    // Clean up through the protocol too.
+    cleanup.run();
+    assert_eq!(count(url), "0");
+}
+
+/// Drops a graph through the Graph Store Protocol when run and when dropped.
+struct DropGraph(&'static str);
+
+impl DropGraph {
+    fn run(&self) {
+        let endpoint = treaty::store::remote::Endpoint::new(
+            url(),
+            treaty::store::remote::Options {
+                credentials: Some(treaty::store::remote::Credentials {
+                    user: USER.into(),
+                    password: PASSWORD.into(),
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // A graph that is not there answers 404: nothing to drop.
+        let _ = endpoint.drop_graph(&oxigraph::model::NamedNode::new(self.0).unwrap());
+    }
+}
+
+impl Drop for DropGraph {
+    fn drop(&mut self) {
+        self.run();
+    }
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_nothing_is_written() {
+    let (url, _serial) = endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("refused.nt");
+    std::fs::write(&file, "<urn:treaty-test:a> <urn:treaty-test:b> \"c\" .\n").unwrap();
+    treaty()
+        .args([
+            "--endpoint",
+            url,
+            "load",
+            "--graph",
+            "urn:treaty-test:refused",
+        ])
+        .arg(&file)
+        .env("TREATY_ENDPOINT_USER", USER)
+        .env("TREATY_ENDPOINT_PASSWORD", "not the password")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refused the user and password"));
+    treaty()
+        .args([
+            "--endpoint",
+            url,
+            "load",
+            "--graph",
+            "urn:treaty-test:refused",
+        ])
+        .arg(&file)
+        .env_remove("TREATY_ENDPOINT_USER")
+        .env_remove("TREATY_ENDPOINT_PASSWORD")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("TREATY_ENDPOINT_USER"));
+    let out = remote(
+        url,
+        &[
+            "sparql",
+            "--format",
+            "csv",
+            "ASK { GRAPH <urn:treaty-test:refused> { ?s ?p ?o } }",
+        ],
+    );
+    assert_eq!(text(&out.stdout).trim(), "false");
+}
+
+#[test]
+fn a_malformed_file_sends_nothing() {
+    let (url, _serial) = endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.nt");
+    let bad = dir.path().join("bad.ttl");
+    std::fs::write(&good, "<urn:treaty-test:g> <urn:treaty-test:p> \"o\" .\n").unwrap();
+    std::fs::write(&bad, "<urn:treaty-test:x> <urn:treaty-test:y> .\n").unwrap();
+    let out = remote(
+        url,
+        &["load", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad.ttl:1:"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = remote(
+        url,
+        &[
+            "sparql",
+            "--format",
+            "csv",
+            "ASK { <urn:treaty-test:g> ?p ?o }",
+        ],
+    );
+    assert_eq!(text(&out.stdout).trim(), "false");
+}
+
+#[test]
+fn a_result_at_the_servers_row_limit_is_flagged() {
+    // A second instance whose ResultSetMaxRows is 5, on ports of its own.
+    let _serial = endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let script = root().join("tools/virtuoso.sh");
+    let instance = dir.path().join("limited");
+    let run = |action: &str| {
+        Command::new("bash")
+            .arg(&script)
+            .arg(action)
+            .arg(&instance)
+            .env("TREATY_VIRTUOSO_HTTP", "8897")
+            .env("TREATY_VIRTUOSO_SQL", "1117")
+            .env("TREATY_VIRTUOSO_MAX_ROWS", "5")
+            .env("TREATY_VIRTUOSO_BUFFERS", "20000")
+            .env("TREATY_VIRTUOSO_DIRTY", "15000")
+            .env("TREATY_ENDPOINT_USER", USER)
+            .env("TREATY_ENDPOINT_PASSWORD", PASSWORD)
+            .output()
+            .unwrap()
+    };
+    let started = run("start");
+    assert!(started.status.success(), "{}", text(&started.stderr));
+    let url = "http://127.0.0.1:8897/sparql";
+    let outcome = std::panic::catch_unwind(|| {
+        let loaded = remote(url, &["load", "--bundled"]);
+        assert!(loaded.status.success(), "{}", text(&loaded.stderr));
+        let out = remote(
+            url,
+            &[
+                "sparql",
+                "--format",
+                "csv",
+                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).lines().count(), 6, "5 rows and a header");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("stops every result at 5 rows"), "{stderr}");
+        assert!(stderr.contains("may be incomplete"), "{stderr}");
+    });
+    let _ = run("stop");
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_shell_works_against_virtuoso() {
+    let (url, _serial) = endpoint();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_treaty"));
+    cmd.env_remove("TREATY_STORE")
+        .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", home.path())
+        .args(["--endpoint", url, "repl"]);
+    let mut shell = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    shell.exp_string("the SPARQL endpoint").unwrap();
+    shell.exp_string("holds 161 settlements").unwrap();
+    shell
+        .send_line("guarantees where settlement.name contains \"Budapest\" show guarantor;")
+        .unwrap();
+    shell
+        .exp_string("Russia; United Kingdom; United States")
+        .unwrap();
+    shell.send_line(".quit").unwrap();
+    shell.exp_eof().unwrap();
+}
