@@ -135,7 +135,7 @@ bundled data in a throw-away store; the store is not changed. Exit code 2 when a
 #[derive(Debug, Args)]
 pub struct TqlArgs {
     /// The TQL text (one or more statements separated by `;`), or - to read standard input
-    #[arg(value_name = "TQL")]
+    #[arg(value_name = "TQL", allow_hyphen_values = true)]
     pub text: String,
 
     /// Bind a parameter used as $NAME in the text (repeatable)

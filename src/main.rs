@@ -277,8 +277,18 @@ fn bind(session: &mut Session<'_>, params: &[(String, String)]) {
     }
 }
 
+/// The first line of a statement that says something, for headings: a raw SPARQL statement
+/// starts with `sparql """`, which does not.
 fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
+    text.lines()
+        .map(str::trim)
+        .find(|line| {
+            !line
+                .trim_start_matches("sparql")
+                .trim_matches(|c: char| c == '"' || c.is_whitespace())
+                .is_empty()
+        })
+        .unwrap_or("sparql")
 }
 
 /// The endpoint with `--endpoint` (checked to hold the bundled dataset, unless the command is
