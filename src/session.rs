@@ -31,14 +31,21 @@ pub struct Session<'b> {
 }
 
 impl<'b> Session<'b> {
-    /// Reads the schema and the names from `backend`.
+    /// Reads the schema from `backend`; names are read as statements use them.
     pub fn new(backend: &'b dyn Backend) -> Result<Self> {
         Ok(Self {
             schema: Schema::load(backend)?,
-            names: NameIndex::load(backend)?,
+            names: NameIndex::on_demand(),
             backend,
             compiler: Compiler::new(),
         })
+    }
+
+    /// Reads every name of the store now (for completion in the shell), instead of the ones
+    /// statements use as they come.
+    pub fn load_all_names(&mut self) -> Result<()> {
+        self.names = NameIndex::load(self.backend)?;
+        Ok(())
     }
 
     /// The schema in use.
@@ -55,7 +62,11 @@ impl<'b> Session<'b> {
     /// definitions are kept.
     pub fn reload(&mut self) -> Result<()> {
         self.schema = Schema::load(self.backend)?;
-        self.names = NameIndex::load(self.backend)?;
+        self.names = if self.names.is_complete() {
+            NameIndex::load(self.backend)?
+        } else {
+            NameIndex::on_demand()
+        };
         Ok(())
     }
 
@@ -104,19 +115,44 @@ impl<'b> Session<'b> {
         })
     }
 
+    /// Compiles a statement, reading the names it uses from the backend as the compiler
+    /// misses them (one query per round, a round per name at most). An error that remains is
+    /// compiled once more against every name of the store, so that it suggests near names.
     fn compile(
         &mut self,
         name: &str,
         text: &str,
         statement: &lang::ast::Statement,
     ) -> Result<Compiled> {
-        self.compiler
-            .compile(&self.schema, &self.names, statement)
-            .map_err(|diagnostic| Error::Tql {
-                name: name.to_owned(),
-                text: text.to_owned(),
-                diagnostic: Box::new(diagnostic),
-            })
+        let diagnostic = loop {
+            match self.compiler.compile(&self.schema, &self.names, statement) {
+                Ok(compiled) => {
+                    self.names.take_misses();
+                    return Ok(compiled);
+                }
+                Err(diagnostic) => {
+                    let misses = self.names.take_misses();
+                    if misses.is_empty() {
+                        break diagnostic;
+                    }
+                    self.names.fetch(self.backend, &misses)?;
+                }
+            }
+        };
+        let diagnostic = if self.names.is_complete() {
+            diagnostic
+        } else {
+            self.names = NameIndex::load(self.backend)?;
+            match self.compiler.compile(&self.schema, &self.names, statement) {
+                Ok(compiled) => return Ok(compiled),
+                Err(diagnostic) => diagnostic,
+            }
+        };
+        Err(Error::Tql {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            diagnostic: Box::new(diagnostic),
+        })
     }
 }
 

@@ -263,6 +263,8 @@ struct Shell<'s> {
 impl<'s> Shell<'s> {
     fn new(target: &'s Target, options: &Options) -> Result<Self> {
         let mut session = Session::new(target.backend())?;
+        // Completion offers every name, so the shell reads them all once.
+        session.load_all_names()?;
         for (name, value) in &options.params {
             session.compiler().set_param(name, value);
         }

@@ -1,10 +1,16 @@
-//! Entity names: every `rdfs:label` and `skos:altLabel` in the store, indexed case-insensitively,
-//! with each entity's types and schemes, so that `Britain` or `"Soviet Union"` resolve to IRIs
-//! and an unknown name gets near matches. Built once per session.
+//! Entity names: `rdfs:label` and `skos:altLabel`, indexed case-insensitively, with each
+//! entity's types and schemes, so that `Britain` or `"Soviet Union"` resolve to IRIs and an
+//! unknown name gets near matches.
+//!
+//! The index is either complete (every name in the store: what completion and suggestions
+//! need, read once per shell session) or filled on demand: a lookup of a name it has not seen
+//! is recorded as a miss, and `fetch` asks the store for those names only. A store of millions
+//! of entities is then never read whole to answer a query that names two of them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{Literal, NamedNode, Term};
 
 use crate::error::Result;
 use crate::results::Answer;
@@ -25,39 +31,134 @@ pub struct Candidate {
 pub struct NameIndex {
     by_name: HashMap<String, Vec<usize>>,
     entities: Vec<Candidate>,
+    position: HashMap<NamedNode, usize>,
     /// Each name of `by_name` as first written in the data (for completion).
     spelling: HashMap<String, String>,
+    /// Every name of the store is here.
+    complete: bool,
+    /// Names asked of the store on demand (found or not).
+    fetched: HashSet<String>,
+    /// Names looked up that were neither here nor asked for yet.
+    misses: Misses,
 }
 
+/// The names missed, behind a lock so that an index can be shared between threads.
+#[derive(Debug, Default)]
+struct Misses(Mutex<Vec<String>>);
+
+impl Misses {
+    fn push(&self, key: String) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(key);
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+}
+
+impl Clone for Misses {
+    fn clone(&self) -> Self {
+        Self(Mutex::new(
+            self.0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
+        ))
+    }
+}
+
+/// One row per (entity, name, type); `{filter}` narrows the names.
+const NAMES_QUERY: &str = "SELECT ?e ?name ?pref ?type WHERE { {values} \
+       ?e rdfs:label|skos:altLabel ?name . \
+       { ?e a ?type } UNION { ?e skos:inScheme ?type } \
+       OPTIONAL { ?e rdfs:label ?pref } \
+       FILTER(isIRI(?e){filter}) \
+     }";
+
 impl NameIndex {
-    /// Reads every labelled, typed entity of `backend`.
+    /// Reads every labelled, typed entity of `backend`: a complete index.
     pub fn load(backend: &dyn Backend) -> Result<Self> {
-        let answer = backend.query(
-            "SELECT ?e ?name ?pref ?type WHERE { \
-               ?e rdfs:label|skos:altLabel ?name . \
-               { ?e a ?type } UNION { ?e skos:inScheme ?type } \
-               OPTIONAL { ?e rdfs:label ?pref } \
-               FILTER(isIRI(?e)) \
-             }",
-        )?;
-        let Answer::Table(table) = answer else {
-            return Ok(Self::default());
-        };
         let mut index = NameIndex::default();
-        let mut position: HashMap<NamedNode, usize> = HashMap::new();
+        index.absorb(backend.query(&NAMES_QUERY.replace("{values}", "").replace("{filter}", ""))?);
+        index.complete = true;
+        Ok(index)
+    }
+
+    /// An index that reads names from the store only when they are looked up and missed
+    /// (`take_misses`, then `fetch`).
+    pub fn on_demand() -> Self {
+        Self::default()
+    }
+
+    /// True when every name of the store is in the index.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The names looked up and missed since the last call, for `fetch`.
+    pub fn take_misses(&self) -> Vec<String> {
+        let mut misses = self.misses.take();
+        misses.sort();
+        misses.dedup();
+        misses
+    }
+
+    /// Reads the entities called by these names (case-insensitively) from `backend`.
+    pub fn fetch(&mut self, backend: &dyn Backend, names: &[String]) -> Result<()> {
+        let keys: Vec<String> = names
+            .iter()
+            .map(|n| normalise(n))
+            .filter(|k| !self.fetched.contains(k))
+            .collect();
+        if keys.is_empty() || self.complete {
+            return Ok(());
+        }
+        // The names are the user's words: they go in as literals written by Oxigraph's
+        // serializer, which escapes quotes, backslashes and line breaks.
+        let values: Vec<String> = keys
+            .iter()
+            .map(|k| Literal::new_simple_literal(k).to_string())
+            .collect();
+        let query = NAMES_QUERY
+            .replace(
+                "{values}",
+                &format!("VALUES ?key {{ {} }}", values.join(" ")),
+            )
+            .replace("{filter}", " && LCASE(STR(?name)) = ?key");
+        self.absorb(backend.query(&query)?);
+        self.fetched.extend(keys);
+        Ok(())
+    }
+
+    /// Adds the rows of a names query.
+    fn absorb(&mut self, answer: Answer) {
+        let Answer::Table(table) = answer else {
+            return;
+        };
+        let index = self;
+        let position = &mut index.position;
         for row in 0..table.rows.len() {
             let (Some(Term::NamedNode(e)), Some(Term::Literal(name))) =
                 (table.get(row, "e"), table.get(row, "name"))
             else {
                 continue;
             };
+            let entities = &mut index.entities;
             let i = *position.entry(e.clone()).or_insert_with(|| {
-                index.entities.push(Candidate {
+                entities.push(Candidate {
                     iri: e.clone(),
                     label: String::new(),
                     types: Vec::new(),
                 });
-                index.entities.len() - 1
+                entities.len() - 1
             });
             let entity = &mut index.entities[i];
             if let Some(Term::NamedNode(t)) = table.get(row, "type")
@@ -85,15 +186,18 @@ impl NameIndex {
                 entity.label = entity.iri.as_str().to_owned();
             }
         }
-        Ok(index)
     }
 
     /// The entities called `name` (case-insensitively) that have one of `types`
     /// (any type when `types` is empty), in label order.
     pub fn lookup(&self, name: &str, types: &[NamedNode]) -> Vec<&Candidate> {
+        let key = normalise(name);
+        if !self.complete && !self.fetched.contains(&key) {
+            self.misses.push(key.clone());
+        }
         let mut found: Vec<&Candidate> = self
             .by_name
-            .get(&normalise(name))
+            .get(&key)
             .into_iter()
             .flatten()
             .map(|&i| &self.entities[i])
@@ -197,6 +301,30 @@ mod tests {
             assert!(names.iter().any(|n| n == name), "{name}");
         }
         assert!(!names.iter().any(|n| n == "neutrality"));
+    }
+
+    #[test]
+    fn an_index_on_demand_reads_only_the_names_it_missed() {
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let mut index = NameIndex::on_demand();
+        assert!(
+            index
+                .lookup("Britain", std::slice::from_ref(&actor))
+                .is_empty()
+        );
+        assert!(index.lookup("a \"quoted\" \\ name", &[]).is_empty());
+        let misses = index.take_misses();
+        assert_eq!(misses, ["a \"quoted\" \\ name", "britain"]);
+        index.fetch(&store, &misses).unwrap();
+        let britain = index.lookup("BRITAIN", std::slice::from_ref(&actor));
+        assert_eq!(britain.len(), 1);
+        assert_eq!(britain[0].label, "United Kingdom");
+        assert!(
+            index.take_misses().is_empty(),
+            "fetched names are not missed again"
+        );
+        assert!(index.all_names(&[actor]).len() < 5, "only what was fetched");
     }
 
     #[test]
