@@ -610,3 +610,21 @@ fn the_library_runs_a_report_against_any_backend() {
     assert!(md.contains("Run date: 2000-01-01T00:00:00Z"));
     assert!(md.contains("from = 1945"));
 }
+
+#[test]
+fn the_examples_in_docs_reports_md_run_cleanly() {
+    let doc = read(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/reports.md"
+    )));
+    let blocks: Vec<&str> = doc
+        .split("```tql\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 2);
+    for block in blocks {
+        let (_dir, assert) = run_text(block, &[]);
+        assert.success();
+    }
+}

@@ -283,10 +283,10 @@ fn looks_like_date(text: &str) -> bool {
         })
 }
 
+/// Colours for categories without one of their own; none of them is a colour of
+/// [`known_colour`], so two lanes never share a colour.
 const PALETTE: &[RGBColor] = &[
-    RGBColor(0x4e, 0x79, 0xa7),
     RGBColor(0xf2, 0x8e, 0x2b),
-    RGBColor(0x76, 0xb7, 0xb2),
     RGBColor(0x9c, 0x75, 0x5f),
     RGBColor(0xff, 0x9d, 0xa7),
     RGBColor(0x2f, 0x4b, 0x7c),
@@ -303,6 +303,7 @@ fn known_colour(category: &str) -> Option<RGBColor> {
         "superseded" => RGBColor(0x4e, 0x79, 0xa7),
         "untested" => RGBColor(0xed, 0xc9, 0x48),
         "never in force" => RGBColor(0xb0, 0x7a, 0xa1),
+        "in force" => RGBColor(0x76, 0xb7, 0xb2),
         _ => return None,
     })
 }
@@ -518,7 +519,7 @@ fn bars(out: &mut String, table: &Table, label: &[usize], value: usize) -> DrawR
         .axis_style(RGBColor(0x88, 0x88, 0x88))
         .label_style((FONT, 13))
         .draw()?;
-    let colour = PALETTE[0];
+    let colour = RGBColor(0x4e, 0x79, 0xa7);
     let mut marks = Vec::new();
     for (i, (name, v)) in rows.iter().enumerate() {
         let y = (n - 1 - i) as f64;

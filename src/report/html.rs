@@ -51,7 +51,17 @@ pub fn render(run: &Run) -> String {
                 BlockOut::Prose(text) => {
                     let _ = writeln!(out, "<p>{}</p>", inline(text));
                 }
-                BlockOut::Result(result) => result_html(&mut out, result),
+                BlockOut::Result(result) => {
+                    if section.heading.is_none() && result.defined.is_none() {
+                        // Nothing else says what the table answers.
+                        let _ = writeln!(
+                            out,
+                            "<pre class=\"tql\">{}</pre>",
+                            escape(&result.statement)
+                        );
+                    }
+                    result_html(&mut out, result)
+                }
             }
         }
         let _ = writeln!(out, "</section>");

@@ -21,7 +21,13 @@ pub fn render(run: &Run) -> String {
                 BlockOut::Prose(text) => {
                     let _ = writeln!(out, "{text}\n");
                 }
-                BlockOut::Result(result) => result_md(&mut out, result),
+                BlockOut::Result(result) => {
+                    if section.heading.is_none() && result.defined.is_none() {
+                        // Nothing else says what the table answers.
+                        let _ = writeln!(out, "```tql\n{}\n```\n", result.statement);
+                    }
+                    result_md(&mut out, result)
+                }
             }
         }
     }

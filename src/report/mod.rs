@@ -171,7 +171,10 @@ impl Run {
                 };
                 if let Some(error) = &result.error {
                     let first = error.lines().next().unwrap_or_default();
-                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    let first = ["error: ", "Error: "]
+                        .iter()
+                        .find_map(|p| first.strip_prefix(p))
+                        .unwrap_or(first);
                     out.push(format!(
                         "{}:{}: statement failed{place}: {first}",
                         self.source, result.line

@@ -146,7 +146,8 @@ pub fn parse(name: &str, text: &str) -> Result<Report> {
     };
 
     let mut title = None;
-    let mut first_comment = None;
+    let mut first_comment: Option<String> = None;
+    let mut title_done = false;
     let mut params: Vec<Param> = Vec::new();
     let mut sections = vec![Section::default()];
     let mut pending = Pending::default();
@@ -170,10 +171,16 @@ pub fn parse(name: &str, text: &str) -> Result<Report> {
             continue;
         }
         let line = raw.trim();
-        if first_comment.is_none()
-            && let Some(comment) = line.strip_prefix("--")
-        {
-            first_comment = Some(comment.trim().to_owned());
+        // The opening `--` comment lines of the file say what it is about: the default title.
+        match (line.strip_prefix("--"), &mut first_comment) {
+            (Some(comment), None) if line_no == 1 => {
+                first_comment = Some(comment.trim().to_owned())
+            }
+            (Some(comment), Some(title)) if !title_done => {
+                title.push(' ');
+                title.push_str(comment.trim());
+            }
+            _ => title_done = true,
         }
         if let Some(rest) = line.strip_prefix("#'") {
             prose.push(rest.strip_prefix(' ').unwrap_or(rest).trim_end().to_owned());
@@ -531,6 +538,16 @@ SELECT * WHERE { ?s ?p ?o } LIMIT 1
                 other => panic!("{text}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_opening_comment_is_the_default_title() {
+        let report = parse(
+            "r.tq",
+            "-- How long did peace last,\n-- by mechanism?\nsettlements -- not this\n",
+        )
+        .unwrap();
+        assert_eq!(report.title, "How long did peace last, by mechanism?");
     }
 
     #[test]
