@@ -35,7 +35,7 @@ impl Plan {
             }
             Plan::Bars { label, value } => format!(
                 "{} by {}: {} bars.",
-                table.columns[*value],
+                capitalised(&table.columns[*value]),
                 label
                     .iter()
                     .map(|&i| table.columns[i].as_str())
@@ -77,6 +77,14 @@ impl Plan {
             Plan::Bars { .. } => "bars",
         }
     }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Columns whose lane a timeline prefers, in this order, when `#@chart` names none.

@@ -23,7 +23,8 @@ svg.chart{max-width:100%;height:auto;background:#fff}\
 .check{padding:.3em .6em;margin:.3em 0;border-left:4px solid}\
 .pass{border-color:#59a14f;background:#f1f8ef}.fail{border-color:#e15759;background:#fdf0f0}\
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:.85em}\
-details{margin:.5em 0}summary{cursor:pointer;color:#555}";
+details{margin:.5em 0}summary{cursor:pointer;color:#555}\
+nav ol{columns:2;font-size:.95em;color:#555}nav a{color:#2a5d9f;text-decoration:none}";
 
 /// The whole report as an HTML document.
 pub fn render(run: &Run) -> String {
@@ -41,8 +42,26 @@ pub fn render(run: &Run) -> String {
         "<p class=\"meta\">{}</p>",
         inline(&markdown::summary(run))
     );
-    for section in &run.sections {
-        let _ = writeln!(out, "<section>");
+    let headings: Vec<(usize, &str)> = run
+        .sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.heading.as_deref()?)))
+        .collect();
+    if headings.len() > 2 {
+        out.push_str("<nav><ol>\n");
+        for (i, heading) in &headings {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#section-{}\">{}</a></li>",
+                i + 1,
+                escape(heading)
+            );
+        }
+        out.push_str("<li><a href=\"#reproducibility\">Reproducibility</a></li>\n</ol></nav>\n");
+    }
+    for (i, section) in run.sections.iter().enumerate() {
+        let _ = writeln!(out, "<section id=\"section-{}\">", i + 1);
         if let Some(heading) = &section.heading {
             let _ = writeln!(out, "<h2>{}</h2>", escape(heading));
         }
