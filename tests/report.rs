@@ -628,3 +628,27 @@ fn the_examples_in_docs_reports_md_run_cleanly() {
         assert.success();
     }
 }
+
+#[test]
+fn a_report_stays_a_tql_script_and_runs_without_a_format() {
+    let file = example("dossier");
+    let text = read(&file);
+    // `treaty explain` reads it as plain TQL: the report lines are comments.
+    let explained = stdout(
+        treaty()
+            .args(["--memory", "explain", "-", "--param", "country=Ukraine"])
+            .write_stdin(text),
+    );
+    assert_eq!(explained.matches("SELECT").count(), 5, "{explained}");
+
+    // Piped without --format: CSV, with the file's defaults applied.
+    let reciprocal = stdout(
+        treaty()
+            .args(["--memory", "run"])
+            .arg(example("reciprocal")),
+    );
+    assert!(
+        reciprocal.starts_with("signed,settlement,name,secret,outcome\r\n1815-"),
+        "{reciprocal}"
+    );
+}
