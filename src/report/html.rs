@@ -102,7 +102,7 @@ fn result_html(out: &mut String, result: &ResultSet) {
     }
     let _ = writeln!(
         out,
-        "<div class=\"result\" id=\"{}\">",
+        "<div class=\"result\" id=\"result-{}\">",
         escape(&result.name)
     );
     if let Some(error) = &result.error {
