@@ -90,7 +90,11 @@ Examples:
     /// Show the SPARQL a TQL text compiles to, without running it
     Explain(TqlArgs),
 
-    /// Run every statement of a .tq file in order
+    /// Run every statement of a .tq file in order, or a report into Markdown, HTML, CSV or JSON
+    #[command(after_help = "\
+A report is a .tq file with `## Heading`, `#' prose` and `#@` directives in comment lines
+(docs/reports.md). It runs as a report with --format md or html, with -o, or when the file
+has report lines. Exit codes: 3 when a statement failed, 2 when an #@assert check failed.")]
     Run(RunArgs),
 
     /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over all graphs
@@ -168,9 +172,19 @@ pub struct RunArgs {
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
 
-    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    /// Output format: table, csv, tsv, json, md or html [default: from -o's extension, else
+    /// table on a terminal, else csv]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+
+    /// Write the report to PATH (.md, .html, .json; for CSV a folder, or a .csv file when there
+    /// is one result)
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Stop at the first statement that fails or whose #@assert check fails
+    #[arg(long)]
+    pub bail: bool,
 }
 
 /// `name=value`, the name without a leading `$`.

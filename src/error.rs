@@ -104,6 +104,15 @@ pub enum Error {
     #[error("terminal: {0}")]
     Terminal(String),
 
+    /// A report file (`#@` directives, headings) that cannot be used, or a parameter it needs
+    /// and did not get. Lines count from 1.
+    #[error("{file}:{line}: {message}")]
+    Report {
+        file: String,
+        line: usize,
+        message: String,
+    },
+
     /// The user asked for something the command cannot do with this input.
     #[error("{0}")]
     Unsupported(String),
@@ -167,7 +176,8 @@ impl Error {
             | Error::QueryEvaluation(_)
             | Error::Cancelled
             | Error::EndpointQuery { .. }
-            | Error::Tql { .. } => 3,
+            | Error::Tql { .. }
+            | Error::Report { .. } => 3,
             _ => 2,
         }
     }

@@ -23,6 +23,7 @@ pub mod lang;
 pub mod load;
 pub mod output;
 pub mod repl;
+pub mod report;
 pub mod results;
 pub mod schema;
 pub mod session;

@@ -96,8 +96,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 (args.file.display().to_string(), read_file(&args.file)?)
             };
-            let format = output_format(args.format.as_deref())?;
-            run_tql(backend, &name, &text, &args.params, format)?;
+            let is_report = treaty::report::syntax::is_report(&text)
+                || args.output.is_some()
+                || matches!(args.format.as_deref(), Some("md" | "markdown" | "html"));
+            if is_report {
+                run_report(backend, &name, &text, &args)?;
+            } else {
+                let format = output_format(args.format.as_deref())?;
+                run_tql(backend, &name, &text, &args.params, format)?;
+            }
         }
         Command::Sparql(args) => {
             let query = match (&args.query, &args.file) {
@@ -270,6 +277,86 @@ fn run_tql(
     }
     Ok(())
 }
+
+/// `treaty run` on a report: runs it, writes it to `-o` or standard output, names every failure
+/// on standard error, and exits 3 when a statement failed, 2 when only a check failed.
+fn run_report(
+    backend: &dyn Backend,
+    name: &str,
+    text: &str,
+    args: &cli::RunArgs,
+) -> anyhow::Result<()> {
+    use treaty::report::{self, Format as R};
+    let format = match (args.format.as_deref(), &args.output) {
+        (Some("md" | "markdown"), _) => Some(R::Markdown),
+        (Some("html"), _) => Some(R::Html),
+        (Some("csv"), _) => Some(R::Csv),
+        (Some("json"), _) => Some(R::Json),
+        (Some(other), _) if Format::from_name(other).is_none() => {
+            bail!("unknown format '{other}'; expected one of: table, csv, tsv, json, md, html")
+        }
+        (Some(_), _) => None,
+        (None, Some(path)) => Some(R::from_path(path).ok_or_else(|| {
+            anyhow!("{}: cannot tell the format from the extension; pass --format md, html, csv or json", path.display())
+        })?),
+        (None, None) => None,
+    };
+    let report = report::syntax::parse(name, text)?;
+    let options = report::Options {
+        params: args.params.clone(),
+        bail: args.bail,
+        run_date: report::utc_now(),
+    };
+    let run = report::run(backend, &report, &options)?;
+    print_notes(backend);
+    match (format, &args.output) {
+        (Some(format), Some(path)) => {
+            for file in report::write(&run, format, path)? {
+                eprintln!("wrote {}", file.display());
+            }
+        }
+        (Some(format), None) => {
+            let mut out = io::stdout().lock();
+            out.write_all(report::render(&run, format)?.as_bytes())?;
+            out.flush()?;
+        }
+        (None, Some(_)) => bail!("-o writes md, html, csv or json; pass one of them with --format"),
+        (None, None) => {
+            // A terminal or a pipe: each result as `run` prints a plain file's, under its name.
+            let format = output_format(args.format.as_deref())?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            for result in run.shown() {
+                if matches!(format, Format::Table | Format::Markdown) {
+                    writeln!(out, "\n## {}", result.name)?;
+                }
+                if let Some(answer) = &result.answer {
+                    output::write(answer, format, &mut out)?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    let failures = run.failures();
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    match run.exit_code() {
+        Some(code) => Err(ReportFailed(code).into()),
+        None => Ok(()),
+    }
+}
+
+/// A report ran with failures, already reported: exit with its code.
+#[derive(Debug)]
+struct ReportFailed(u8);
+
+impl std::fmt::Display for ReportFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the report has failures")
+    }
+}
+
+impl std::error::Error for ReportFailed {}
 
 fn bind(session: &mut Session<'_>, params: &[(String, String)]) {
     for (name, value) in params {
@@ -534,6 +621,9 @@ fn report(error: &anyhow::Error) -> ExitCode {
         && io.kind() == io::ErrorKind::BrokenPipe
     {
         return ExitCode::SUCCESS;
+    }
+    if let Some(ReportFailed(code)) = error.downcast_ref::<ReportFailed>() {
+        return ExitCode::from(*code);
     }
     if error.downcast_ref::<ChecksFailed>().is_some() {
         return ExitCode::from(2);

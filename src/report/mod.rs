@@ -1,0 +1,698 @@
+//! Batch reports: a `.tq` file with headings, prose and directives in comment lines
+//! ([`syntax`]) runs statement by statement against any [`Backend`] into a [`Run`], which the
+//! writers turn into Markdown, one self-contained HTML file with SVG charts, CSV files or JSON.
+//! Every run records what is needed to reproduce it: the statements and their SPARQL, the
+//! parameters, the tool version, the run date and the graphs with their triple counts.
+//!
+//! ```
+//! use treaty::report::{self, Options};
+//! use treaty::store::{Location, Store};
+//! let store = Store::open(&Location::Memory, false)?;
+//! let text = "## Armistices\n#@assert rows > 5\nsettlements where kind is armistice show name, signed";
+//! let report = report::syntax::parse("armistices.tq", text)?;
+//! let run = report::run(&store, &report, &Options::default())?;
+//! assert_eq!(run.exit_code(), None);
+//! let markdown = report::render(&run, report::Format::Markdown)?;
+//! assert!(markdown.contains("## Armistices"));
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod chart;
+mod html;
+mod json;
+mod markdown;
+pub mod syntax;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::Term;
+
+use crate::error::{Error, Result};
+use crate::output;
+use crate::results::{Answer, Table};
+use crate::session::Session;
+use crate::store::Backend;
+use syntax::{Block, Check, Report};
+
+/// How to run a report.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--param NAME=VALUE` values; they win over the file's defaults.
+    pub params: Vec<(String, String)>,
+    /// Stop at the first statement that fails or whose check fails.
+    pub bail: bool,
+    /// When the report runs, as written into it (the caller reads the clock, so tests can fix it).
+    pub run_date: String,
+}
+
+/// A report after running.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub title: String,
+    /// The report file's name.
+    pub source: String,
+    /// Every parameter bound, with where its value came from.
+    pub params: Vec<ParamValue>,
+    pub sections: Vec<SectionOut>,
+    pub data: Fingerprint,
+    /// `treaty X.Y.Z`.
+    pub tool: String,
+    pub run_date: String,
+    /// Set when `--bail` stopped the run: the statements after the failing one did not run.
+    pub stopped: bool,
+}
+
+/// A parameter's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamValue {
+    pub name: String,
+    pub value: String,
+    /// `true` when the value is the file's default.
+    pub default: bool,
+}
+
+/// The data a report ran against: the backend and its named graphs with their triple counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprint {
+    pub backend: String,
+    pub graphs: Vec<(String, u64)>,
+}
+
+impl Fingerprint {
+    /// Triples in all graphs.
+    pub fn triples(&self) -> u64 {
+        self.graphs.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// A section after running.
+#[derive(Debug, Clone)]
+pub struct SectionOut {
+    pub heading: Option<String>,
+    pub blocks: Vec<BlockOut>,
+}
+
+/// Prose or a statement's result, in the order written.
+#[derive(Debug, Clone)]
+pub enum BlockOut {
+    Prose(String),
+    Result(Box<ResultSet>),
+}
+
+/// What one statement gave.
+#[derive(Debug, Clone)]
+pub struct ResultSet {
+    /// Unique in the report: `#@name`, else the section heading made into a file name.
+    pub name: String,
+    /// The line where the statement starts.
+    pub line: usize,
+    pub statement: String,
+    pub sparql: Option<String>,
+    /// The rows, unless the statement failed, did not run, or is a `let`.
+    pub answer: Option<Answer>,
+    /// The name a `let` defined: such a statement has no result to show.
+    pub defined: Option<String>,
+    /// The error of a failed statement, as the user reads it.
+    pub error: Option<String>,
+    pub checks: Vec<CheckOutcome>,
+    /// The chart to draw, when the result has one.
+    pub chart: Option<chart::Plan>,
+}
+
+impl ResultSet {
+    /// The rows of a result that has a table.
+    pub fn table(&self) -> Option<&Table> {
+        match &self.answer {
+            Some(Answer::Table(table)) => Some(table),
+            _ => None,
+        }
+    }
+}
+
+/// An `#@assert` and whether it held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckOutcome {
+    pub text: String,
+    pub line: usize,
+    pub passed: bool,
+    /// What was found (`0 rows`, `n = 3 in row 2`).
+    pub found: String,
+}
+
+impl Run {
+    /// Every result set, in order.
+    pub fn results(&self) -> impl Iterator<Item = &ResultSet> {
+        self.sections.iter().flat_map(|s| {
+            s.blocks.iter().filter_map(|b| match b {
+                BlockOut::Result(r) => Some(&**r),
+                BlockOut::Prose(_) => None,
+            })
+        })
+    }
+
+    /// The results that show rows (not `let` definitions).
+    pub fn shown(&self) -> impl Iterator<Item = &ResultSet> {
+        self.results().filter(|r| r.defined.is_none())
+    }
+
+    /// One line per failed statement and per failed check, naming file, line and section.
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for section in &self.sections {
+            let place = section
+                .heading
+                .as_deref()
+                .map(|h| format!(" in \"{h}\""))
+                .unwrap_or_default();
+            for block in &section.blocks {
+                let BlockOut::Result(result) = block else {
+                    continue;
+                };
+                if let Some(error) = &result.error {
+                    let first = error.lines().next().unwrap_or_default();
+                    let first = ["error: ", "Error: "]
+                        .iter()
+                        .find_map(|p| first.strip_prefix(p))
+                        .unwrap_or(first);
+                    out.push(format!(
+                        "{}:{}: statement failed{place}: {first}",
+                        self.source, result.line
+                    ));
+                }
+                for check in result.checks.iter().filter(|c| !c.passed) {
+                    out.push(format!(
+                        "{}:{}: check failed{place}: {} (found {})",
+                        self.source, check.line, check.text, check.found
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// `None` when every statement ran and every check held; else 3 when a statement failed
+    /// (a query error), or 2 when only checks failed (the data is not as the report expects).
+    pub fn exit_code(&self) -> Option<u8> {
+        if self.results().any(|r| r.error.is_some()) {
+            Some(3)
+        } else if self.results().any(|r| r.checks.iter().any(|c| !c.passed)) {
+            Some(2)
+        } else {
+            None
+        }
+    }
+}
+
+/// Runs every statement of `report` against `backend`, in order.
+///
+/// Errors that make the whole report unusable (a parameter without value) are returned; a
+/// statement that fails is recorded in its result set, and with `options.bail` ends the run.
+pub fn run(backend: &dyn Backend, report: &Report, options: &Options) -> Result<Run> {
+    let params = bind_params(report, options)?;
+    let mut session = Session::new(backend)?;
+    for param in &params {
+        session.compiler().set_param(&param.name, &param.value);
+    }
+    let data = fingerprint(backend)?;
+    let mut names = Names::default();
+    let mut stopped = false;
+    let mut sections = Vec::new();
+    for (number, section) in report.sections.iter().enumerate() {
+        let mut blocks = Vec::new();
+        for block in &section.blocks {
+            if stopped {
+                break;
+            }
+            match block {
+                Block::Prose(text) => blocks.push(BlockOut::Prose(substitute(text, &params))),
+                Block::Statement(item) => {
+                    let base = item.name.clone().unwrap_or_else(|| {
+                        section
+                            .heading
+                            .as_deref()
+                            .map(slug)
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| format!("section-{}", number + 1))
+                    });
+                    let result = run_item(&mut session, report, item, names.unique(&base));
+                    let failed = result.error.is_some() || result.checks.iter().any(|c| !c.passed);
+                    blocks.push(BlockOut::Result(Box::new(result)));
+                    stopped = failed && options.bail;
+                }
+            }
+        }
+        sections.push(SectionOut {
+            heading: section.heading.as_deref().map(|h| substitute(h, &params)),
+            blocks,
+        });
+        if stopped {
+            break;
+        }
+    }
+    Ok(Run {
+        title: substitute(&report.title, &params),
+        source: report.name.clone(),
+        params,
+        sections,
+        data,
+        tool: format!("treaty {}", env!("CARGO_PKG_VERSION")),
+        run_date: options.run_date.clone(),
+        stopped,
+    })
+}
+
+/// `$name` in prose, headings and the title replaced by the parameter's value, so that a
+/// dossier's heading can name its country. Longer names first: `$from_year` before `$from`.
+fn substitute(text: &str, params: &[ParamValue]) -> String {
+    if !text.contains('$') {
+        return text.to_owned();
+    }
+    let mut sorted: Vec<&ParamValue> = params.iter().collect();
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.name.len()));
+    let mut out = text.to_owned();
+    for param in sorted {
+        out = out.replace(&format!("${}", param.name), &param.value);
+    }
+    out
+}
+
+fn bind_params(report: &Report, options: &Options) -> Result<Vec<ParamValue>> {
+    let mut params = Vec::new();
+    for declared in &report.params {
+        let given = options
+            .params
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == declared.name);
+        let (value, default) = match (given, &declared.default) {
+            (Some((_, v)), _) => (v.clone(), false),
+            (None, Some(d)) => (d.clone(), true),
+            (None, None) => {
+                return Err(Error::Report {
+                    file: report.name.clone(),
+                    line: declared.line,
+                    message: format!(
+                        "the parameter `{0}` has no value and no default: pass --param {0}=VALUE",
+                        declared.name
+                    ),
+                });
+            }
+        };
+        params.push(ParamValue {
+            name: declared.name.clone(),
+            value,
+            default,
+        });
+    }
+    for (name, value) in &options.params {
+        if !params.iter().any(|p| p.name == *name) {
+            params.push(ParamValue {
+                name: name.clone(),
+                value: value.clone(),
+                default: false,
+            });
+        }
+    }
+    Ok(params)
+}
+
+fn run_item(
+    session: &mut Session<'_>,
+    report: &Report,
+    item: &syntax::Item,
+    name: String,
+) -> ResultSet {
+    let statement = &report.script.statements[item.index];
+    let mut result = ResultSet {
+        name,
+        line: item.line,
+        statement: String::new(),
+        sparql: None,
+        answer: None,
+        defined: None,
+        error: None,
+        checks: Vec::new(),
+        chart: None,
+    };
+    match session.run_statement(&report.name, &report.text, statement) {
+        Ok(outcome) => {
+            result.statement = outcome.text;
+            result.sparql = outcome.sparql;
+            result.answer = outcome.answer;
+            result.defined = outcome.defined;
+        }
+        Err(error) => {
+            result.statement = statement_text(report, item.index);
+            result.error = Some(error.render(false));
+            return result;
+        }
+    }
+    if let Some(answer) = &result.answer {
+        result.checks = item.checks.iter().map(|c| check(c, answer)).collect();
+        if let Answer::Table(table) = answer {
+            match chart::choose(item.chart.as_ref(), table) {
+                Ok(plan) => result.chart = plan,
+                Err(message) => {
+                    let line = item.chart.as_ref().map_or(item.line, |c| c.line);
+                    result.error = Some(format!("{}:{line}: {message}", report.name));
+                }
+            }
+        }
+    }
+    result
+}
+
+fn statement_text(report: &Report, index: usize) -> String {
+    use crate::lang::ast::Statement;
+    let span = match &report.script.statements[index] {
+        Statement::Let { span, .. } => *span,
+        Statement::Query(q) => q.span,
+        Statement::Sparql(s) => s.span,
+    };
+    report
+        .text
+        .get(span.start..span.end)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn check(check: &Check, answer: &Answer) -> CheckOutcome {
+    let (passed, found) = match answer {
+        Answer::Boolean(b) => (false, format!("a yes/no answer ({b}), not rows")),
+        Answer::Table(table) if check.subject == "rows" => {
+            let n = table.rows.len();
+            (
+                check.op.holds(n as f64, check.bound),
+                format!("{n} row{}", if n == 1 { "" } else { "s" }),
+            )
+        }
+        Answer::Table(table) => check_column(check, table),
+    };
+    CheckOutcome {
+        text: check.text.clone(),
+        line: check.line,
+        passed,
+        found,
+    }
+}
+
+/// A column check holds when the result has rows and every row's value satisfies it.
+fn check_column(check: &Check, table: &Table) -> (bool, String) {
+    let Some(column) = table.columns.iter().position(|c| *c == check.subject) else {
+        return (
+            false,
+            format!(
+                "no column `{}`; the columns are {}",
+                check.subject,
+                table.columns.join(", ")
+            ),
+        );
+    };
+    if table.rows.is_empty() {
+        return (false, "no rows".into());
+    }
+    for (i, row) in table.rows.iter().enumerate() {
+        match row[column].as_ref().and_then(number) {
+            Some(value) if check.op.holds(value, check.bound) => {}
+            Some(value) => {
+                return (
+                    false,
+                    format!(
+                        "{} = {} in row {}",
+                        check.subject,
+                        trim_number(value),
+                        i + 1
+                    ),
+                );
+            }
+            None => {
+                let shown = row[column]
+                    .as_ref()
+                    .map(output::display_term)
+                    .unwrap_or_else(|| "nothing".into());
+                return (
+                    false,
+                    format!("{} = {shown} in row {}, not a number", check.subject, i + 1),
+                );
+            }
+        }
+    }
+    let n = table.rows.len();
+    (
+        true,
+        format!("all {n} row{}", if n == 1 { "" } else { "s" }),
+    )
+}
+
+fn trim_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// The value of a numeric literal.
+pub fn number(term: &Term) -> Option<f64> {
+    let Term::Literal(literal) = term else {
+        return None;
+    };
+    let datatype = literal.datatype().as_str();
+    let numeric = datatype.strip_prefix("http://www.w3.org/2001/XMLSchema#")?;
+    matches!(
+        numeric,
+        "integer"
+            | "decimal"
+            | "double"
+            | "float"
+            | "int"
+            | "long"
+            | "short"
+            | "nonNegativeInteger"
+            | "positiveInteger"
+            | "unsignedInt"
+            | "unsignedLong"
+    )
+    .then(|| literal.value().parse().ok())
+    .flatten()
+}
+
+fn fingerprint(backend: &dyn Backend) -> Result<Fingerprint> {
+    let answer = backend.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    )?;
+    let mut graphs = Vec::new();
+    if let Answer::Table(table) = answer {
+        for row in 0..table.rows.len() {
+            let graph = table.get(row, "g").map(output::display_term);
+            let count = table.get(row, "n").and_then(number);
+            if let (Some(graph), Some(count)) = (graph, count)
+                && !backend.is_internal_graph(&graph)
+            {
+                graphs.push((graph, count as u64));
+            }
+        }
+    }
+    Ok(Fingerprint {
+        backend: backend.describe(),
+        graphs,
+    })
+}
+
+#[derive(Default)]
+struct Names(Vec<String>);
+
+impl Names {
+    fn unique(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 1;
+        while self.0.contains(&name) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        self.0.push(name.clone());
+        name
+    }
+}
+
+/// A heading as a file name: lower-case letters and digits joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(60).collect()
+}
+
+/// The current time in UTC as an `xsd:dateTime` (`2026-11-26T08:43:36Z`), for `Options::run_date`.
+pub fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc_date_time(seconds)
+}
+
+/// Seconds since 1970 as a UTC date-time, by the civil-calendar algorithm of H. Hinnant.
+fn utc_date_time(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// A report's output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    /// W3C CSV, one file per result set.
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file name's extension stands for: `.md`, `.html`/`.htm`, `.json`;
+    /// `.csv` or no extension (a folder) for CSV.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("md" | "markdown") => Some(Format::Markdown),
+            Some("html" | "htm") => Some(Format::Html),
+            Some("json") => Some(Format::Json),
+            Some("csv") | None => Some(Format::Csv),
+            Some(_) => None,
+        }
+    }
+}
+
+/// The report as one text (Markdown, HTML or JSON; CSV as the result sets one after the other,
+/// each after a `# name` line, for a terminal).
+pub fn render(run: &Run, format: Format) -> Result<String> {
+    Ok(match format {
+        Format::Markdown => markdown::render(run),
+        Format::Html => html::render(run),
+        Format::Json => json::render(run, true),
+        Format::Csv => {
+            let mut out = Vec::new();
+            let shown: Vec<&ResultSet> = run.shown().collect();
+            for (i, result) in shown.iter().enumerate() {
+                if shown.len() > 1 {
+                    if i > 0 {
+                        out.push(b'\n');
+                    }
+                    let _ = writeln!(out, "# {}", result.name);
+                }
+                if let Some(answer) = &result.answer {
+                    output::write(answer, output::Format::Csv, &mut out).map_err(|e| {
+                        Error::Io {
+                            path: PathBuf::from("<csv>"),
+                            source: e,
+                        }
+                    })?;
+                }
+            }
+            String::from_utf8_lossy(&out).into_owned()
+        }
+    })
+}
+
+/// Writes the report to `path`. Markdown, HTML and JSON make one file. CSV makes one file
+/// when `path` ends in `.csv` and the report has one result set; otherwise `path` is a folder
+/// (created when missing) with `NN-name.csv` per result set and `manifest.json`, the report's
+/// record (statements, SPARQL, parameters, version, date, data) without the rows.
+/// Returns the files written.
+pub fn write(run: &Run, format: Format, path: &Path) -> Result<Vec<PathBuf>> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io { path, source }
+    };
+    if format != Format::Csv {
+        std::fs::write(path, render(run, format)?).map_err(io(path))?;
+        return Ok(vec![path.to_owned()]);
+    }
+    let shown: Vec<&ResultSet> = run.shown().collect();
+    let is_file = path.extension().is_some_and(|e| e == "csv");
+    if is_file {
+        if shown.len() != 1 {
+            return Err(Error::Unsupported(format!(
+                "{}: this report has {} result sets, so CSV output needs a folder (a path without .csv)",
+                path.display(),
+                shown.len()
+            )));
+        }
+        let mut bytes = Vec::new();
+        if let Some(answer) = &shown[0].answer {
+            output::write(answer, output::Format::Csv, &mut bytes).map_err(io(path))?;
+        }
+        std::fs::write(path, bytes).map_err(io(path))?;
+        return Ok(vec![path.to_owned()]);
+    }
+    std::fs::create_dir_all(path).map_err(io(path))?;
+    let mut written = Vec::new();
+    for (i, result) in shown.iter().enumerate() {
+        let file = path.join(csv_file_name(i, result));
+        let mut bytes = Vec::new();
+        if let Some(answer) = &result.answer {
+            output::write(answer, output::Format::Csv, &mut bytes).map_err(io(&file))?;
+        }
+        std::fs::write(&file, bytes).map_err(io(&file))?;
+        written.push(file);
+    }
+    let manifest = path.join("manifest.json");
+    std::fs::write(&manifest, json::render(run, false)).map_err(io(&manifest))?;
+    written.push(manifest);
+    Ok(written)
+}
+
+/// `NN-name.csv`, numbered from 01 in the report's order.
+pub fn csv_file_name(index: usize, result: &ResultSet) -> String {
+    format!("{:02}-{}.csv", index + 1, result.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("Guarantees by mechanism (1815–2022)"),
+            "guarantees-by-mechanism-1815-2022"
+        );
+        assert_eq!(slug("Traité de Brest-Litovsk"), "traité-de-brest-litovsk");
+        assert_eq!(slug("!!"), "");
+    }
+
+    #[test]
+    fn dates_in_utc() {
+        assert_eq!(utc_date_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_date_time(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_date_time(1_795_682_616), "2026-11-26T08:43:36Z");
+    }
+
+    #[test]
+    fn unique_names() {
+        let mut names = Names::default();
+        assert_eq!(names.unique("a"), "a");
+        assert_eq!(names.unique("a"), "a-2");
+        assert_eq!(names.unique("a"), "a-3");
+    }
+}
