@@ -164,6 +164,27 @@ impl Store {
         Ok(&self.db)
     }
 
+    /// Fails with [`Error::ReadOnly`] on a read-only store, before any work is done.
+    pub fn writable(&self) -> Result<()> {
+        self.writable_db().map(drop)
+    }
+
+    /// Replaces the contents of each named graph with its quads, all in one transaction: every
+    /// graph changes, or none does. The quads must be in their graph.
+    pub fn replace_graphs<'a>(
+        &self,
+        graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [oxigraph::model::Quad])>,
+    ) -> Result<()> {
+        let mut transaction = self.writable_db()?.start_transaction()?;
+        for (graph, quads) in graphs {
+            transaction.clear_graph(graph.as_ref())?;
+            for quad in quads {
+                transaction.insert(quad);
+            }
+        }
+        Ok(transaction.commit()?)
+    }
+
     /// Compacts the store after a bulk load, which makes the following queries faster.
     pub(crate) fn optimize(&self) -> Result<()> {
         Ok(self.db.optimize()?)
