@@ -580,6 +580,9 @@ fn entity_plan(
             })
             .collect()
     };
+    // Columns are checked in the order the mapping names them: identifier and name first.
+    let id = pieces(&spec.id)?;
+    let label = spec.label.as_ref().map(pieces).transpose()?;
     let mut fields = Vec::new();
     for f in &spec.fields {
         fields.push(field_plan(loaded, f, header, file, lookup)?);
@@ -608,8 +611,8 @@ fn entity_plan(
             .transpose()?,
         class,
         segment,
-        id: pieces(&spec.id)?,
-        label: spec.label.as_ref().map(pieces).transpose()?,
+        id,
+        label,
         required: spec.required.iter().map(col).collect::<Result<_>>()?,
         fields,
         constants,
