@@ -311,3 +311,25 @@ impl<R: Read> Read for Counting<'_, R> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_is_an_xsd_date_time_in_utc() {
+        let now = now();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now.ends_with('Z') && now.as_bytes()[10] == b'T', "{now}");
+        let literal = Literal::new_typed_literal(now.clone(), xsd::DATE_TIME);
+        assert!(literal.value().starts_with("20"), "{now}");
+    }
+
+    #[test]
+    fn graphs_are_named_by_mapping_and_file_stem() {
+        assert_eq!(
+            graph_for("pax", Path::new("/data/PA-X v8.csv")).as_str(),
+            "https://w3id.org/treaty/graph/import/pax/PA-X%20v8"
+        );
+    }
+}
