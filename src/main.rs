@@ -358,7 +358,7 @@ fn import(store: &Store, args: &cli::ImportArgs) -> anyhow::Result<()> {
         );
         if r.latin1_cells > 0 {
             eprintln!(
-                "  note: {} cells were not UTF-8 and were read as Latin-1",
+                "  note: {} cell(s) were not UTF-8 and were read as Latin-1",
                 r.latin1_cells
             );
         }

@@ -412,3 +412,32 @@ fn imported_data_passes_the_model_checks_when_complete() {
         .success()
         .stderr(predicate::str::contains("no violations"));
 }
+
+#[test]
+fn latin1_cells_are_read_and_counted_and_stray_cells_make_a_bad_row() {
+    let store = TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-latin1.csv"),
+            "--skip-bad-rows",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("1 cell(s) were not UTF-8 and were read as Latin-1").and(
+                predicate::str::contains(
+                    "pax-latin1.csv:3: column \"column_7\": value \"stray\": the header has only 6 columns",
+                ),
+            ),
+        );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"Latin-1\" show name"
+        ),
+        ["Fixture Agrément Latin-1 (synthetic test row)"]
+    );
+}

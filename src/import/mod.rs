@@ -134,13 +134,13 @@ pub fn convert(
     let (mut rows, mut imported, mut skipped) = (0, 0, Vec::new());
     while let Some(row) = table.next_row()? {
         rows += 1;
-        let converted = if row.extra > 0 {
+        let converted = if let Some((position, value)) = row.extra {
             Err(convert::BadCell {
-                column: format!("beyond column {}", table.header.len()),
-                value: String::new(),
+                column: format!("column_{position}"),
+                value,
                 message: format!(
-                    "the row has {} more cells than the header has columns",
-                    row.extra
+                    "the header has only {} columns; a value beyond them is probably a stray delimiter",
+                    table.header.len()
                 ),
             })
         } else {

@@ -27,8 +27,8 @@ pub struct Table<R: Read> {
 pub struct Row {
     pub number: u64,
     pub cells: Vec<String>,
-    /// Non-empty cells beyond the header's width.
-    pub extra: usize,
+    /// The first non-empty cell beyond the header's width: its column (from 1) and value.
+    pub extra: Option<(usize, String)>,
 }
 
 impl<R: Read> Table<R> {
@@ -122,9 +122,10 @@ impl<R: Read> Table<R> {
             let extra = self
                 .record
                 .iter()
+                .enumerate()
                 .skip(width)
-                .filter(|c| !c.iter().all(u8::is_ascii_whitespace))
-                .count();
+                .find(|(_, c)| !c.iter().all(u8::is_ascii_whitespace))
+                .map(|(i, c)| (i + 1, text(c, &mut self.latin1_cells)));
             return Ok(Some(Row {
                 number: self.row,
                 cells,
