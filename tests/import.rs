@@ -85,6 +85,14 @@ fn an_imported_agreement_joins_a_bundled_actor_in_one_query() {
         "SELECT (COUNT(*) AS ?n) WHERE {{ <{PAX}90001> tr:party ta:ukraine }}"
     ));
     assert_eq!(n, 1);
+    // It cites the dataset the mapping names.
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"Fixture Agreement One\" show source"
+        ),
+        ["PA-X Peace Agreements Database"]
+    );
 }
 
 #[test]
@@ -164,9 +172,13 @@ fn header_cells_with_spaces_blank_and_repeated_are_named_predictably() {
     let store = imported(&file("messy-header.toml"), &["pax-messy-header.csv"]);
     let rows = query(
         &store,
-        "settlements where name contains \"Messy Header\" show signed, in_force, party, note",
+        "settlements where name contains \"Messy Header\" show signed, in_force, party, note, source",
     );
-    assert_eq!(rows, ["2004-01-02,2004-02-03,Japan,ignored"]);
+    // Without [source], the file itself is the source.
+    assert_eq!(
+        rows,
+        ["2004-01-02,2004-02-03,Japan,ignored,pax-messy-header.csv (imported with mapping messy)"]
+    );
 }
 
 #[test]

@@ -212,7 +212,8 @@ pub struct Tally {
 
 impl Plan {
     /// Compiles `loaded` against `header`; a column the mapping names and the file lacks is an
-    /// error at the mapping's line. `graph` receives every quad; `file_stem` names the source.
+    /// error at the mapping's line. `graph` receives every quad; `file` names the data file in
+    /// messages.
     pub fn new(
         loaded: &Loaded,
         header: &[String],
@@ -226,8 +227,17 @@ impl Plan {
         for spec in std::iter::once(&m.entity).chain(&m.related) {
             entities.push(entity_plan(loaded, spec, header, file, lookup)?);
         }
+        // A dataset named in the mapping is one source for every file read with it; without
+        // one, each file is its own source (one name per IRI, whichever graphs hold it).
+        let source = match &m.source {
+            Some(_) => format!("{namespace}source"),
+            None => format!(
+                "{namespace}source/{}",
+                graph.as_str().rsplit('/').next().unwrap_or("file")
+            ),
+        };
         Ok(Self {
-            source: NamedNode::new_unchecked(format!("{namespace}source")),
+            source: NamedNode::new_unchecked(source),
             namespace,
             graph: GraphName::NamedNode(graph.clone()),
             entities,
@@ -242,7 +252,13 @@ impl Plan {
         let (label, citation, url) = match &loaded.mapping.source {
             Some(src) => (src.label.clone(), src.citation.clone(), src.url.clone()),
             None => (
-                format!("{file} (imported with mapping {})", loaded.name),
+                format!(
+                    "{} (imported with mapping {})",
+                    std::path::Path::new(file)
+                        .file_name()
+                        .map_or_else(|| file.into(), |n| n.to_string_lossy()),
+                    loaded.name
+                ),
                 None,
                 None,
             ),
@@ -712,12 +728,9 @@ fn group(
         .iter()
         .enumerate()
         .filter_map(|(i, h)| {
-            let rest = h
-                .get(..prefix.len())
+            h.get(..prefix.len())
                 .filter(|p| p.eq_ignore_ascii_case(prefix))?;
-            let _ = rest;
-            let digits = &h[prefix.len()..];
-            digits.parse::<u64>().ok().map(|n| (n, i))
+            h[prefix.len()..].parse::<u64>().ok().map(|n| (n, i))
         })
         .collect();
     if found.is_empty() {
