@@ -342,7 +342,7 @@ impl Plan {
         for entity in &self.entities {
             if let Some((column, equals)) = &entity.when {
                 let cell = cells[*column].trim();
-                if !equals.iter().any(|e| e.eq_ignore_ascii_case(cell)) {
+                if !equals.iter().any(|e| same_value(e, cell)) {
                     continue;
                 }
             }
@@ -407,7 +407,7 @@ impl Plan {
         linked: &mut u64,
         year: &mut Option<i64>,
     ) -> std::result::Result<(), BadCell> {
-        let unknown = |v: &str| field.unknown.iter().any(|u| u.eq_ignore_ascii_case(v));
+        let unknown = |v: &str| field.unknown.iter().any(|u| same_value(u, v));
         if let From::Parts {
             year: y,
             month,
@@ -455,7 +455,7 @@ impl Plan {
                         let found = table.get(raw).or_else(|| {
                             table
                                 .iter()
-                                .find(|(k, _)| k.eq_ignore_ascii_case(raw))
+                                .find(|(k, _)| same_value(k, raw))
                                 .map(|(_, v)| v)
                         });
                         match (found, field.unmatched) {
@@ -791,6 +791,13 @@ fn slug(text: &str) -> String {
     }
 }
 
+/// Two cell values that mean the same: equal ignoring case, or the same whole number however a
+/// spreadsheet wrote it (`1`, `1.0`, `1E+00`).
+fn same_value(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || matches!((parse_integer(a), parse_integer(b)), (Ok(x), Ok(y)) if x == y)
+}
+
 /// A whole number written the way spreadsheets write them: `42`, `42.0`, `3.45E+12`.
 pub fn parse_integer(text: &str) -> std::result::Result<i64, String> {
     let t = text.trim();
@@ -955,7 +962,7 @@ pub fn check_date_format(format: &str) -> std::result::Result<(), String> {
 
 /// Reads a date in the first of `formats` that fits. A day or month left blank or 0 is unknown.
 pub fn parse_date(text: &str, formats: &[String]) -> std::result::Result<Date, String> {
-    let text = text.trim();
+    let text = without_midnight(text.trim());
     let mut last_error = None;
     for format in formats {
         match parse_with(text, format) {
@@ -970,6 +977,17 @@ pub fn parse_date(text: &str, formats: &[String]) -> std::result::Result<Date, S
             formats.join(", ")
         )
     }))
+}
+
+/// A date without the time of midnight a spreadsheet may add (`1995-11-21 00:00:00`); any other
+/// time stays, so that the date does not parse and the row is reported.
+fn without_midnight(text: &str) -> &str {
+    match text.split_once([' ', 'T']) {
+        Some((date, time)) if matches!(time.trim(), "00:00" | "00:00:00" | "0:00" | "0:00:00") => {
+            date
+        }
+        _ => text,
+    }
 }
 
 /// `None` when the text does not have the format's shape; an error when it does but the date
@@ -1051,6 +1069,12 @@ mod tests {
                 .contains("no day 31")
         );
         assert!(parse_date("soon", &formats()).is_err());
+        assert_eq!(
+            parse_date("21/11/1995 00:00:00", &formats()),
+            Ok(d(1995, Some(11), Some(21)))
+        );
+        assert!(parse_date("21/11/1995 13:45", &formats()).is_err());
+        assert!(same_value("1", "1.0") && same_value("na", "NA") && !same_value("1", "2"));
         assert!(check_date_format("yyyy-qq").is_err());
     }
 
