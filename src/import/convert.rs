@@ -794,8 +794,11 @@ fn slug(text: &str) -> String {
 /// Two cell values that mean the same: equal ignoring case, or the same whole number however a
 /// spreadsheet wrote it (`1`, `1.0`, `1E+00`).
 fn same_value(a: &str, b: &str) -> bool {
+    let numeric = |s: &str| s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
     a.eq_ignore_ascii_case(b)
-        || matches!((parse_integer(a), parse_integer(b)), (Ok(x), Ok(y)) if x == y)
+        || (numeric(a)
+            && numeric(b)
+            && matches!((parse_integer(a), parse_integer(b)), (Ok(x), Ok(y)) if x == y))
 }
 
 /// A whole number written the way spreadsheets write them: `42`, `42.0`, `3.45E+12`.
