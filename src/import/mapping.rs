@@ -545,6 +545,42 @@ mod tests {
     }
 
     #[test]
+    fn options_that_do_not_fit_are_refused_at_their_line() {
+        let base = "[entity]\nclass = \"tr:Settlement\"\nid = \"{x}\"\n";
+        let cases = [
+            ("link = \"tr:guarantee\"\n", "belongs to [[related]]"),
+            (
+                "[[entity.field]]\ncolumn = \"d\"\nproperty = \"tr:note\"\nformats = [\"yyyy\"]\n",
+                "`formats` is for dates",
+            ),
+            (
+                "[[entity.field]]\ncolumns = \"mem\"\nproperty = \"tr:party\"\ntype = \"actor\"\n",
+                "a column group is a prefix followed by `*`",
+            ),
+            (
+                "[[entity.field]]\ncolumn = \"d\"\nproperty = \"tr:signed\"\ntype = \"date\"\nformats = [\"dd/mm\"]\n",
+                "has no yyyy",
+            ),
+            (
+                "[[entity.field]]\ncolumn = \"d\"\nproperty = \"tr:reciprocal\"\ntype = \"boolean\"\nvalues = { Y = \"maybe\" }\n",
+                "expected a yes/no value",
+            ),
+            ("colour = \"red\"\n", "unknown field `colour`"),
+        ];
+        for (extra, expected) in cases {
+            // A top-level key must come before [entity]; the rest extends it.
+            let text = if extra.starts_with("colour") {
+                format!("{extra}{base}")
+            } else {
+                format!("{base}{extra}")
+            };
+            let err = parse("m.toml", "m", &text).unwrap_err().to_string();
+            assert!(err.starts_with("m.toml:"), "{err}");
+            assert!(err.contains(expected), "{expected:?} not in {err}");
+        }
+    }
+
+    #[test]
     fn templates_split_into_text_and_columns() {
         assert_eq!(
             parse_template("ATOP {atopid}").unwrap(),
