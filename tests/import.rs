@@ -307,10 +307,13 @@ fn skip_bad_rows_keeps_the_good_rows_and_lists_the_bad_ones() {
         .assert()
         .success()
         .stderr(
-            predicate::str::contains("2 of 3 rows")
-                .and(predicate::str::contains("skipped 1 bad rows"))
+            predicate::str::contains("2 of 4 rows")
+                .and(predicate::str::contains("skipped 2 bad rows"))
                 .and(predicate::str::contains(
                     "pax-bad-row.csv:3: column \"Dat\": value \"31/02/2005\"",
+                ))
+                .and(predicate::str::contains(
+                    "pax-bad-row.csv:5: column \"AgtId\": value \"NA\": a value is required here",
                 )),
         );
     assert_eq!(
@@ -326,7 +329,7 @@ fn skip_bad_rows_keeps_the_good_rows_and_lists_the_bad_ones() {
     assert!(query(&store, "settlements where name contains \"Fixture Bad\"").is_empty());
     assert_eq!(
         query(&store, "imports show row_count, skipped_rows"),
-        ["2,1"]
+        ["2,2"]
     );
 }
 

@@ -154,6 +154,8 @@ pub struct BadCell {
 /// A mapping compiled against one file's header.
 pub struct Plan {
     namespace: String,
+    /// The mapping's "no value" cells, which identifiers, names and required columns refuse.
+    unknown: Vec<String>,
     graph: GraphName,
     source: NamedNode,
     entities: Vec<EntityPlan>,
@@ -237,6 +239,7 @@ impl Plan {
             ),
         };
         Ok(Self {
+            unknown: m.unknown.clone(),
             source: NamedNode::new_unchecked(source),
             namespace,
             graph: GraphName::NamedNode(graph.clone()),
@@ -347,7 +350,7 @@ impl Plan {
                 }
             }
             for column in &entity.required {
-                if cells[*column].trim().is_empty() {
+                if self.is_unknown(&cells[*column]) {
                     return Err(self.bad(*column, &cells[*column], "a value is required here"));
                 }
             }
@@ -540,7 +543,7 @@ impl Plan {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Column(c) => {
                     let v = cells[*c].trim();
-                    if v.is_empty() {
+                    if self.is_unknown(v) {
                         return Err(self.bad(*c, v, "the identifier or name needs a value here"));
                     }
                     // A spreadsheet writes long identifiers as 3.45E+12: use the number itself.
@@ -552,6 +555,11 @@ impl Plan {
             }
         }
         Ok(out)
+    }
+
+    fn is_unknown(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        cell.is_empty() || self.unknown.iter().any(|u| same_value(u, cell))
     }
 
     fn quad(&self, out: &mut Vec<Quad>, s: &NamedNode, p: &NamedNode, o: Term) {
