@@ -456,3 +456,20 @@ fn latin1_cells_are_read_and_counted_and_stray_cells_make_a_bad_row() {
         ["Fixture Agrément Latin-1 (synthetic test row)"]
     );
 }
+
+#[test]
+fn a_misspelt_concept_in_a_mapping_is_named_with_a_suggestion() {
+    let store = TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            &file("mapping-typo.toml"),
+            &file("pax-basic.csv"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "mapping-typo.toml:12:18: tk:ceasfire is not a concept of the store's schemes; did you mean tk:ceasefire?",
+        ));
+}

@@ -29,6 +29,8 @@ pub struct Lookup {
     iso: HashMap<String, Vec<usize>>,
     names: HashMap<String, Vec<usize>>,
     precision: HashMap<String, NamedNode>,
+    /// Every concept in the store, so that a misspelt concept in a mapping is caught.
+    concepts: std::collections::HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -92,6 +94,12 @@ impl Lookup {
                 );
             }
         }
+        let rows = table(backend.query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?);
+        for row in rows {
+            if let Some(Term::NamedNode(c)) = &row[0] {
+                lookup.concepts.insert(c.as_str().to_owned());
+            }
+        }
         let rows = table(backend.query("SELECT ?p ?pp WHERE { ?p tr:datePrecision ?pp }")?);
         for row in rows {
             if let (Some(Term::NamedNode(p)), Some(Term::NamedNode(pp))) = (&row[0], &row[1]) {
@@ -119,6 +127,30 @@ impl Lookup {
             }
         }
         None
+    }
+}
+
+impl Lookup {
+    /// Why `iri` cannot be a concept value: an IRI in the treaty namespace that the store does
+    /// not describe as a concept (a typo, most likely), with the nearest one. IRIs elsewhere are
+    /// the user's business.
+    fn unknown_concept(&self, iri: &NamedNode) -> Option<String> {
+        if !iri.as_str().starts_with(vocab::DATA) || self.concepts.contains(iri.as_str()) {
+            return None;
+        }
+        let show = |i: &str| vocab::compact(i).unwrap_or_else(|| i.to_owned());
+        let nearest = self
+            .concepts
+            .iter()
+            .map(|c| (strsim::jaro_winkler(c, iri.as_str()), c))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .filter(|(score, _)| *score > 0.9)
+            .map(|(_, c)| format!("; did you mean {}?", show(c)))
+            .unwrap_or_default();
+        Some(format!(
+            "{} is not a concept of the store's schemes{nearest}",
+            show(iri.as_str())
+        ))
     }
 }
 
@@ -488,9 +520,14 @@ impl Plan {
                         self.date(field, subject, &date, out);
                         continue;
                     }
-                    Kind::Concept => mapping::expand(value)
-                        .map_err(|why| self.bad(column, raw, &why))?
-                        .into(),
+                    Kind::Concept => {
+                        let iri =
+                            mapping::expand(value).map_err(|why| self.bad(column, raw, &why))?;
+                        if let Some(why) = lookup.unknown_concept(&iri) {
+                            return Err(self.bad(column, raw, &why));
+                        }
+                        iri.into()
+                    }
                     Kind::Actor => match lookup.actor(value, &field.match_by, *year) {
                         Some(iri) => {
                             *linked += 1;
@@ -615,7 +652,7 @@ fn entity_plan(
     for c in &spec.constants {
         let property = mapping::iri(loaded, &c.property)?;
         let value: Term = match c.kind {
-            Kind::Concept => mapping::iri(loaded, &c.value)?.into(),
+            Kind::Concept => concept(loaded, lookup, &c.value)?.into(),
             kind => literal(c.value.get_ref(), kind, None)
                 .map_err(|why| loaded.error(c.value.span(), why))?
                 .into(),
@@ -665,6 +702,11 @@ fn field_plan(
         unreachable!("mapping::check requires one source per field")
     };
     let property = mapping::iri(loaded, &f.property)?;
+    if f.kind == Kind::Concept {
+        for value in f.values.iter().flat_map(|v| v.values()) {
+            concept(loaded, lookup, value)?;
+        }
+    }
     Ok(FieldPlan {
         precision: lookup.precision.get(property.as_str()).cloned(),
         property,
@@ -692,6 +734,15 @@ fn field_plan(
             .unwrap_or_else(|| vec![MatchBy::Cow, MatchBy::Iso, MatchBy::Name]),
         lang: f.lang.clone(),
     })
+}
+
+/// A concept named in the mapping, which must exist if it is in the treaty namespace.
+fn concept(loaded: &Loaded, lookup: &Lookup, text: &toml::Spanned<String>) -> Result<NamedNode> {
+    let iri = mapping::iri(loaded, text)?;
+    match lookup.unknown_concept(&iri) {
+        Some(why) => Err(loaded.error(text.span(), why)),
+        None => Ok(iri),
+    }
 }
 
 /// The date formats tried when a field names none.
