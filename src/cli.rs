@@ -107,7 +107,7 @@ nothing (exit code 2), unless --skip-bad-rows is given.
 Examples:
   treaty import --mapping pax pax_all_agreements_data.csv
   treaty import --mapping atop atop5_1a.csv --skip-bad-rows
-  treaty import --mapping my-mapping.toml treaties.tsv
+  treaty import --mapping my-mapping.toml treaties.tsv --dry-run
   treaty query 'settlements where party = Ukraine show name, signed'")]
     Import(ImportArgs),
 
@@ -226,6 +226,10 @@ pub struct ImportArgs {
     /// Keep the good rows when some are bad, and list the bad ones, instead of importing nothing
     #[arg(long)]
     pub skip_bad_rows: bool,
+
+    /// Read and convert the files and print the summary, but write nothing (to try a mapping)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -319,13 +319,19 @@ fn export(store: &Store, args: cli::ExportArgs) -> anyhow::Result<()> {
 fn import(store: &Store, args: &cli::ImportArgs) -> anyhow::Result<()> {
     let options = treaty::import::Options {
         skip_bad_rows: args.skip_bad_rows,
+        dry_run: args.dry_run,
     };
     let (reports, commit) =
         treaty::import::import(store, &args.files, &args.mapping, options, &Bar::new())?;
     for r in &reports {
         let seconds = r.elapsed.as_secs_f64();
         eprintln!(
-            "imported {}: {} of {} rows, {} triples in {:.2} s ({:.0} rows/s) into <{}>",
+            "{} {}: {} of {} rows, {} triples in {:.2} s ({:.0} rows/s) into <{}>",
+            if args.dry_run {
+                "converted"
+            } else {
+                "imported"
+            },
             r.file,
             r.imported,
             r.rows,
@@ -371,6 +377,10 @@ fn import(store: &Store, args: &cli::ImportArgs) -> anyhow::Result<()> {
                 );
             }
         }
+    }
+    if args.dry_run {
+        eprintln!("dry run: nothing was written");
+        return Ok(());
     }
     eprintln!("committed in {:.2} s", commit.as_secs_f64());
     if store.location() == &Location::Memory {

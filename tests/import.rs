@@ -473,3 +473,25 @@ fn a_misspelt_concept_in_a_mapping_is_named_with_a_suggestion() {
             "mapping-typo.toml:12:18: tk:ceasfire is not a concept of the store's schemes; did you mean tk:ceasefire?",
         ));
 }
+
+#[test]
+fn a_dry_run_converts_and_reports_but_writes_nothing() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-basic.csv"),
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("converted")
+                .and(predicate::str::contains("3 of 3 rows"))
+                .and(predicate::str::contains("dry run: nothing was written")),
+        );
+    assert_eq!(store.quads(), before);
+}

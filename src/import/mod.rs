@@ -31,6 +31,8 @@ use crate::vocab;
 pub struct Options {
     /// Keep the good rows of a file with bad ones (and report the bad ones), instead of failing.
     pub skip_bad_rows: bool,
+    /// Convert and report, but write nothing: for trying a mapping on a file.
+    pub dry_run: bool,
 }
 
 /// A row left out: where, what, why.
@@ -267,7 +269,8 @@ pub fn store(store: &Store, converted: &[Converted]) -> Result<Duration> {
     Ok(started.elapsed())
 }
 
-/// Converts every file with the mapping `name_or_path`, then stores them all at once.
+/// Converts every file with the mapping `name_or_path`, then stores them all at once (unless
+/// `dry_run`).
 pub fn import(
     target: &Store,
     files: &[PathBuf],
@@ -276,7 +279,9 @@ pub fn import(
     progress: &dyn Progress,
 ) -> Result<(Vec<Report>, Duration)> {
     let mapping = mapping::load(name_or_path)?;
-    target.writable()?;
+    if !options.dry_run {
+        target.writable()?;
+    }
     let mut graphs = std::collections::HashMap::new();
     for file in files {
         let graph = graph_for(&mapping.name, file);
@@ -294,7 +299,11 @@ pub fn import(
     for file in files {
         converted.push(convert(file, &mapping, &lookup, options, progress)?);
     }
-    let commit = store(target, &converted)?;
+    let commit = if options.dry_run {
+        Duration::ZERO
+    } else {
+        store(target, &converted)?
+    };
     Ok((converted.into_iter().map(|c| c.report).collect(), commit))
 }
 
