@@ -105,8 +105,8 @@ query spans both; unmatched ones are created and counted. A bad row stops the im
 nothing (exit code 2), unless --skip-bad-rows is given.
 
 Examples:
-  treaty import --mapping pax pax_all_agreements_data.csv
-  treaty import --mapping atop atop5_1a.csv --skip-bad-rows
+  treaty import --mapping pax pax-agreements.csv
+  treaty import --mapping atop atop-alliances.csv --skip-bad-rows
   treaty import --mapping my-mapping.toml treaties.tsv --dry-run
   treaty query 'settlements where party = Ukraine show name, signed'")]
     Import(ImportArgs),
