@@ -1,7 +1,7 @@
 // Compiles the bundled data into the binary, so an installed `treaty` needs no data folder and a
 // new file cannot be forgotten: every `data/bundled/*.ttl` becomes an entry of `BUNDLED_FILES`
-// (bundled.rs), every `data/rules/*.rq` an entry of `BUNDLED_RULES` (bundled_rules.rs), in name
-// order.
+// (bundled.rs), every `data/rules/*.rq` an entry of `BUNDLED_RULES` (bundled_rules.rs), every
+// `data/mappings/*.toml` an entry of `BUNDLED_MAPPINGS` (bundled_mappings.rs), in name order.
 
 use std::{env, fs, path::Path};
 
@@ -19,6 +19,13 @@ fn main() {
         "The bundled data checks: (file name, SPARQL).",
         "BUNDLED_RULES",
         "bundled_rules.rs",
+    );
+    embed(
+        "data/mappings",
+        "toml",
+        "The built-in import mappings: (file name, TOML).",
+        "BUNDLED_MAPPINGS",
+        "bundled_mappings.rs",
     );
 }
 

@@ -121,6 +121,25 @@ with the password in TREATY_ENDPOINT_PASSWORD. For millions of triples, use the 
 bulk loader on the output of `treaty export` (docs/scale.md).")]
     Load(LoadArgs),
 
+    /// Import CSV or TSV tables through a mapping (PA-X, ATOP, or your own), atomically
+    #[command(after_help = "\
+A mapping (a TOML file; docs/import.md describes the format) says which column becomes which
+field, how identifiers are built, which date formats and codes to expect. Built-in mappings:
+pax (PA-X peace agreements, agreement-level CSV) and atop (ATOP alliance-level file).
+
+Each file goes into its own named graph, https://w3id.org/treaty/graph/import/MAPPING/FILE-STEM,
+with a description of the import (file, mapping, time, rows); importing the same file again
+replaces that graph. Actors are linked to the bundled ones by COW code, ISO code or name, so one
+query spans both; unmatched ones are created and counted. A bad row stops the import and keeps
+nothing (exit code 2), unless --skip-bad-rows is given.
+
+Examples:
+  treaty import --mapping pax pax-agreements.csv
+  treaty import --mapping atop atop-alliances.csv --skip-bad-rows
+  treaty import --mapping my-mapping.toml treaties.tsv --dry-run
+  treaty query 'settlements where party = Ukraine show name, signed'")]
+    Import(ImportArgs),
+
     /// Write the store's data as N-Quads, TriG, Turtle or N-Triples
     Export(ExportArgs),
 
@@ -236,6 +255,25 @@ pub struct LoadArgs {
     /// Load every triple into this named graph instead of one graph per file
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A built-in mapping (pax, atop) or the path of a mapping file (.toml)
+    #[arg(long, short, value_name = "NAME|FILE")]
+    pub mapping: String,
+
+    /// CSV or TSV files (.tsv and .tab are read as tab-separated; otherwise the header decides)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<std::path::PathBuf>,
+
+    /// Keep the good rows when some are bad, and list the bad ones, instead of importing nothing
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Read and convert the files and print the summary, but write nothing (to try a mapping)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

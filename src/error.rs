@@ -113,6 +113,23 @@ pub enum Error {
         message: String,
     },
 
+    /// A row of an imported table that the mapping cannot convert. Rows count as in a
+    /// spreadsheet: the header is row 1.
+    #[error("{file}:{row}: column \"{column}\": value \"{value}\": {message}")]
+    BadRow {
+        file: String,
+        row: u64,
+        column: String,
+        value: String,
+        message: String,
+    },
+
+    /// `--mapping NAME` names no built-in mapping and no file.
+    #[error(
+        "no built-in mapping or mapping file named '{name}'; built-in mappings: {available} (or give the path of a .toml file)"
+    )]
+    UnknownMapping { name: String, available: String },
+
     /// The user asked for something the command cannot do with this input.
     #[error("{0}")]
     Unsupported(String),

@@ -19,6 +19,7 @@
 pub mod check;
 pub mod compile;
 pub mod error;
+pub mod import;
 pub mod lang;
 pub mod load;
 pub mod output;

@@ -164,6 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("note: --memory: the loaded data is gone when treaty exits");
             }
         }
+        Command::Import(args) => import(&target, &args)?,
         Command::Export(args) => match target.store() {
             Some(store) => export(store, args)?,
             None => bail!(
@@ -503,6 +504,87 @@ fn export(store: &Store, args: cli::ExportArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("exported to {}", path.display());
         }
+    }
+    Ok(())
+}
+
+/// `treaty import`: converts the files, stores them in one transaction, prints a summary.
+fn import(target: &Target, args: &cli::ImportArgs) -> anyhow::Result<()> {
+    let options = treaty::import::Options {
+        skip_bad_rows: args.skip_bad_rows,
+        dry_run: args.dry_run,
+    };
+    let (reports, commit) =
+        treaty::import::import(target, &args.files, &args.mapping, options, &Bar::new())?;
+    for r in &reports {
+        let seconds = r.elapsed.as_secs_f64();
+        eprintln!(
+            "{} {}: {} of {} rows, {} triples in {:.2} s ({:.0} rows/s) into <{}>",
+            if args.dry_run {
+                "converted"
+            } else {
+                "imported"
+            },
+            r.file,
+            r.imported,
+            r.rows,
+            r.triples,
+            seconds,
+            r.rows as f64 / seconds.max(1e-9),
+            r.graph.as_str()
+        );
+        eprintln!(
+            "  actors: {} cell{} linked to known actors, {} new actor{}{}",
+            r.linked,
+            if r.linked == 1 { "" } else { "s" },
+            r.minted.len(),
+            if r.minted.len() == 1 { "" } else { "s" },
+            if r.minted.is_empty() {
+                String::new()
+            } else {
+                let shown: Vec<&str> = r.minted.iter().take(8).map(String::as_str).collect();
+                let more = r.minted.len().saturating_sub(8);
+                format!(
+                    " ({}{})",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(", and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+        );
+        if r.latin1_cells > 0 {
+            eprintln!(
+                "  note: {} cell(s) were not UTF-8 and were read as Latin-1",
+                r.latin1_cells
+            );
+        }
+        if !r.skipped.is_empty() {
+            eprintln!("  skipped {} bad rows:", r.skipped.len());
+            for bad in &r.skipped {
+                eprintln!(
+                    "    {}:{}: column \"{}\": value \"{}\": {}",
+                    r.file, bad.row, bad.column, bad.value, bad.message
+                );
+            }
+        }
+    }
+    if args.dry_run {
+        eprintln!("dry run: nothing was written");
+        return Ok(());
+    }
+    match target {
+        Target::Store(_) => eprintln!("committed in {:.2} s", commit.as_secs_f64()),
+        Target::Endpoint(endpoint) => eprintln!(
+            "sent to {} in {:.2} s",
+            endpoint.graph_store_url(),
+            commit.as_secs_f64()
+        ),
+    }
+    if target.is_memory() {
+        eprintln!("note: --memory: the imported data is gone when treaty exits");
     }
     Ok(())
 }

@@ -253,7 +253,7 @@ fn read(
 
 /// Loads of at least this many triples are followed by a compaction, which makes the next
 /// queries faster (about 1.3x, measured on a million triples) at a small cost to the load.
-const OPTIMIZE_AFTER: u64 = 100_000;
+pub(crate) const OPTIMIZE_AFTER: u64 = 100_000;
 
 /// The graph of a file: its absolute `file://` IRI.
 pub fn file_graph(path: &Path) -> Result<NamedNode> {

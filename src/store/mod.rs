@@ -210,6 +210,64 @@ impl Store {
         Ok(&self.db)
     }
 
+    /// Fails with [`Error::ReadOnly`] on a read-only store, before any work is done.
+    pub fn writable(&self) -> Result<()> {
+        self.writable_db().map(drop)
+    }
+
+    /// Replaces the contents of each named graph with its quads, atomically: every graph
+    /// changes, or none does. The quads must be in their graph.
+    ///
+    /// When none of the graphs holds anything yet, the quads go through the bulk loader (fast,
+    /// committed at once). Otherwise one transaction applies the difference between old and new
+    /// contents, which is small when a file is imported again.
+    pub fn replace_graphs<'a>(
+        &self,
+        graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [oxigraph::model::Quad])>,
+    ) -> Result<()> {
+        let db = self.writable_db()?;
+        let graphs: Vec<_> = graphs.into_iter().collect();
+        let mut fresh = true;
+        for (graph, _) in &graphs {
+            let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
+            if db
+                .quads_for_pattern(None, None, None, pattern)
+                .next()
+                .is_some()
+            {
+                fresh = false;
+            }
+        }
+        if fresh {
+            let mut loader = db.bulk_loader();
+            for (_, quads) in &graphs {
+                loader.load_quads(quads.iter().cloned())?;
+            }
+            loader.commit()?;
+            let total: usize = graphs.iter().map(|(_, q)| q.len()).sum();
+            if total as u64 >= crate::load::OPTIMIZE_AFTER {
+                self.optimize()?;
+            }
+            return Ok(());
+        }
+        let mut transaction = db.start_transaction()?;
+        for (graph, quads) in &graphs {
+            let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
+            let old = db
+                .quads_for_pattern(None, None, None, pattern)
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let old_set: std::collections::HashSet<&oxigraph::model::Quad> = old.iter().collect();
+            let new_set: std::collections::HashSet<&oxigraph::model::Quad> = quads.iter().collect();
+            for quad in old.iter().filter(|q| !new_set.contains(q)) {
+                transaction.remove(quad);
+            }
+            for quad in quads.iter().filter(|q| !old_set.contains(q)) {
+                transaction.insert(quad);
+            }
+        }
+        Ok(transaction.commit()?)
+    }
+
     /// Compacts the store after a bulk load, which makes the following queries faster.
     pub(crate) fn optimize(&self) -> Result<()> {
         Ok(self.db.optimize()?)
@@ -385,6 +443,28 @@ mod tests {
             panic!("ASK gives a boolean")
         };
         assert!(found);
+    }
+
+    #[test]
+    fn replacing_graphs_keeps_exactly_the_new_quads_and_leaves_others_alone() {
+        use oxigraph::model::{Literal, Quad};
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let bundled = store.len().unwrap();
+        let g = NamedNode::new_unchecked("http://example.org/g");
+        let q = |o: &str| {
+            Quad::new(
+                NamedNode::new_unchecked("http://example.org/s"),
+                NamedNode::new_unchecked("http://example.org/p"),
+                Literal::new_simple_literal(o),
+                g.clone(),
+            )
+        };
+        store.replace_graphs([(&g, &[q("a"), q("b")][..])]).unwrap();
+        assert_eq!(store.len().unwrap(), bundled + 2);
+        store.replace_graphs([(&g, &[q("b"), q("c")][..])]).unwrap();
+        assert_eq!(store.len().unwrap(), bundled + 2);
+        assert!(!store.db.contains(&q("a")).unwrap());
+        assert!(store.db.contains(&q("c")).unwrap());
     }
 
     #[test]

@@ -1,0 +1,375 @@
+//! `treaty import`: CSV and TSV tables into RDF through declarative mappings (docs/import.md).
+//!
+//! Two steps, kept apart so that the quads can go to another store later: [`convert`] reads a
+//! file through a mapping into the quads of one named graph and a report (nothing is written);
+//! [`store`] writes converted files into the embedded store in one transaction, replacing each
+//! file's graph. [`import`] does both.
+
+pub mod convert;
+pub mod mapping;
+pub mod read;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
+
+pub use convert::Lookup;
+pub use mapping::Loaded;
+
+use crate::error::{Error, Result};
+use crate::load::Progress;
+use crate::store::remote::{Endpoint, Write};
+use crate::store::{Store, Target};
+use crate::vocab;
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Keep the good rows of a file with bad ones (and report the bad ones), instead of failing.
+    pub skip_bad_rows: bool,
+    /// Convert and report, but write nothing: for trying a mapping on a file.
+    pub dry_run: bool,
+}
+
+/// A row left out: where, what, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    /// The row as a spreadsheet numbers it (the header is row 1).
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// What converting one file did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The file's name as given.
+    pub file: String,
+    /// The mapping's name.
+    pub mapping: String,
+    /// The graph its triples go to.
+    pub graph: NamedNode,
+    /// Data rows read (blank lines are not rows).
+    pub rows: u64,
+    /// Rows converted.
+    pub imported: u64,
+    /// Rows left out (only with `skip_bad_rows`).
+    pub skipped: Vec<BadRow>,
+    /// Triples produced, provenance included.
+    pub triples: u64,
+    /// Actor cells linked to actors already in the store.
+    pub linked: u64,
+    /// Names of the actors minted because nothing in the store matched them.
+    pub minted: Vec<String>,
+    /// Cells that were not UTF-8 and were read as Latin-1.
+    pub latin1_cells: u64,
+    /// Time spent reading and converting.
+    pub elapsed: Duration,
+}
+
+/// One file converted: the quads of its graph and the report.
+#[derive(Debug)]
+pub struct Converted {
+    pub graph: NamedNode,
+    pub quads: Vec<Quad>,
+    pub report: Report,
+}
+
+/// The graph of a file imported with `mapping`:
+/// `https://w3id.org/treaty/graph/import/<mapping>/<file name without extension>`.
+pub fn graph_for(mapping: &str, path: &Path) -> NamedNode {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_owned());
+    let mut local = String::new();
+    for b in stem.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            local.push(b as char);
+        } else {
+            local.push_str(&format!("%{b:02X}"));
+        }
+    }
+    NamedNode::new_unchecked(format!("{}/import/{mapping}/{local}", graph_base()))
+}
+
+fn graph_base() -> &'static str {
+    vocab::BUNDLED_GRAPH.trim_end_matches("/bundled")
+}
+
+/// Reads `path` through `mapping` into the quads of its graph. Without `skip_bad_rows`, the
+/// first bad row is an error (`file:ROW: column "X": value "Y": why`).
+pub fn convert(
+    path: &Path,
+    mapping: &Loaded,
+    lookup: &Lookup,
+    options: Options,
+    progress: &dyn Progress,
+) -> Result<Converted> {
+    let started = Instant::now();
+    let file = path.display().to_string();
+    let handle = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let size = handle.metadata().ok().map(|m| m.len());
+    progress.start(&file, size);
+    let counting = Counting {
+        inner: handle,
+        progress,
+    };
+    let delimiter = mapping
+        .mapping
+        .delimiter
+        .as_ref()
+        .and_then(|d| mapping::delimiter_byte(d.get_ref()));
+    let mut table = read::Table::new(counting, &file, delimiter)?;
+    let graph = graph_for(&mapping.name, path);
+    let plan = convert::Plan::new(mapping, &table.header, &file, &graph, lookup)?;
+    let mut quads = plan.source_quads(mapping, &file);
+    let mut tally = convert::Tally::default();
+    let (mut rows, mut imported, mut skipped) = (0, 0, Vec::new());
+    while let Some(row) = table.next_row()? {
+        rows += 1;
+        let converted = if let Some((position, value)) = row.extra {
+            Err(convert::BadCell {
+                column: format!("column_{position}"),
+                value,
+                message: format!(
+                    "the header has only {} columns; a value beyond them is probably a stray delimiter",
+                    table.header.len()
+                ),
+            })
+        } else {
+            plan.row(&row.cells, lookup, &mut quads, &mut tally)
+        };
+        match converted {
+            Ok(()) => imported += 1,
+            Err(bad) if options.skip_bad_rows => skipped.push(BadRow {
+                row: row.number,
+                column: bad.column,
+                value: bad.value,
+                message: bad.message,
+            }),
+            Err(bad) => {
+                progress.finish();
+                return Err(Error::BadRow {
+                    file,
+                    row: row.number,
+                    column: bad.column,
+                    value: bad.value,
+                    message: bad.message,
+                });
+            }
+        }
+    }
+    progress.finish();
+    quads.extend(plan.minted_quads(&tally));
+    provenance(
+        &mut quads,
+        &graph,
+        &file,
+        &mapping.name,
+        imported,
+        skipped.len(),
+    );
+    Ok(Converted {
+        report: Report {
+            file,
+            mapping: mapping.name.clone(),
+            graph: graph.clone(),
+            rows,
+            imported,
+            skipped,
+            triples: quads.len() as u64,
+            linked: tally.linked,
+            minted: tally.minted.into_values().map(|(name, _)| name).collect(),
+            latin1_cells: table.latin1_cells,
+            elapsed: started.elapsed(),
+        },
+        graph,
+        quads,
+    })
+}
+
+/// Describes the import in its own graph, so that replacing the graph replaces the description.
+fn provenance(
+    quads: &mut Vec<Quad>,
+    graph: &NamedNode,
+    file: &str,
+    mapping: &str,
+    rows: u64,
+    skipped: usize,
+) {
+    let tr = |local: &str| NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY));
+    let name = Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+    let g = GraphName::NamedNode(graph.clone());
+    let mut add = |p: NamedNode, o: Term| quads.push(Quad::new(graph.clone(), p, o, g.clone()));
+    add(rdf::TYPE.into_owned(), tr("Import").into());
+    add(
+        rdfs::LABEL.into_owned(),
+        Literal::new_language_tagged_literal_unchecked(
+            format!("{name} imported with mapping {mapping}"),
+            "en",
+        )
+        .into(),
+    );
+    add(tr("importedFrom"), Literal::new_simple_literal(name).into());
+    add(tr("mapping"), Literal::new_simple_literal(mapping).into());
+    add(
+        tr("importedAt"),
+        Literal::new_typed_literal(now(), xsd::DATE_TIME).into(),
+    );
+    add(
+        tr("rowCount"),
+        Literal::new_typed_literal(rows.to_string(), xsd::INTEGER).into(),
+    );
+    add(
+        tr("skippedRows"),
+        Literal::new_typed_literal(skipped.to_string(), xsd::INTEGER).into(),
+    );
+}
+
+/// The current time as an `xsd:dateTime` in UTC, to the second.
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// Writes converted files into `store` in one transaction: each file's graph is replaced by its
+/// new contents. A failure leaves the store as it was.
+pub fn store(store: &Store, converted: &[Converted]) -> Result<Duration> {
+    let started = Instant::now();
+    store.replace_graphs(converted.iter().map(|c| (&c.graph, c.quads.as_slice())))?;
+    Ok(started.elapsed())
+}
+
+/// Sends converted files to a SPARQL endpoint through the Graph Store Protocol: each file's
+/// graph is replaced by its new contents, one request per graph. Unlike the local store, the
+/// files of one command are not stored atomically together: an error names the graphs sent.
+pub fn send(endpoint: &Endpoint, converted: &[Converted]) -> Result<Duration> {
+    let started = Instant::now();
+    let mut sent: Vec<String> = Vec::new();
+    for file in converted {
+        let triples: Vec<Triple> = file
+            .quads
+            .iter()
+            .map(|q| Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone()))
+            .collect();
+        if let Err(e) = endpoint.write_graph(&file.graph, &triples, Write::Replace) {
+            if sent.is_empty() {
+                return Err(e);
+            }
+            return Err(Error::Endpoint {
+                endpoint: endpoint.graph_store_url().to_owned(),
+                message: format!(
+                    "{e}; the graphs sent before it are on the server: {}",
+                    sent.join(", ")
+                ),
+            });
+        }
+        sent.push(format!("<{}>", file.graph.as_str()));
+    }
+    Ok(started.elapsed())
+}
+
+/// Converts every file with the mapping `name_or_path`, then stores them all (unless
+/// `dry_run`): at once in the local store, graph by graph on an endpoint.
+pub fn import(
+    target: &Target,
+    files: &[PathBuf],
+    name_or_path: &str,
+    options: Options,
+    progress: &dyn Progress,
+) -> Result<(Vec<Report>, Duration)> {
+    let mapping = mapping::load(name_or_path)?;
+    if !options.dry_run
+        && let Some(store) = target.store()
+    {
+        store.writable()?;
+    }
+    let mut graphs = std::collections::HashMap::new();
+    for file in files {
+        let graph = graph_for(&mapping.name, file);
+        if let Some(other) = graphs.insert(graph.clone(), file) {
+            return Err(Error::Unsupported(format!(
+                "{} and {} would both go to the graph <{}>; import them in separate commands or rename one",
+                other.display(),
+                file.display(),
+                graph.as_str()
+            )));
+        }
+    }
+    let lookup = Lookup::read(target.backend(), &convert::namespace(&mapping.name))?;
+    let mut converted = Vec::with_capacity(files.len());
+    for file in files {
+        converted.push(convert(file, &mapping, &lookup, options, progress)?);
+    }
+    let commit = match target {
+        _ if options.dry_run => Duration::ZERO,
+        Target::Store(local) => store(local, &converted)?,
+        Target::Endpoint(endpoint) => send(endpoint, &converted)?,
+    };
+    Ok((converted.into_iter().map(|c| c.report).collect(), commit))
+}
+
+/// Counts the bytes read, for the progress bar.
+struct Counting<'a, R> {
+    inner: R,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_is_an_xsd_date_time_in_utc() {
+        let now = now();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now.ends_with('Z') && now.as_bytes()[10] == b'T', "{now}");
+        let literal = Literal::new_typed_literal(now.clone(), xsd::DATE_TIME);
+        assert!(literal.value().starts_with("20"), "{now}");
+    }
+
+    #[test]
+    fn graphs_are_named_by_mapping_and_file_stem() {
+        assert_eq!(
+            graph_for("pax", Path::new("/data/PA-X v8.csv")).as_str(),
+            "https://w3id.org/treaty/graph/import/pax/PA-X%20v8"
+        );
+    }
+}

@@ -1,0 +1,497 @@
+//! `treaty import` end to end: one test per quirk of real files (fixtures in
+//! tests/fixtures/import/, all synthetic rows), the join of imported and bundled data through
+//! TQL, bad rows with and without --skip-bad-rows, mapping errors that name their line, graphs,
+//! provenance and re-import.
+
+mod common;
+
+use common::{TestStore, fixture, stdout};
+use predicates::prelude::*;
+
+fn file(name: &str) -> String {
+    fixture(&format!("import/{name}")).display().to_string()
+}
+
+/// Imports `files` with `mapping` into a fresh store and returns the store.
+fn imported(mapping: &str, files: &[&str]) -> TestStore {
+    let store = TestStore::new();
+    let mut args = vec![
+        "import".to_owned(),
+        "--mapping".to_owned(),
+        mapping.to_owned(),
+    ];
+    args.extend(files.iter().map(|f| file(f)));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    store.cmd(&args).assert().success();
+    store
+}
+
+/// Rows of a TQL query as CSV lines, without the header. Lists in a cell (`a; b`) are sorted,
+/// since their order is not defined.
+fn query(store: &TestStore, tql: &str) -> Vec<String> {
+    stdout(&mut store.cmd(&["query", "--format", "csv", tql]))
+        .lines()
+        .skip(1)
+        .map(|line| {
+            if line.contains('"') {
+                return line.to_owned();
+            }
+            line.split(',')
+                .map(|cell| {
+                    let mut items: Vec<&str> = cell.split("; ").collect();
+                    items.sort();
+                    items.join("; ")
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
+const PAX: &str = "https://w3id.org/treaty/id/import/pax/settlement/";
+
+/// The `tr:signed` value and precision of one imported PA-X agreement, as `date precision`.
+fn signed(store: &TestStore, id: &str) -> String {
+    let out = stdout(&mut store.cmd(&[
+        "sparql",
+        "--format",
+        "csv",
+        &format!(
+            "SELECT ?d ?p WHERE {{ <{PAX}{id}> tr:signed ?d OPTIONAL {{ <{PAX}{id}> tr:signedPrecision ?p }} }}"
+        ),
+    ]));
+    out.lines()
+        .nth(1)
+        .unwrap_or_default()
+        .replace("https://w3id.org/treaty/ontology#", "")
+}
+
+#[test]
+fn an_imported_agreement_joins_a_bundled_actor_in_one_query() {
+    let store = imported("pax", &["pax-basic.csv"]);
+    let rows = query(
+        &store,
+        "settlements where party = Ukraine and signed >= 2015 show name, signed",
+    );
+    assert!(
+        rows.contains(&"Fixture Agreement One (synthetic test row),2015-02-12".to_owned()),
+        "{rows:?}"
+    );
+    // The imported agreement sits next to bundled ones with the same party.
+    let all = query(&store, "settlements where party = Ukraine show name");
+    assert!(all.iter().any(|r| r.contains("Minsk")), "{all:?}");
+    // The party is the bundled actor itself, not a copy.
+    let n = store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ <{PAX}90001> tr:party ta:ukraine }}"
+    ));
+    assert_eq!(n, 1);
+    // It cites the dataset the mapping names.
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"Fixture Agreement One\" show source"
+        ),
+        ["PA-X Peace Agreements Database"]
+    );
+}
+
+#[test]
+fn the_summary_counts_rows_triples_and_new_actors() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-basic.csv")])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("3 of 3 rows")
+                .and(predicate::str::contains("triples in"))
+                .and(predicate::str::contains("rows/s"))
+                .and(predicate::str::contains("1 new actor (Atlantis)")),
+        );
+    // The unmatched actor is minted in the import's namespace with a name.
+    let n = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/id/import/pax/actor/atlantis> a tr:Actor ; rdfs:label \"Atlantis\"@en }",
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_column() {
+    let store = imported("pax", &["pax-bom.csv"]);
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"BOM\" show name, signed"
+        ),
+        ["Fixture BOM Agreement (synthetic test row),2001-05-06"]
+    );
+}
+
+#[test]
+fn quoted_fields_keep_line_breaks_commas_and_quotes_and_rows_count_as_in_a_spreadsheet() {
+    let store = TestStore::new();
+    // The third data row has a bad date; the first spans three lines, yet it is row 4.
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-newlines.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pax-newlines.csv:4: column \"Dat\": value \"2003-13-01\": there is no month 13",
+        ));
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-newlines.csv"),
+            "--skip-bad-rows",
+        ])
+        .assert()
+        .success();
+    let names = stdout(&mut store.cmd(&[
+        "sparql",
+        "--format",
+        "json",
+        &format!("SELECT ?n WHERE {{ <{PAX}90021> rdfs:label ?n }}"),
+    ]));
+    assert!(
+        names.contains("Fixture Agreement\\nspread over\\nthree lines"),
+        "{names}"
+    );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"quotes\" show name"
+        ),
+        ["\"Fixture Agreement, with a comma and \"\"quotes\"\" (synthetic test row)\""]
+    );
+}
+
+#[test]
+fn header_cells_with_spaces_blank_and_repeated_are_named_predictably() {
+    let store = imported(&file("messy-header.toml"), &["pax-messy-header.csv"]);
+    let rows = query(
+        &store,
+        "settlements where name contains \"Messy Header\" show signed, in_force, party, note, source",
+    );
+    // Without [source], the file itself is the source.
+    assert_eq!(
+        rows,
+        ["2004-01-02,2004-02-03,Japan,ignored,pax-messy-header.csv (imported with mapping messy)"]
+    );
+}
+
+#[test]
+fn dates_in_three_formats_with_blank_day_or_month_and_na() {
+    let store = imported("pax", &["pax-dates.csv"]);
+    assert_eq!(signed(&store, "90041"), "1995-11-21,");
+    assert_eq!(signed(&store, "90042"), "1995-11-21,");
+    assert_eq!(signed(&store, "90043"), "1995-01-01,year");
+    assert_eq!(signed(&store, "90044"), "1995-11-01,month");
+    assert_eq!(signed(&store, "90045"), "1995-01-01,year");
+    // NA is "unknown": the agreement is imported without a date.
+    assert_eq!(signed(&store, "90046"), "");
+    let n = store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ <{PAX}90046> a tr:Settlement }}"
+    ));
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn members_joined_in_one_cell_are_split_and_linked() {
+    let store = imported("pax", &["pax-joined.csv"]);
+    let rows = query(
+        &store,
+        "settlements where name contains \"Joined Members\" show party",
+    );
+    assert_eq!(rows, ["Fixtureland; Russia; Ukraine"]);
+}
+
+#[test]
+fn spreadsheet_scientific_numbers_become_the_identifiers_they_denote() {
+    let store = imported("pax", &["pax-scientific.csv"]);
+    let n = store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ <{PAX}3450000000000> a tr:Settlement }}"
+    ));
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_tsv_file_is_read_with_tabs() {
+    let store = imported("pax", &["pax-sample.tsv"]);
+    assert_eq!(
+        query(
+            &store,
+            "settlements where party = Mexico and signed = 2007 show name, kind"
+        ),
+        ["\"Fixture Tab Agreement, with a comma (synthetic test row)\",accord"]
+    );
+}
+
+#[test]
+fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
+    let store = imported("atop", &["atop-sample.csv"]);
+    let rows = query(
+        &store,
+        "settlements where name contains \"ATOP alliance\" show name, signed, party, status",
+    );
+    assert_eq!(
+        rows,
+        [
+            // 365 in 1890 is the Russian Empire, 255 the German Reich; 999 is nobody we know.
+            "ATOP alliance 99003,1890-01-01,COW state 999; German Reich; Russian Empire,",
+            // 365 in 1950 is the Soviet Union; 2.00E+02 is 200, the United Kingdom; endyr 0 is
+            // "still in force".
+            "ATOP alliance 99001,1950-03-12,Soviet Union; United Kingdom; United States,in force",
+            // A day of 0 is unknown: the date is the first of the month; NA cells are no member.
+            "ATOP alliance 99002,2001-06-01,Russia; Ukraine,",
+        ]
+    );
+    let p = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/id/import/atop/settlement/99002> tr:signedPrecision tr:month }",
+    );
+    assert_eq!(p, 1);
+}
+
+#[test]
+fn atop_obligations_become_guarantees_of_the_bundled_scheme() {
+    let store = imported("atop", &["atop-sample.csv"]);
+    let rows = query(
+        &store,
+        "guarantees where settlement.name contains \"ATOP\" show settlement.name as alliance, mechanism, reciprocal",
+    );
+    let expected = [
+        "ATOP alliance 99001,collective defence,true",
+        "ATOP alliance 99001,consultation,true",
+        "ATOP alliance 99002,neutrality,true",
+        "ATOP alliance 99002,non-aggression,true",
+        "ATOP alliance 99003,consultation,true",
+    ];
+    for e in expected {
+        assert!(rows.contains(&e.to_owned()), "{e} missing from {rows:?}");
+    }
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    // Guarantors are the members, linked to the bundled actors.
+    let g = query(
+        &store,
+        "guarantees where guarantor = \"Soviet Union\" and mechanism is \"collective defence\" and settlement.name contains \"ATOP\" show name",
+    );
+    assert_eq!(g, ["Defence obligation of ATOP alliance 99001"]);
+}
+
+#[test]
+fn a_bad_row_stops_the_import_and_keeps_nothing() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-bad-row.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pax-bad-row.csv:3: column \"Dat\": value \"31/02/2005\": month 2 of 2005 has no day 31",
+        ));
+    assert_eq!(store.quads(), before, "the store is unchanged");
+}
+
+#[test]
+fn skip_bad_rows_keeps_the_good_rows_and_lists_the_bad_ones() {
+    let store = TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-bad-row.csv"),
+            "--skip-bad-rows",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("2 of 4 rows")
+                .and(predicate::str::contains("skipped 2 bad rows"))
+                .and(predicate::str::contains(
+                    "pax-bad-row.csv:3: column \"Dat\": value \"31/02/2005\"",
+                ))
+                .and(predicate::str::contains(
+                    "pax-bad-row.csv:5: column \"AgtId\": value \"NA\": a value is required here",
+                )),
+        );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"Fixture Good\" show name"
+        ),
+        [
+            "Fixture Good Agreement One (synthetic test row)",
+            "Fixture Good Agreement Two (synthetic test row)"
+        ]
+    );
+    assert!(query(&store, "settlements where name contains \"Fixture Bad\"").is_empty());
+    assert_eq!(
+        query(&store, "imports show row_count, skipped_rows"),
+        ["2,2"]
+    );
+}
+
+#[test]
+fn a_mapping_with_an_error_names_its_line() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            &file("mapping-error.toml"),
+            &file("pax-basic.csv"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("mapping-error.toml:9:8: unknown variant `datum`")
+                .and(predicate::str::contains("9 | type = \"datum\"")),
+        );
+    assert_eq!(store.quads(), before);
+}
+
+#[test]
+fn a_column_the_file_lacks_is_named_with_the_mapping_line() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "atop", &file("pax-basic.csv")])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("data/mappings/atop.toml:20:6: ").and(
+                predicate::str::contains("has no column \"atopid\"; its columns are: Con, Contp"),
+            ),
+        );
+}
+
+#[test]
+fn an_unknown_mapping_name_lists_the_built_in_ones() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "paxx", &file("pax-basic.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no built-in mapping or mapping file named 'paxx'; built-in mappings: atop, pax",
+        ));
+}
+
+#[test]
+fn each_import_has_its_own_graph_with_provenance_and_reimport_replaces_it() {
+    let store = imported("pax", &["pax-basic.csv"]);
+    let graph = "https://w3id.org/treaty/graph/import/pax/pax-basic";
+    let in_graph = format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}");
+    let first = store.count(&in_graph);
+    assert!(first > 0);
+    let rows = query(&store, "imports show imported_from, mapping, row_count");
+    assert_eq!(rows, ["pax-basic.csv,pax,3"]);
+    let at = store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ <{graph}> tr:importedAt ?t FILTER(DATATYPE(?t) = xsd:dateTime) }} }}"
+    ));
+    assert_eq!(at, 1);
+    // Importing the same file again replaces its graph: the same triples, one provenance record.
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-basic.csv")])
+        .assert()
+        .success();
+    assert_eq!(store.count(&in_graph), first);
+    assert_eq!(query(&store, "imports show imported_from").len(), 1);
+}
+
+#[test]
+fn several_files_are_imported_atomically() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-basic.csv"),
+            &file("pax-bad-row.csv"),
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(store.quads(), before, "the good file is not kept either");
+}
+
+#[test]
+fn imported_data_passes_the_model_checks_when_complete() {
+    let store = imported("atop", &["atop-sample.csv"]);
+    store
+        .cmd(&["check"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no violations"));
+}
+
+#[test]
+fn latin1_cells_are_read_and_counted_and_stray_cells_make_a_bad_row() {
+    let store = TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-latin1.csv"),
+            "--skip-bad-rows",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("1 cell(s) were not UTF-8 and were read as Latin-1").and(
+                predicate::str::contains(
+                    "pax-latin1.csv:3: column \"column_7\": value \"stray\": the header has only 6 columns",
+                ),
+            ),
+        );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where name contains \"Latin-1\" show name"
+        ),
+        ["Fixture Agrément Latin-1 (synthetic test row)"]
+    );
+}
+
+#[test]
+fn a_misspelt_concept_in_a_mapping_is_named_with_a_suggestion() {
+    let store = TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            &file("mapping-typo.toml"),
+            &file("pax-basic.csv"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "mapping-typo.toml:12:18: tk:ceasfire is not a concept of the store's schemes; did you mean tk:ceasefire?",
+        ));
+}
+
+#[test]
+fn a_dry_run_converts_and_reports_but_writes_nothing() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-basic.csv"),
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("converted")
+                .and(predicate::str::contains("3 of 3 rows"))
+                .and(predicate::str::contains("dry run: nothing was written")),
+        );
+    assert_eq!(store.quads(), before);
+}
