@@ -401,3 +401,174 @@ fn the_shell_works_against_virtuoso() {
     shell.send_line(".quit").unwrap();
     shell.exp_eof().unwrap();
 }
+
+/// A report's output without the lines that name the run date and the backend.
+fn without_run_record(text: &str) -> String {
+    text.lines()
+        .filter(|line| {
+            !(line.contains("Run date")
+                || line.contains("run_date")
+                || line.contains("\"backend\"")
+                || line.starts_with("- Data:")
+                || line.starts_with("Report `"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_example_report_gives_the_same_output_on_virtuoso_in_every_format() {
+    let (url, _serial) = endpoint();
+    let mut reports: Vec<PathBuf> = std::fs::read_dir(root().join("queries/reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tq"))
+        .collect();
+    reports.sort();
+    assert_eq!(reports.len(), 3);
+    for report in reports {
+        let path = report.to_str().unwrap();
+        for format in ["md", "json", "html"] {
+            let args = [
+                "run",
+                path,
+                "--format",
+                format,
+                "--param",
+                "country=Ukraine",
+            ];
+            let here = local(&args);
+            let there = remote(url, &args);
+            assert!(
+                here.status.success(),
+                "{path} {format}: {}",
+                text(&here.stderr)
+            );
+            assert!(
+                there.status.success(),
+                "{path} {format} on Virtuoso: {}",
+                text(&there.stderr)
+            );
+            let (a, b) = (text(&here.stdout), text(&there.stdout));
+            assert!(
+                a.contains("Budapest") || a.contains("1815") || a.len() > 1000,
+                "{path}: {a}"
+            );
+            // The HTML carries the record in one paragraph; compare it without that.
+            let (a, b) = if format == "html" {
+                let strip = |t: &str| {
+                    t.lines()
+                        .filter(|l| {
+                            !l.contains("run ") && !l.contains("Run date") && !l.contains("Data:")
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                (strip(&a), strip(&b))
+            } else {
+                (without_run_record(&a), without_run_record(&b))
+            };
+            assert!(
+                a.len() > 1000,
+                "{path} as {format}: too little left to compare"
+            );
+            if format == "html" {
+                assert!(a.contains("<svg"), "{path}: the chart is compared too");
+            }
+            assert_eq!(
+                a, b,
+                "{path} as {format}: Virtuoso and the embedded store differ"
+            );
+        }
+        // CSV: one file per result, compared file by file.
+        let (dir_here, dir_there) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for (dir, on_virtuoso) in [(&dir_here, false), (&dir_there, true)] {
+            let out_dir = dir.path().join("out");
+            let args = [
+                "run",
+                path,
+                "--format",
+                "csv",
+                "--param",
+                "country=Ukraine",
+                "-o",
+                out_dir.to_str().unwrap(),
+            ];
+            let out = if on_virtuoso {
+                remote(url, &args)
+            } else {
+                local(&args)
+            };
+            assert!(out.status.success(), "{path} csv: {}", text(&out.stderr));
+        }
+        let files = |dir: &Path| {
+            let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".csv"))
+                .collect();
+            names.sort();
+            names
+        };
+        let names = files(dir_here.path());
+        assert!(!names.is_empty());
+        assert_eq!(names, files(dir_there.path()));
+        for name in names {
+            let read = |dir: &Path| std::fs::read_to_string(dir.join("out").join(&name)).unwrap();
+            assert_eq!(
+                read(dir_here.path()),
+                read(dir_there.path()),
+                "{path}: {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_import_goes_to_the_endpoint_and_joins_bundled_actors() {
+    let (url, _serial) = endpoint();
+    let fixture = root().join("tests/fixtures/import/pax-basic.csv");
+    let graph = "https://w3id.org/treaty/graph/import/pax/pax-basic";
+    let cleanup = DropGraph(graph);
+    cleanup.run();
+    let imported = remote(
+        url,
+        &["import", "--mapping", "pax", fixture.to_str().unwrap()],
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert!(
+        text(&imported.stderr).contains(graph),
+        "{}",
+        text(&imported.stderr)
+    );
+    let question = [
+        "query",
+        "--format",
+        "csv",
+        "settlements where party = Ukraine and signed >= 2015 show name, signed",
+    ];
+    let there = text(&remote(url, &question).stdout);
+    assert!(
+        there.contains("Fixture Agreement One (synthetic test row)"),
+        "the imported agreement joins the bundled actor: {there}"
+    );
+    assert!(
+        there.contains("Minsk"),
+        "bundled agreements are there too: {there}"
+    );
+    // The same import into a local store gives the same answer.
+    let store = common::TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "pax", fixture.to_str().unwrap()])
+        .assert()
+        .success();
+    let here = store.cmd(&question).output().unwrap();
+    assert_eq!(text(&here.stdout), there);
+    // Importing again replaces the graph: the answer does not change.
+    let again = remote(
+        url,
+        &["import", "--mapping", "pax", fixture.to_str().unwrap()],
+    );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(text(&remote(url, &question).stdout), there);
+}
