@@ -18,8 +18,10 @@ sizes=("$@")
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/treaty-target}"
 cargo build --quiet
-bin="$CARGO_TARGET_DIR/debug/treaty"
 work="$(mktemp -d /tmp/treaty-scale.XXXXXX)"
+# A copy, so that a build during the run does not change what is measured.
+bin="$work/treaty"
+cp "$CARGO_TARGET_DIR/debug/treaty" "$bin"
 vdir="$HOME/.cache/treaty-bench-virtuoso"
 export TREATY_VIRTUOSO_HTTP=8893 TREATY_VIRTUOSO_SQL=1113
 export TREATY_ENDPOINT_USER=treaty TREATY_ENDPOINT_PASSWORD=treaty
