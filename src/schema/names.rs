@@ -75,19 +75,19 @@ impl Clone for Misses {
     }
 }
 
-/// One row per (entity, name, type); `{filter}` narrows the names.
-const NAMES_QUERY: &str = "SELECT ?e ?name ?pref ?type WHERE { {values} \
+/// Every name: one row per (entity, name, type).
+const NAMES_QUERY: &str = "SELECT ?e ?name ?pref ?type WHERE { \
        ?e rdfs:label|skos:altLabel ?name . \
        { ?e a ?type } UNION { ?e skos:inScheme ?type } \
        OPTIONAL { ?e rdfs:label ?pref } \
-       FILTER(isIRI(?e){filter}) \
+       FILTER(isIRI(?e)) \
      }";
 
 impl NameIndex {
     /// Reads every labelled, typed entity of `backend`: a complete index.
     pub fn load(backend: &dyn Backend) -> Result<Self> {
         let mut index = NameIndex::default();
-        index.absorb(backend.query(&NAMES_QUERY.replace("{values}", "").replace("{filter}", ""))?);
+        index.absorb(backend.query(NAMES_QUERY)?);
         index.complete = true;
         Ok(index)
     }
@@ -112,29 +112,75 @@ impl NameIndex {
     }
 
     /// Reads the entities called by these names (case-insensitively) from `backend`.
+    ///
+    /// First by exact spellings (as written, in lower case, with capitals; in English or
+    /// untagged), which the store finds through its indexes; only names still not found are
+    /// looked for case-insensitively, which reads every label of the store.
     pub fn fetch(&mut self, backend: &dyn Backend, names: &[String]) -> Result<()> {
-        let keys: Vec<String> = names
-            .iter()
-            .map(|n| normalise(n))
-            .filter(|k| !self.fetched.contains(k))
-            .collect();
-        if keys.is_empty() || self.complete {
+        if self.complete {
+            return Ok(());
+        }
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for name in names {
+            let written = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let key = normalise(name);
+            if !self.fetched.contains(&key) && !wanted.iter().any(|(k, _)| *k == key) {
+                wanted.push((key, written));
+            }
+        }
+        if wanted.is_empty() {
             return Ok(());
         }
         // The names are the user's words: they go in as literals written by Oxigraph's
         // serializer, which escapes quotes, backslashes and line breaks.
-        let values: Vec<String> = keys
+        let mut spellings: Vec<String> = Vec::new();
+        for (key, written) in &wanted {
+            for spelling in [written.clone(), key.clone(), capitalised(key)] {
+                for literal in [
+                    Literal::new_simple_literal(&spelling),
+                    Literal::new_language_tagged_literal_unchecked(&spelling, "en"),
+                ] {
+                    let text = literal.to_string();
+                    if !spellings.contains(&text) {
+                        spellings.push(text);
+                    }
+                }
+            }
+        }
+        let mut found = find(
+            backend,
+            &format!("VALUES ?name {{ {} }}", spellings.join(" ")),
+            "",
+        )?;
+        let missing: Vec<String> = wanted
             .iter()
-            .map(|k| Literal::new_simple_literal(k).to_string())
+            .filter(|(key, _)| {
+                !found
+                    .iter()
+                    .any(|(_, name)| normalise(name.value()) == *key)
+            })
+            .map(|(key, _)| Literal::new_simple_literal(key).to_string())
             .collect();
-        let query = NAMES_QUERY
-            .replace(
-                "{values}",
-                &format!("VALUES ?key {{ {} }}", values.join(" ")),
-            )
-            .replace("{filter}", " && LCASE(STR(?name)) = ?key");
-        self.absorb(backend.query(&query)?);
-        self.fetched.extend(keys);
+        if !missing.is_empty() {
+            found.extend(find(
+                backend,
+                &format!("VALUES ?key {{ {} }}", missing.join(" ")),
+                " && LCASE(STR(?name)) = ?key",
+            )?);
+        }
+        if !found.is_empty() {
+            let rows: Vec<String> = found
+                .iter()
+                .map(|(entity, name)| format!("({entity} {name})"))
+                .collect();
+            self.absorb(backend.query(&format!(
+                "SELECT ?e ?name ?pref ?type WHERE {{ VALUES (?e ?name) {{ {} }} \
+                   {{ ?e a ?type }} UNION {{ ?e skos:inScheme ?type }} \
+                   OPTIONAL {{ ?e rdfs:label ?pref }} }}",
+                rows.join(" ")
+            ))?);
+        }
+        self.fetched.extend(wanted.into_iter().map(|(key, _)| key));
         Ok(())
     }
 
@@ -259,6 +305,40 @@ impl NameIndex {
         names.dedup();
         names
     }
+}
+
+/// The entities (IRIs only) with a label or alternative label bound by `values` and passing
+/// `filter`.
+fn find(backend: &dyn Backend, values: &str, filter: &str) -> Result<Vec<(NamedNode, Literal)>> {
+    let answer = backend.query(&format!(
+        "SELECT DISTINCT ?e ?name WHERE {{ {values} ?e rdfs:label|skos:altLabel ?name . \
+           FILTER(isIRI(?e){filter}) }}"
+    ))?;
+    let mut found = Vec::new();
+    if let Answer::Table(table) = answer {
+        for row in 0..table.rows.len() {
+            if let (Some(Term::NamedNode(e)), Some(Term::Literal(name))) =
+                (table.get(row, "e"), table.get(row, "name"))
+            {
+                found.push((e.clone(), name.clone()));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Each word with a capital: "soviet union" -> "Soviet Union".
+fn capitalised(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn normalise(name: &str) -> String {
