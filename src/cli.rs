@@ -55,8 +55,8 @@ pub struct StoreArgs {
     #[arg(long, global = true, value_name = "URL", env = "TREATY_ENDPOINT")]
     pub endpoint: Option<String>,
 
-    /// Where the endpoint takes writes [default: Virtuoso's, URL with /sparql-graph-crud-auth
-    /// in place of /sparql]
+    /// Where the endpoint takes writes (Graph Store Protocol) [default: URL with
+    /// /sparql-graph-crud-auth in place of /sparql, as Virtuoso has it; else URL/data]
     #[arg(long, global = true, value_name = "URL", env = "TREATY_GRAPH_STORE")]
     pub graph_store: Option<String>,
 
@@ -113,7 +113,8 @@ Example:
 Formats are told from the file extension (.ttl .nt .nq .trig .rdf .owl .xml .jsonld .n3,
 each optionally .gz); gzip is also recognised from the content. Each file goes into a
 named graph of its own (its file:// IRI) unless --graph is given; quads in N-Quads or
-TriG keep their graphs. Loading the same file again adds nothing.
+TriG keep their graphs. Loading the same file again adds nothing (on an endpoint, its blank
+nodes are added again: the server names them).
 
 With --endpoint, every file is read and checked first, then each graph is added to the
 server in one Graph Store Protocol request (HTTP POST), as the user in TREATY_ENDPOINT_USER

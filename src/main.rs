@@ -197,6 +197,9 @@ fn check(backend: Option<&dyn Backend>, args: cli::CheckArgs) -> anyhow::Result<
         load::load(&scratch, &inputs(&args.files), &options, &Bar::new())?;
         treaty::check::check(&scratch, &rules)?
     };
+    if let Some(backend) = backend {
+        print_notes(backend);
+    }
     if violations.is_empty() {
         eprintln!("no violations of {} rules", rules.len());
         return Ok(());
@@ -213,6 +216,18 @@ fn check(backend: Option<&dyn Backend>, args: cli::CheckArgs) -> anyhow::Result<
     );
     Err(ChecksFailed.into())
 }
+
+/// A command line that cannot be carried out as given: exit 1, like clap's own usage errors.
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
 
 /// `treaty check` found violations: already reported, exit 2 without another message.
 #[derive(Debug)]
@@ -294,7 +309,10 @@ fn run_report(
         (Some("csv"), _) => Some(R::Csv),
         (Some("json"), _) => Some(R::Json),
         (Some(other), _) if Format::from_name(other).is_none() => {
-            bail!("unknown format '{other}'; expected one of: table, csv, tsv, json, md, html")
+            return Err(Usage(format!(
+                "unknown format '{other}'; expected one of: table, csv, tsv, json, md, html"
+            ))
+            .into());
         }
         (Some(_), _) => None,
         (None, Some(path)) => Some(R::from_path(path).ok_or_else(|| {
@@ -321,7 +339,12 @@ fn run_report(
             out.write_all(report::render(&run, format)?.as_bytes())?;
             out.flush()?;
         }
-        (None, Some(_)) => bail!("-o writes md, html, csv or json; pass one of them with --format"),
+        (None, Some(_)) => {
+            return Err(Usage(
+                "-o writes md, html, csv or json; pass one of them with --format".to_owned(),
+            )
+            .into());
+        }
         (None, None) => {
             // A terminal or a pipe: each result as `run` prints a plain file's, under its name.
             let format = output_format(args.format.as_deref())?;
@@ -388,9 +411,15 @@ fn open_target(args: &cli::StoreArgs, command: &Command) -> anyhow::Result<Targe
         return Ok(Target::Store(store));
     };
     if args.memory {
-        bail!(
-            "--memory and --endpoint exclude each other: choose the in-memory store or the server"
-        );
+        return Err(Usage(
+            "--memory and --endpoint (or TREATY_ENDPOINT) exclude each other: choose the \
+             in-memory store or the server"
+                .to_owned(),
+        )
+        .into());
+    }
+    if args.read_only && matches!(command, Command::Load(_) | Command::Import(_)) {
+        return Err(treaty::Error::ReadOnly.into());
     }
     let credentials = match (
         std::env::var("TREATY_ENDPOINT_USER"),
@@ -398,7 +427,10 @@ fn open_target(args: &cli::StoreArgs, command: &Command) -> anyhow::Result<Targe
     ) {
         (Ok(user), Ok(password)) => Some(Credentials { user, password }),
         (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
-            bail!("set both TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD, or neither")
+            return Err(Usage(
+                "set both TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD, or neither".to_owned(),
+            )
+            .into());
         }
         _ => None,
     };
@@ -516,6 +548,7 @@ fn import(target: &Target, args: &cli::ImportArgs) -> anyhow::Result<()> {
     };
     let (reports, commit) =
         treaty::import::import(target, &args.files, &args.mapping, options, &Bar::new())?;
+    print_notes(target.backend());
     for r in &reports {
         let seconds = r.elapsed.as_secs_f64();
         eprintln!(
@@ -709,6 +742,10 @@ fn report(error: &anyhow::Error) -> ExitCode {
     }
     if error.downcast_ref::<ChecksFailed>().is_some() {
         return ExitCode::from(2);
+    }
+    if let Some(usage) = error.downcast_ref::<Usage>() {
+        eprintln!("error: {usage}");
+        return ExitCode::from(1);
     }
     let code = match error.downcast_ref::<treaty::Error>() {
         Some(e @ (treaty::Error::QuerySyntax { .. } | treaty::Error::Tql { .. })) => {

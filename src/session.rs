@@ -116,8 +116,9 @@ impl<'b> Session<'b> {
     }
 
     /// Compiles a statement, reading the names it uses from the backend as the compiler
-    /// misses them (one query per round, a round per name at most). An error that remains is
-    /// compiled once more against every name of the store, so that it suggests near names.
+    /// misses them (one query per round, a round per name at most). An error about a name the
+    /// store does not have is compiled once more against every name of the store, so that it
+    /// suggests near names.
     fn compile(
         &mut self,
         name: &str,
@@ -139,7 +140,7 @@ impl<'b> Session<'b> {
                 }
             }
         };
-        let diagnostic = if self.names.is_complete() {
+        let diagnostic = if self.names.is_complete() || !self.names.met_an_unknown_name() {
             diagnostic
         } else {
             self.names = NameIndex::load(self.backend)?;

@@ -260,6 +260,7 @@ fn a_wrong_password_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("refused.nt");
     std::fs::write(&file, "<urn:treaty-test:a> <urn:treaty-test:b> \"c\" .\n").unwrap();
+    let _cleanup = DropGraph("urn:treaty-test:refused");
     treaty()
         .args([
             "--endpoint",
@@ -308,6 +309,8 @@ fn a_malformed_file_sends_nothing() {
     let bad = dir.path().join("bad.ttl");
     std::fs::write(&good, "<urn:treaty-test:g> <urn:treaty-test:p> \"o\" .\n").unwrap();
     std::fs::write(&bad, "<urn:treaty-test:x> <urn:treaty-test:y> .\n").unwrap();
+    let good_graph = treaty::load::file_graph(&good).unwrap();
+    let _cleanup = DropGraph(Box::leak(good_graph.as_str().to_owned().into_boxed_str()));
     let out = remote(
         url,
         &["load", good.to_str().unwrap(), bad.to_str().unwrap()],

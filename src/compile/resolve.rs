@@ -1189,9 +1189,8 @@ fn any(alternatives: Vec<Cond>) -> Cond {
             merged.push(part);
         }
     }
-    if merged.len() == 1 {
-        merged.pop().expect("one alternative")
-    } else {
-        Cond::Or(merged)
-    }
+    // Even when everything merged into one test, it stays an alternative: a filter of its
+    // own (`EXISTS`), as an `or` always is, not a pattern that shares its path with the other
+    // conditions (which would change the meaning, and multiply rows).
+    Cond::Or(merged)
 }

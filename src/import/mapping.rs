@@ -249,6 +249,19 @@ pub fn parse(file: &str, stem: &str, text: &str) -> Result<Loaded> {
         .as_ref()
         .map(|n| n.get_ref().clone())
         .unwrap_or_else(|| stem.to_owned());
+    // The name goes into graph and entity IRIs: a file name used as the name must be as plain
+    // as a declared one.
+    if mapping.name.is_none() && !valid_name(&name) {
+        return Err(Error::Syntax {
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            message: format!(
+                "the mapping has no `name` and its file name `{name}` cannot serve as one \
+                 (letters, digits, '-' and '_' only): add `name = \"...\"`"
+            ),
+        });
+    }
     let loaded = Loaded {
         mapping,
         name,
@@ -259,16 +272,19 @@ pub fn parse(file: &str, stem: &str, text: &str) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// A mapping name, which goes into IRIs: letters, digits, '-' and '_'.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// The checks that need no data file: names, prefixes, formats, and options that fit the type.
 fn check(loaded: &Loaded) -> Result<()> {
     let m = &loaded.mapping;
     if let Some(name) = &m.name {
-        let ok = !name.get_ref().is_empty()
-            && name
-                .get_ref()
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !ok {
+        if !valid_name(name.get_ref()) {
             return Err(loaded.error(
                 name.span(),
                 "a mapping name uses only letters, digits, '-' and '_'",

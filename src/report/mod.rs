@@ -486,10 +486,14 @@ fn fingerprint(backend: &dyn Backend) -> Result<Fingerprint> {
     let mut graphs = Vec::new();
     if let Answer::Table(table) = answer {
         for row in 0..table.rows.len() {
+            let internal = match table.get(row, "g") {
+                Some(oxigraph::model::Term::NamedNode(g)) => backend.is_internal_graph(g.as_str()),
+                _ => false,
+            };
             let graph = table.get(row, "g").map(output::display_term);
             let count = table.get(row, "n").and_then(number);
             if let (Some(graph), Some(count)) = (graph, count)
-                && !backend.is_internal_graph(&graph)
+                && !internal
             {
                 graphs.push((graph, count as u64));
             }

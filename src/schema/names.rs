@@ -40,6 +40,8 @@ pub struct NameIndex {
     fetched: HashSet<String>,
     /// Names looked up that were neither here nor asked for yet.
     misses: Misses,
+    /// Some name asked for on demand is not in the store.
+    unknown: bool,
 }
 
 /// The names missed, behind a lock so that an index can be shared between threads.
@@ -96,6 +98,12 @@ impl NameIndex {
     /// (`take_misses`, then `fetch`).
     pub fn on_demand() -> Self {
         Self::default()
+    }
+
+    /// True when a name asked for on demand is not in the store at all: only then does an
+    /// error need every name, to suggest the nearest.
+    pub fn met_an_unknown_name(&self) -> bool {
+        self.unknown
     }
 
     /// True when every name of the store is in the index.
@@ -180,7 +188,10 @@ impl NameIndex {
                 rows.join(" ")
             ))?);
         }
-        self.fetched.extend(wanted.into_iter().map(|(key, _)| key));
+        for (key, _) in wanted {
+            self.unknown |= !self.by_name.contains_key(&key);
+            self.fetched.insert(key);
+        }
         Ok(())
     }
 

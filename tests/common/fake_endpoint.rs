@@ -35,6 +35,8 @@ pub enum Reply {
 pub struct FakeEndpoint {
     pub url: String,
     always: Arc<Mutex<Reply>>,
+    /// Replies for queries whose text holds a pattern; other queries get the real answer.
+    when: Arc<Mutex<Vec<(String, Reply)>>>,
     next: Arc<Mutex<VecDeque<Reply>>>,
     stop: Arc<AtomicBool>,
     pub requests: Arc<AtomicUsize>,
@@ -48,12 +50,18 @@ impl FakeEndpoint {
         listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}/sparql", listener.local_addr().unwrap());
         let always = Arc::new(Mutex::new(Reply::Answer));
+        let when: Arc<Mutex<Vec<(String, Reply)>>> = Arc::new(Mutex::new(Vec::new()));
         let next = Arc::new(Mutex::new(VecDeque::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(AtomicUsize::new(0));
         let thread = {
-            let (always, next, stop, requests) =
-                (always.clone(), next.clone(), stop.clone(), requests.clone());
+            let (always, when, next, stop, requests) = (
+                always.clone(),
+                when.clone(),
+                next.clone(),
+                stop.clone(),
+                requests.clone(),
+            );
             std::thread::spawn(move || {
                 let store = Store::open(&Location::Memory, false).unwrap();
                 while !stop.load(Ordering::SeqCst) {
@@ -65,7 +73,8 @@ impl FakeEndpoint {
                                 .unwrap()
                                 .pop_front()
                                 .unwrap_or_else(|| always.lock().unwrap().clone());
-                            let _ = serve(&store, stream, reply);
+                            let when = when.lock().unwrap().clone();
+                            let _ = serve(&store, stream, reply, &when);
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(5)),
                     }
@@ -75,6 +84,7 @@ impl FakeEndpoint {
         Self {
             url,
             always,
+            when,
             next,
             stop,
             requests,
@@ -85,6 +95,12 @@ impl FakeEndpoint {
     /// Answers every request from now on with `reply`.
     pub fn always(&self, reply: Reply) {
         *self.always.lock().unwrap() = reply;
+    }
+
+    /// Answers every query whose text contains `pattern` with `reply` (the start-up checks and
+    /// the schema queries, which do not, are answered for real).
+    pub fn when(&self, pattern: &str, reply: Reply) {
+        self.when.lock().unwrap().push((pattern.to_owned(), reply));
     }
 
     /// Answers the next request with `reply`, then as before.
@@ -107,8 +123,15 @@ impl Drop for FakeEndpoint {
     }
 }
 
-fn serve(store: &Store, stream: TcpStream, reply: Reply) -> std::io::Result<()> {
+fn serve(
+    store: &Store,
+    stream: TcpStream,
+    reply: Reply,
+    when: &[(String, Reply)],
+) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
+    // A client that connects and says nothing must not hang the fake (and the test).
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut length = 0;
     let mut line = String::new();
@@ -129,6 +152,11 @@ fn serve(store: &Store, stream: TcpStream, reply: Reply) -> std::io::Result<()> 
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     let query = form_value(&String::from_utf8_lossy(&body), "query").unwrap_or_default();
+    let reply = when
+        .iter()
+        .find(|(pattern, _)| query.contains(pattern.as_str()))
+        .map(|(_, reply)| reply.clone())
+        .unwrap_or(reply);
     let mut stream = stream;
     let answer = || {
         let mut json = Vec::new();

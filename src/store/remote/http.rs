@@ -56,6 +56,8 @@ impl Client {
             .timeout_global(Some(options.timeout))
             .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
             .http_status_as_error(false)
+            // A redirected POST would become a GET without its query: say where it goes instead.
+            .max_redirects(0)
             .user_agent(concat!("treaty/", env!("CARGO_PKG_VERSION")))
             .build();
         Self {
@@ -109,9 +111,9 @@ impl Client {
                     .header("Authorization", &authorization)
                     .send_form([("query", query)])
                     .map_err(|e| self.transport_error(&self.url, e))?;
-                return self.answer(&self.url, response, true);
+                return self.answer(&self.url, response, true, true);
             }
-            return self.answer(&self.url, response, true);
+            return self.answer(&self.url, response, true, false);
         }
     }
 
@@ -156,10 +158,30 @@ impl Client {
         let request = request
             .body(body.unwrap_or_default().to_vec())
             .map_err(|e| self.error(url, e.to_string()))?;
-        let response = self
+        let mut response = self
             .agent
             .run(request)
             .map_err(|e| self.transport_error(url, e))?;
+        // A server that challenges writes but not the probe: answer this challenge instead.
+        if response.status() == StatusCode::UNAUTHORIZED
+            && authorization.is_none()
+            && let Some(credentials) = &self.credentials
+        {
+            let challenge = header(&response, "www-authenticate");
+            let answer = authorize(challenge.as_deref(), credentials, method, url, body)
+                .map_err(|message| self.error(url, message))?;
+            let retry = ureq::http::Request::builder()
+                .method(method)
+                .uri(url)
+                .header("Content-Type", content_type)
+                .header("Authorization", &answer)
+                .body(body.unwrap_or_default().to_vec())
+                .map_err(|e| self.error(url, e.to_string()))?;
+            response = self
+                .agent
+                .run(retry)
+                .map_err(|e| self.transport_error(url, e))?;
+        }
         if response.status() == StatusCode::UNAUTHORIZED {
             let advice = if self.credentials.is_some() {
                 "the server refused the user and password in TREATY_ENDPOINT_USER and TREATY_ENDPOINT_PASSWORD"
@@ -168,12 +190,25 @@ impl Client {
             };
             return Err(self.error(url, advice.to_owned()));
         }
-        self.answer(url, response, false).map(drop)
+        self.answer(url, response, false, true).map(drop)
     }
 
     /// A response's status turned into an error, or its body for reading.
-    fn answer(&self, url: &str, response: Response<Body>, query: bool) -> Result<Incoming> {
+    fn answer(
+        &self,
+        url: &str,
+        response: Response<Body>,
+        query: bool,
+        authenticated: bool,
+    ) -> Result<Incoming> {
         let status = response.status();
+        if status.is_redirection() {
+            let to = header(&response, "location").unwrap_or_default();
+            return Err(self.error(
+                url,
+                format!("HTTP {status}: the server sends requests to {to}; use that URL"),
+            ));
+        }
         if status.is_success() {
             let content_type = header(&response, "content-type")
                 .map(|t| t.split(';').next().unwrap_or_default().trim().to_owned());
@@ -198,13 +233,14 @@ impl Client {
             });
         }
         if status == StatusCode::UNAUTHORIZED && query {
-            return Err(self.error(
-                url,
-                format!(
-                    "{message}; the server wants a user and password: set TREATY_ENDPOINT_USER \
-                     and TREATY_ENDPOINT_PASSWORD"
-                ),
-            ));
+            let advice = if authenticated {
+                "the server refused the user and password in TREATY_ENDPOINT_USER and \
+                 TREATY_ENDPOINT_PASSWORD"
+            } else {
+                "the server wants a user and password: set TREATY_ENDPOINT_USER and \
+                 TREATY_ENDPOINT_PASSWORD"
+            };
+            return Err(self.error(url, format!("{message}; {advice}")));
         }
         Err(self.error(url, message))
     }

@@ -49,6 +49,8 @@ pub struct Endpoint {
     url: String,
     /// `scheme://host:port/`, the prefix of the graphs a server names after itself.
     origin: String,
+    /// The same for the other names of a loopback host (`localhost`, `127.0.0.1`).
+    loopback_origins: Vec<String>,
     graph_store: String,
     client: http::Client,
     // Notes for the user about the last answers (a result the server cut short), taken by
@@ -69,6 +71,19 @@ impl Endpoint {
                 message: "not an http:// or https:// URL".to_owned(),
             });
         }
+        if parsed
+            .as_ref()
+            .and_then(|uri| uri.authority())
+            .is_some_and(|authority| authority.as_str().contains('@'))
+        {
+            return Err(Error::Endpoint {
+                endpoint: "the --endpoint URL".to_owned(),
+                message: "holds a user name or password; give them in TREATY_ENDPOINT_USER and \
+                          TREATY_ENDPOINT_PASSWORD instead, where they stay out of messages and \
+                          reports"
+                    .to_owned(),
+            });
+        }
         let graph_store = options
             .graph_store
             .clone()
@@ -76,10 +91,20 @@ impl Endpoint {
         let origin = parsed
             .and_then(|uri| Some(format!("{}://{}/", uri.scheme_str()?, uri.authority()?)))
             .unwrap_or_default();
+        const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+        let mut loopback_origins = Vec::new();
+        for host in LOOPBACK {
+            if origin.contains(&format!("//{host}")) {
+                for other in LOOPBACK {
+                    loopback_origins.push(origin.replacen(host, other, 1));
+                }
+            }
+        }
         Ok(Self {
             client: http::Client::new(url, &options),
             url: url.to_owned(),
             origin,
+            loopback_origins,
             graph_store,
             notes: Mutex::new(Vec::new()),
         })
@@ -307,7 +332,9 @@ impl Backend for Endpoint {
             "http://www.openlinksw.com/schemas/virtrdf#",
             "http://www.w3.org/ns/ldp#",
         ];
-        VIRTUOSO.contains(&iri) || iri.starts_with(&self.origin)
+        VIRTUOSO.contains(&iri)
+            || iri.starts_with(&self.origin)
+            || self.loopback_origins.iter().any(|o| iri.starts_with(o))
     }
 
     fn take_notes(&self) -> Vec<String> {
