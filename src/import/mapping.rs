@@ -283,13 +283,13 @@ fn valid_name(name: &str) -> bool {
 /// The checks that need no data file: names, prefixes, formats, and options that fit the type.
 fn check(loaded: &Loaded) -> Result<()> {
     let m = &loaded.mapping;
-    if let Some(name) = &m.name {
-        if !valid_name(name.get_ref()) {
-            return Err(loaded.error(
-                name.span(),
-                "a mapping name uses only letters, digits, '-' and '_'",
-            ));
-        }
+    if let Some(name) = &m.name
+        && !valid_name(name.get_ref())
+    {
+        return Err(loaded.error(
+            name.span(),
+            "a mapping name uses only letters, digits, '-' and '_'",
+        ));
     }
     if let Some(d) = &m.delimiter {
         delimiter_byte(d.get_ref())
