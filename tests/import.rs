@@ -495,3 +495,43 @@ fn a_dry_run_converts_and_reports_but_writes_nothing() {
         );
     assert_eq!(store.quads(), before);
 }
+
+#[test]
+fn a_mapping_without_a_name_needs_a_plain_file_name() {
+    // The name goes into graph and entity IRIs; a file name with a space cannot serve.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mappings/pax.toml"),
+    )
+    .unwrap();
+    let unnamed: String = text
+        .lines()
+        .filter(|l| !l.starts_with("name ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mapping = dir.path().join("my mapping.toml");
+    std::fs::write(&mapping, &unnamed).unwrap();
+    let store = common::TestStore::new();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            mapping.to_str().unwrap(),
+            common::fixture("import/pax-basic.csv").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot serve as one"));
+    // The same mapping under a plain file name imports.
+    let plain = dir.path().join("my-mapping.toml");
+    std::fs::write(&plain, &unnamed).unwrap();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            plain.to_str().unwrap(),
+            common::fixture("import/pax-basic.csv").to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+}
