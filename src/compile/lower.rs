@@ -303,8 +303,7 @@ enum Element {
     Path(TermPattern, PropertyPathExpression, TermPattern),
     Optional(GraphPattern),
     Bind(Expression, Variable),
-    /// `VALUES ?v { ... }`. It comes before the path that starts from its variable: Virtuoso
-    /// refuses a transitive path with neither end bound ("neither end of it is bound").
+    /// `VALUES ?v { ... }`, before the pattern that reaches `?v`.
     Values(Variable, Vec<NamedNode>),
 }
 
@@ -576,41 +575,13 @@ impl Builder {
                 self.walk(path, this, group, shared, Some(iris[0].clone().into()));
             }
             Cond::OneOf { path, iris } => {
-                let end = self.walk(path, this, group, shared, None);
-                let TermPattern::Variable(v) = end else {
-                    unreachable!()
-                };
-                group.filters.push(Expression::In(
-                    Box::new(Expression::Variable(v)),
-                    iris.iter().cloned().map(Expression::NamedNode).collect(),
-                ));
-            }
-            Cond::Reaches {
-                path,
-                targets,
-                via,
-                forward,
-            } => {
-                let end = self.walk(path, this, group, shared, None);
-                let closure = PropertyPathExpression::ZeroOrMore(Box::new(
-                    PropertyPathExpression::NamedNode(via.clone()),
-                ));
-                let target: TermPattern = match targets.as_slice() {
-                    [one] => one.clone().into(),
-                    many => {
-                        let top = self.fresh();
-                        group
-                            .elements
-                            .push(Element::Values(top.clone(), many.to_vec()));
-                        top.into()
-                    }
-                };
-                let (subject, object) = if *forward {
-                    (end, target)
-                } else {
-                    (target, end)
-                };
-                group.elements.push(Element::Path(subject, closure, object));
+                // The values first, so that the engine starts from the few entities they name
+                // rather than from every value of the path.
+                let end = self.fresh();
+                group
+                    .elements
+                    .push(Element::Values(end.clone(), iris.clone()));
+                self.walk(path, this, group, shared, Some(end.into()));
             }
             Cond::Compare {
                 left,

@@ -71,15 +71,6 @@ pub enum Cond {
         path: RPath,
         iris: Vec<NamedNode>,
     },
-    /// The path reaches one of `targets` or an entity a target reaches by `via*`
-    /// (predecessors, narrower concepts through `broader`).
-    Reaches {
-        path: RPath,
-        targets: Vec<NamedNode>,
-        via: NamedNode,
-        /// The path's value is the start of `via*` (concepts) rather than its end (actors).
-        forward: bool,
-    },
     /// A comparison of two values of the same entity (`end < start`).
     CompareValues {
         left: Operand,
@@ -866,12 +857,10 @@ impl<'a> Resolver<'a> {
             }
         };
         let positive = if predecessors {
-            let via = self.predecessor_field(span)?;
-            Cond::Reaches {
+            self.predecessor_field(span)?;
+            Cond::OneOf {
                 path,
-                targets: vec![iri],
-                via,
-                forward: false,
+                iris: self.schema.with_predecessors(&iri),
             }
         } else if matches!(op, CompareOp::Eq | CompareOp::Ne)
             && matches!(path.kind, ValueKind::Concept(_))
@@ -900,7 +889,7 @@ impl<'a> Resolver<'a> {
         self.schema
             .fields
             .iter()
-            .find(|f| f.name == "predecessor" && !f.inverse)
+            .find(|f| f.name == crate::schema::PREDECESSOR && !f.inverse)
             .map(|f| f.predicate.clone())
             .ok_or_else(|| Diagnostic::new(span, "this dataset has no `predecessor` field"))
     }
@@ -1144,8 +1133,8 @@ pub fn nearest(word: &str, options: &[String]) -> Option<String> {
 
 /// Alternatives, flattened, with the tests of one path merged into one test of several
 /// values (`outcome in (violated, lapsed)`, `mechanism is a or mechanism is b`, `guarantor =
-/// Russia including predecessors or guarantor = Britain including predecessors`): one test
-/// instead of an `||` of `EXISTS`, which Virtuoso 7 sometimes evaluates wrongly.
+/// Russia including predecessors or guarantor = Britain`): one test instead of an `||` of
+/// `EXISTS`, which Virtuoso 7 sometimes evaluates wrongly.
 fn any(alternatives: Vec<Cond>) -> Cond {
     let mut merged: Vec<Cond> = Vec::new();
     for alternative in alternatives {
@@ -1162,26 +1151,6 @@ fn any(alternatives: Vec<Cond>) -> Cond {
                 for iri in iris {
                     if !existing.contains(iri) {
                         existing.push(iri.clone());
-                    }
-                }
-                continue;
-            }
-            if let Cond::Reaches {
-                path,
-                targets,
-                via,
-                forward,
-            } = &part
-                && let Some(Cond::Reaches {
-                    targets: existing, ..
-                }) = merged.iter_mut().find(|m| {
-                    matches!(m, Cond::Reaches { path: p, via: v, forward: f, .. }
-                        if p == path && v == via && f == forward)
-                })
-            {
-                for target in targets {
-                    if !existing.contains(target) {
-                        existing.push(target.clone());
                     }
                 }
                 continue;

@@ -77,6 +77,8 @@ pub struct Schema {
     pub fields: Vec<Field>,
     /// For each concept, the concepts directly narrower (`skos:broader` read backwards).
     pub narrower: HashMap<NamedNode, Vec<NamedNode>>,
+    /// For each actor, its direct predecessors (the `predecessor` field).
+    pub predecessors: HashMap<NamedNode, Vec<NamedNode>>,
 }
 
 impl Schema {
@@ -189,30 +191,44 @@ impl Schema {
                     .push(narrow.clone());
             }
         }
+        // Predecessors likewise, for `including predecessors`: naming the few actors beats
+        // following `predecessor*` in the query (12 s against 0.04 s at ten million triples).
+        let mut predecessors: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
+        if let Some(field) = fields.iter().find(|f| f.name == PREDECESSOR && !f.inverse) {
+            let pairs = table(backend.query(&format!(
+                "SELECT ?actor ?predecessor WHERE {{ ?actor <{}> ?predecessor }} \
+                 ORDER BY ?actor ?predecessor",
+                field.predicate.as_str()
+            ))?)?;
+            for row in 0..pairs.rows.len() {
+                if let (Some(Term::NamedNode(actor)), Some(Term::NamedNode(before))) =
+                    (pairs.get(row, "actor"), pairs.get(row, "predecessor"))
+                {
+                    predecessors
+                        .entry(actor.clone())
+                        .or_default()
+                        .push(before.clone());
+                }
+            }
+        }
         Ok(Schema {
             sets,
             fields,
             narrower,
+            predecessors,
         })
+    }
+
+    /// `actor` and its predecessors, and theirs, at any depth: itself first, then the others
+    /// in IRI order.
+    pub fn with_predecessors(&self, actor: &NamedNode) -> Vec<NamedNode> {
+        closure(&self.predecessors, actor)
     }
 
     /// `concept` and every concept narrower than it, at any depth: itself first, then the
     /// others in IRI order.
     pub fn with_narrower(&self, concept: &NamedNode) -> Vec<NamedNode> {
-        let mut found = vec![concept.clone()];
-        let mut next = 0;
-        while next < found.len() {
-            if let Some(children) = self.narrower.get(&found[next]) {
-                for child in children {
-                    if !found.contains(child) {
-                        found.push(child.clone());
-                    }
-                }
-            }
-            next += 1;
-        }
-        found[1..].sort();
-        found
+        closure(&self.narrower, concept)
     }
 
     /// The entity set a noun names, singular or plural, case-insensitively.
@@ -253,6 +269,29 @@ impl Schema {
     pub fn nouns(&self) -> Vec<String> {
         self.sets.iter().map(|s| s.plural.clone()).collect()
     }
+}
+
+/// The name of the field `including predecessors` follows: the one word of the vocabulary the
+/// compiler knows.
+pub const PREDECESSOR: &str = "predecessor";
+
+/// `start` and everything reachable from it through `edges`: `start` first, then the others
+/// in IRI order. Cycles end the walk.
+fn closure(edges: &HashMap<NamedNode, Vec<NamedNode>>, start: &NamedNode) -> Vec<NamedNode> {
+    let mut found = vec![start.clone()];
+    let mut next = 0;
+    while next < found.len() {
+        if let Some(targets) = edges.get(&found[next]) {
+            for target in targets {
+                if !found.contains(target) {
+                    found.push(target.clone());
+                }
+            }
+        }
+        next += 1;
+    }
+    found[1..].sort();
+    found
 }
 
 /// `signed at` -> `signed_at`
