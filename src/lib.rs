@@ -17,6 +17,7 @@
 //! ```
 
 pub mod check;
+pub mod clock;
 pub mod compile;
 pub mod error;
 pub mod import;

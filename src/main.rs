@@ -324,7 +324,7 @@ fn run_report(
     let options = report::Options {
         params: args.params.clone(),
         bail: args.bail,
-        run_date: report::utc_now(),
+        run_date: treaty::clock::utc_now(),
     };
     let run = report::run(backend, &report, &options)?;
     print_notes(backend);

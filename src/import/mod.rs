@@ -225,7 +225,7 @@ fn provenance(
     add(tr("mapping"), Literal::new_simple_literal(mapping).into());
     add(
         tr("importedAt"),
-        Literal::new_typed_literal(now(), xsd::DATE_TIME).into(),
+        Literal::new_typed_literal(crate::clock::utc_now(), xsd::DATE_TIME).into(),
     );
     add(
         tr("rowCount"),
@@ -235,30 +235,6 @@ fn provenance(
         tr("skippedRows"),
         Literal::new_typed_literal(skipped.to_string(), xsd::INTEGER).into(),
     );
-}
-
-/// The current time as an `xsd:dateTime` in UTC, to the second.
-fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
 }
 
 /// Writes converted files into `store` in one transaction: each file's graph is replaced by its
@@ -274,27 +250,22 @@ pub fn store(store: &Store, converted: &[Converted]) -> Result<Duration> {
 /// files of one command are not stored atomically together: an error names the graphs sent.
 pub fn send(endpoint: &Endpoint, converted: &[Converted]) -> Result<Duration> {
     let started = Instant::now();
-    let mut sent: Vec<String> = Vec::new();
-    for file in converted {
-        let triples: Vec<Triple> = file
-            .quads
+    let triples: Vec<Vec<Triple>> = converted
+        .iter()
+        .map(|file| {
+            file.quads
+                .iter()
+                .map(|q| Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone()))
+                .collect()
+        })
+        .collect();
+    endpoint.write_graphs(
+        converted
             .iter()
-            .map(|q| Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone()))
-            .collect();
-        if let Err(e) = endpoint.write_graph(&file.graph, &triples, Write::Replace) {
-            if sent.is_empty() {
-                return Err(e);
-            }
-            return Err(Error::Endpoint {
-                endpoint: endpoint.graph_store_url().to_owned(),
-                message: format!(
-                    "{e}; the graphs sent before it are on the server: {}",
-                    sent.join(", ")
-                ),
-            });
-        }
-        sent.push(format!("<{}>", file.graph.as_str()));
-    }
+            .zip(&triples)
+            .map(|(file, triples)| (&file.graph, triples.as_slice())),
+        Write::Replace,
+    )?;
     Ok(started.elapsed())
 }
 
@@ -355,15 +326,6 @@ impl<R: Read> Read for Counting<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_time_is_an_xsd_date_time_in_utc() {
-        let now = now();
-        assert_eq!(now.len(), 20, "{now}");
-        assert!(now.ends_with('Z') && now.as_bytes()[10] == b'T', "{now}");
-        let literal = Literal::new_typed_literal(now.clone(), xsd::DATE_TIME);
-        assert!(literal.value().starts_with("20"), "{now}");
-    }
 
     #[test]
     fn graphs_are_named_by_mapping_and_file_stem() {

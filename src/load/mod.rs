@@ -176,22 +176,12 @@ pub fn load_remote(
         })?);
     }
     let started = Instant::now();
-    let mut sent: Vec<String> = Vec::new();
-    for (graph, triples) in &graphs {
-        if let Err(e) = endpoint.write_graph(graph, triples, Write::Add) {
-            if sent.is_empty() {
-                return Err(e);
-            }
-            return Err(Error::Endpoint {
-                endpoint: endpoint.graph_store_url().to_owned(),
-                message: format!(
-                    "{e}; the graphs sent before it are on the server: {}",
-                    sent.join(", ")
-                ),
-            });
-        }
-        sent.push(format!("<{}>", graph.as_str()));
-    }
+    endpoint.write_graphs(
+        graphs
+            .iter()
+            .map(|(graph, triples)| (graph, triples.as_slice())),
+        Write::Add,
+    )?;
     Ok(Report {
         files,
         commit: started.elapsed(),

@@ -46,6 +46,32 @@ impl Endpoint {
         )
     }
 
+    /// Sends several graphs, one request each. A failure after the first names the graphs the
+    /// server already has: a write to an endpoint is atomic per graph, not across graphs.
+    pub fn write_graphs<'a>(
+        &self,
+        graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [Triple])>,
+        mode: Write,
+    ) -> Result<()> {
+        let mut sent: Vec<String> = Vec::new();
+        for (graph, triples) in graphs {
+            if let Err(e) = self.write_graph(graph, triples, mode) {
+                if sent.is_empty() {
+                    return Err(e);
+                }
+                return Err(Error::Endpoint {
+                    endpoint: self.graph_store.clone(),
+                    message: format!(
+                        "{e}; the graphs sent before it are on the server: {}",
+                        sent.join(", ")
+                    ),
+                });
+            }
+            sent.push(format!("<{}>", graph.as_str()));
+        }
+        Ok(())
+    }
+
     /// Drops the named graph `graph`.
     pub fn drop_graph(&self, graph: &NamedNode) -> Result<()> {
         self.client
