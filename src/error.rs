@@ -115,7 +115,11 @@ pub enum Error {
 
     /// A row of an imported table that the mapping cannot convert. Rows count as in a
     /// spreadsheet: the header is row 1.
-    #[error("{file}:{row}: column \"{column}\": value \"{value}\": {message}")]
+    #[error(
+        "{file}:{row}: column \"{}\": value \"{}\": {message}",
+        one_line(column),
+        one_line(value)
+    )]
     BadRow {
         file: String,
         row: u64,
@@ -142,6 +146,26 @@ pub enum Error {
     /// A SPARQL endpoint refused a query as malformed or unsupported (HTTP 400): a query error.
     #[error("SPARQL endpoint {endpoint} refused the query: {message}")]
     EndpointQuery { endpoint: String, message: String },
+}
+
+/// A cell of a table as it can be shown in a one-line message: line breaks, tabs and other
+/// control characters written as escapes, and at most 80 characters.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 80 {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `file:line:column: message`, with as much of the position as is known.
@@ -216,3 +240,13 @@ pub fn caret_lines(text: &str, line: u64, column: u64) -> String {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_are_shown_on_one_line() {
+        assert_eq!(super::one_line("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(super::one_line(&"x".repeat(100)).len(), 83);
+        assert_eq!(super::one_line("Küçük Kaynarca"), "Küçük Kaynarca");
+    }
+}

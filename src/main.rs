@@ -599,7 +599,11 @@ fn import(target: &Target, args: &cli::ImportArgs) -> anyhow::Result<()> {
             for bad in &r.skipped {
                 eprintln!(
                     "    {}:{}: column \"{}\": value \"{}\": {}",
-                    r.file, bad.row, bad.column, bad.value, bad.message
+                    r.file,
+                    bad.row,
+                    treaty::error::one_line(&bad.column),
+                    treaty::error::one_line(&bad.value),
+                    bad.message
                 );
             }
         }

@@ -535,3 +535,36 @@ fn a_mapping_without_a_name_needs_a_plain_file_name() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_bad_cell_with_a_line_break_is_reported_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("broken.csv");
+    let header = std::fs::read_to_string(fixture("import/pax-basic.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        &csv,
+        format!(
+            "{header}\nUkraine,Government/territory,9001,P,Europe and Eurasia,90009,1,Broken row,\"2015-02-12\nlater\",Multiparty signed/agreed,Intra,Cea,Ceasefire,A,B\n"
+        ),
+    )
+    .unwrap();
+    let store = TestStore::new();
+    let output = store
+        .cmd(&["import", "--mapping", "pax", csv.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The store's creation is announced on a line of its own; the error takes one line.
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(stderr.contains("broken.csv:2:"), "{stderr}");
+    assert!(stderr.contains(r#"value "2015-02-12\nlater""#), "{stderr}");
+}
