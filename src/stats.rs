@@ -25,12 +25,25 @@ const ENTITY_SETS: &[(&str, &str)] = &[
 
 /// Counts what `backend` holds.
 pub fn collect(backend: &dyn Backend) -> Result<Stats> {
-    let per_graph = backend.query(
+    let graphs = graphs(backend)?;
+    let mut entities = Vec::new();
+    for (name, class) in ENTITY_SETS {
+        let table = expect_table(backend.query(&format!(
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a {class} }}"
+        ))?)?;
+        entities.push((*name, count(&table, 0, "n")));
+    }
+    Ok(Stats { graphs, entities })
+}
+
+/// The named graphs of `backend` with their triple counts, largest first, without the graphs
+/// a server keeps for itself (`Backend::is_internal_graph`).
+pub fn graphs(backend: &dyn Backend) -> Result<Vec<(String, u64)>> {
+    let table = expect_table(backend.query(
         "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } \
          GROUP BY ?graph ORDER BY DESC(?triples) ?graph",
-    )?;
+    )?)?;
     let mut graphs = Vec::new();
-    let table = expect_table(per_graph)?;
     for row in 0..table.rows.len() {
         let graph = match table.get(row, "graph") {
             Some(Term::NamedNode(n)) => n.as_str().to_owned(),
@@ -42,14 +55,7 @@ pub fn collect(backend: &dyn Backend) -> Result<Stats> {
         }
         graphs.push((graph, count(&table, row, "triples")));
     }
-    let mut entities = Vec::new();
-    for (name, class) in ENTITY_SETS {
-        let table = expect_table(backend.query(&format!(
-            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a {class} }}"
-        ))?)?;
-        entities.push((*name, count(&table, 0, "n")));
-    }
-    Ok(Stats { graphs, entities })
+    Ok(graphs)
 }
 
 fn expect_table(answer: Answer) -> Result<Table> {

@@ -15,6 +15,21 @@ use predicates::prelude::*;
 
 const QUERY: &str = "guarantees where guarantor = Britain show name, outcome";
 
+/// `treaty --endpoint URL sparql` listing the settlements, which must succeed.
+fn settlements(url: &str) -> std::process::Output {
+    treaty()
+        .args([
+            "--endpoint",
+            url,
+            "sparql",
+            "SELECT ?s WHERE { ?s a tr:Settlement }",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone()
+}
+
 fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -197,45 +212,15 @@ fn a_busy_server_is_tried_again() {
 fn a_result_the_server_cut_short_gets_a_warning() {
     let server = FakeEndpoint::start();
     // The two start-up checks, then the schema and names queries are answered in full ...
-    let output = treaty()
-        .args([
-            "--endpoint",
-            &server.url,
-            "sparql",
-            "SELECT ?s WHERE { ?s a tr:Settlement }",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let output = settlements(&server.url);
     assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
     // A server whose limit is above the result's size: nothing was cut, nothing to say.
     server.always(Reply::MaxRows(10000));
-    let output = treaty()
-        .args([
-            "--endpoint",
-            &server.url,
-            "sparql",
-            "SELECT ?s WHERE { ?s a tr:Settlement }",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let output = settlements(&server.url);
     assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
     // A result that reaches the limit the server says it applies may have been cut.
     server.always(Reply::MaxRows(161));
-    let output = treaty()
-        .args([
-            "--endpoint",
-            &server.url,
-            "sparql",
-            "SELECT ?s WHERE { ?s a tr:Settlement }",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let output = settlements(&server.url);
     let stderr = stderr_of(&output);
     assert!(stderr.contains("warning:"), "{stderr}");
     assert!(
@@ -263,6 +248,57 @@ fn an_endpoint_without_the_ontology_is_named_with_the_fix() {
         .clone();
     let stderr = stderr_of(&output);
     assert!(stderr.contains("load --bundled"), "{stderr}");
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_names_the_new_address() {
+    let server = FakeEndpoint::start();
+    server.always(Reply::Redirect("https://sparql.example.org/sparql"));
+    let output = treaty()
+        .args(["--endpoint", &server.url, "stats"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("HTTP 301"), "{stderr}");
+    assert!(
+        stderr.contains("https://sparql.example.org/sparql; use that URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn read_only_refuses_loads_to_an_endpoint_before_sending_anything() {
+    let server = FakeEndpoint::start();
+    treaty()
+        .args([
+            "--endpoint",
+            &server.url,
+            "--read-only",
+            "load",
+            "--bundled",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--read-only"));
+    assert_eq!(
+        server.requests.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing reached the server"
+    );
+}
+
+#[test]
+fn load_bundled_on_a_local_store_says_it_is_already_there() {
+    treaty()
+        .args(["--memory", "load", "--bundled"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "holds the bundled dataset already",
+        ));
 }
 
 #[test]

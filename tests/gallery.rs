@@ -13,14 +13,7 @@ use treaty::schema::{NameIndex, Schema};
 use treaty::store::{Location, Store};
 
 fn gallery() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "tq"))
-            .collect();
-    files.sort();
-    files
+    common::tq_files("queries")
 }
 
 fn name(path: &std::path::Path) -> String {

@@ -18,14 +18,7 @@ use treaty::store::{Location, Store};
 const FORMATS: &[&str] = &["md", "html", "csv", "json"];
 
 fn reports() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries/reports"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "tq"))
-            .collect();
-    files.sort();
-    files
+    common::tq_files("queries/reports")
 }
 
 fn example(name: &str) -> PathBuf {

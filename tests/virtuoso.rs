@@ -78,20 +78,10 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn gallery() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tq"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn every_gallery_query_gives_the_same_rows_on_virtuoso_and_the_embedded_store() {
     let (url, _serial) = endpoint();
-    let files = gallery();
+    let files = common::tq_files("queries");
     assert!(files.len() >= 21);
     for file in files {
         let path = file.to_str().unwrap();
@@ -261,29 +251,25 @@ fn a_wrong_password_is_refused_and_nothing_is_written() {
     let file = dir.path().join("refused.nt");
     std::fs::write(&file, "<urn:treaty-test:a> <urn:treaty-test:b> \"c\" .\n").unwrap();
     let _cleanup = DropGraph("urn:treaty-test:refused");
-    treaty()
-        .args([
+    let load = || {
+        let mut cmd = treaty();
+        cmd.args([
             "--endpoint",
             url,
             "load",
             "--graph",
             "urn:treaty-test:refused",
         ])
-        .arg(&file)
+        .arg(&file);
+        cmd
+    };
+    load()
         .env("TREATY_ENDPOINT_USER", USER)
         .env("TREATY_ENDPOINT_PASSWORD", "not the password")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("refused the user and password"));
-    treaty()
-        .args([
-            "--endpoint",
-            url,
-            "load",
-            "--graph",
-            "urn:treaty-test:refused",
-        ])
-        .arg(&file)
+    load()
         .env_remove("TREATY_ENDPOINT_USER")
         .env_remove("TREATY_ENDPOINT_PASSWORD")
         .assert()
@@ -422,12 +408,7 @@ fn without_run_record(text: &str) -> String {
 #[test]
 fn every_example_report_gives_the_same_output_on_virtuoso_in_every_format() {
     let (url, _serial) = endpoint();
-    let mut reports: Vec<PathBuf> = std::fs::read_dir(root().join("queries/reports"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tq"))
-        .collect();
-    reports.sort();
+    let reports = common::tq_files("queries/reports");
     assert_eq!(reports.len(), 3);
     for report in reports {
         let path = report.to_str().unwrap();

@@ -480,25 +480,13 @@ pub fn number(term: &Term) -> Option<f64> {
 }
 
 fn fingerprint(backend: &dyn Backend) -> Result<Fingerprint> {
-    let answer = backend.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-    )?;
-    let mut graphs = Vec::new();
-    if let Answer::Table(table) = answer {
-        for row in 0..table.rows.len() {
-            let internal = match table.get(row, "g") {
-                Some(oxigraph::model::Term::NamedNode(g)) => backend.is_internal_graph(g.as_str()),
-                _ => false,
-            };
-            let graph = table.get(row, "g").map(output::display_term);
-            let count = table.get(row, "n").and_then(number);
-            if let (Some(graph), Some(count)) = (graph, count)
-                && !internal
-            {
-                graphs.push((graph, count as u64));
-            }
-        }
-    }
+    let mut graphs = crate::stats::graphs(backend)?;
+    // In IRI order, each named as tables name it.
+    graphs.sort();
+    let graphs = graphs
+        .into_iter()
+        .map(|(iri, n)| (crate::vocab::compact(&iri).unwrap_or(iri), n))
+        .collect();
     Ok(Fingerprint {
         backend: backend.describe(),
         graphs,

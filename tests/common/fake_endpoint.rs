@@ -30,6 +30,8 @@ pub enum Reply {
     MaxRows(u64),
     /// Half of the real answer, then the connection closes.
     Cut,
+    /// A permanent redirect to this URL.
+    Redirect(&'static str),
 }
 
 pub struct FakeEndpoint {
@@ -184,6 +186,7 @@ fn serve(
             b"<html>Service temporarily moved</html>".to_vec(),
             String::new(),
         ),
+        Reply::Redirect(to) => (301, Vec::new(), format!("Location: {to}\r\n")),
         Reply::MaxRows(rows) => {
             let (status, body) = answer();
             (status, body, format!("X-SPARQL-MaxRows: {rows}\r\n"))
@@ -217,6 +220,7 @@ fn serve(
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
         400 => "Bad Request",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

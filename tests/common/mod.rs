@@ -53,6 +53,18 @@ pub fn treaty() -> Command {
     cmd
 }
 
+/// The `.tq` files of a folder of the project (`queries`, `queries/reports`), in name order.
+pub fn tq_files(folder: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tq"))
+            .collect();
+    files.sort();
+    files
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
