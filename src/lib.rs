@@ -16,6 +16,7 @@
 //! # Ok::<_, treaty::Error>(())
 //! ```
 
+pub mod analysis;
 pub mod check;
 pub mod clock;
 pub mod compile;
