@@ -1027,8 +1027,10 @@ fn log_rank_matches_lifelines() {
 // --- (c) Wilson intervals ---------------------------------------------------------------------
 
 /// Newcombe (1998), "Two-sided confidence intervals for the single proportion: comparison of
-/// seven methods", Statistics in Medicine 17, 857-872, table II, method 3 (score interval
-/// without continuity correction), to the four decimals printed there.
+/// seven methods", Statistics in Medicine 17, 857-872: the paper's examples with method 3 (the
+/// score interval without continuity correction), to the four decimals printed there. The last
+/// three are also the published values the R package ratesci tests against
+/// (tests/testthat/test3.R, "Single proportion, Newcombe examples").
 #[test]
 fn wilson_matches_newcombe_1998() {
     for (count, total, lower, upper) in [

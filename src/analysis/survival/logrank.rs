@@ -158,7 +158,8 @@ fn quadratic_form(a: &[Vec<f64>], x: &[f64]) -> Option<f64> {
             let sum: f64 = (0..j).map(|p| l[i][p] * l[j][p]).sum();
             if i == j {
                 let pivot = a[i][i] - sum;
-                if !(pivot > tolerance) {
+                // A NaN pivot counts as singular too.
+                if pivot.is_nan() || pivot <= tolerance {
                     return None;
                 }
                 l[i][i] = pivot.sqrt();
@@ -174,4 +175,20 @@ fn quadratic_form(a: &[Vec<f64>], x: &[f64]) -> Option<f64> {
     }
     let value: f64 = y.iter().map(|v| v * v).sum();
     value.is_finite().then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quadratic_form;
+
+    #[test]
+    fn quadratic_form_inverts_and_refuses_singular_matrices() {
+        // A = [[4, 2], [2, 3]], A⁻¹ = [[3, -2], [-2, 4]] / 8; x = (1, 1): xᵀA⁻¹x = 3/8.
+        let a = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
+        assert!((quadratic_form(&a, &[1.0, 1.0]).unwrap() - 3.0 / 8.0).abs() < 1e-15);
+        assert_eq!(quadratic_form(&[vec![0.0]], &[0.0]), None);
+        let singular = vec![vec![1.0, 1.0], vec![1.0, 1.0]];
+        assert_eq!(quadratic_form(&singular, &[1.0, 0.0]), None);
+        assert_eq!(quadratic_form(&[vec![f64::NAN]], &[1.0]), None);
+    }
 }
