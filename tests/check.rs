@@ -125,7 +125,13 @@ fn an_existence_exception_excuses_only_the_actor_it_names() {
         .get_output()
         .clone();
     let csv = String::from_utf8(out.stdout).unwrap();
-    assert!(csv.contains("party Russia (existed 1991-) in 1900"), "{csv}");
-    assert!(csv.contains("guarantor Dutch Republic (existed 1581-1795) in 1900"), "{csv}");
+    assert!(
+        csv.contains("party Russia (existed 1991-) in 1900"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("guarantor Dutch Republic (existed 1581-1795) in 1900"),
+        "{csv}"
+    );
     assert!(!csv.contains("Soviet Union"), "{csv}");
 }

@@ -141,11 +141,23 @@ fn supersession_and_never_concluded_agreements() {
 fn the_un_charter_links_every_modelled_original_member() {
     let parties = rows("settlements where name = \"Charter of the United Nations\" show party");
     let parties = parties.join(" ");
-    for member in ["Brazil", "Argentina", "Australia", "Liberia", "South Africa", "India"] {
-        assert!(parties.contains(member), "{member} signed in 1945: {parties}");
+    for member in [
+        "Brazil",
+        "Argentina",
+        "Australia",
+        "Liberia",
+        "South Africa",
+        "India",
+    ] {
+        assert!(
+            parties.contains(member),
+            "{member} signed in 1945: {parties}"
+        );
     }
     assert_eq!(
-        rows("settlements where name = \"Charter of the United Nations\" show count(party) as parties"),
+        rows(
+            "settlements where name = \"Charter of the United Nations\" show count(party) as parties"
+        ),
         ["45"]
     );
 }
@@ -153,10 +165,18 @@ fn the_un_charter_links_every_modelled_original_member() {
 #[test]
 fn versailles_and_its_period_names() {
     let parties = rows("settlements where name = \"Treaty of Versailles\" show party").join(" ");
-    for signatory in ["Kingdom of Serbs, Croats and Slovenes", "Thailand", "Brazil", "New Zealand"] {
+    for signatory in [
+        "Kingdom of Serbs, Croats and Slovenes",
+        "Thailand",
+        "Brazil",
+        "New Zealand",
+    ] {
         assert!(parties.contains(signatory), "{signatory}: {parties}");
     }
-    assert!(!parties.contains("Yugoslavia"), "not yet so named in 1919: {parties}");
+    assert!(
+        !parties.contains("Yugoslavia"),
+        "not yet so named in 1919: {parties}"
+    );
     assert_eq!(
         rows("settlements where name = \"Treaty of Brest-Litovsk\" show distinct party")
             .iter()
@@ -164,9 +184,13 @@ fn versailles_and_its_period_names() {
             .collect::<Vec<_>>(),
         ["Soviet Russia"]
     );
-    let laos = rows("settlements where name contains \"Neutrality of Laos\" and signed = 1962 show party")
-        .join(" ");
-    assert!(laos.contains("Burma") && !laos.contains("Myanmar"), "{laos}");
+    let laos =
+        rows("settlements where name contains \"Neutrality of Laos\" and signed = 1962 show party")
+            .join(" ");
+    assert!(
+        laos.contains("Burma") && !laos.contains("Myanmar"),
+        "{laos}"
+    );
 }
 
 #[test]
@@ -204,7 +228,10 @@ fn occupations_follow_one_convention() {
 
 #[test]
 fn continuity_is_told_from_succession() {
-    assert_eq!(rows("actors where name = \"Russia\" show continues"), ["Soviet Union"]);
+    assert_eq!(
+        rows("actors where name = \"Russia\" show continues"),
+        ["Soviet Union"]
+    );
     assert_eq!(
         rows("actors where name = \"Ukraine\" show continues"),
         ["Ukrainian SSR"]
@@ -233,5 +260,8 @@ fn codes_and_identifiers() {
         ["255,260"]
     );
     let netherlands = rows("actors where name = \"Netherlands\" show wikidata").join(" ");
-    assert!(netherlands.ends_with("Q29999"), "the Kingdom, not Q55: {netherlands}");
+    assert!(
+        netherlands.ends_with("Q29999"),
+        "the Kingdom, not Q55: {netherlands}"
+    );
 }
