@@ -112,3 +112,26 @@ fn checking_files_needs_no_store_of_ones_own() {
         .code(2)
         .stdout(predicate::str::contains("settlement-party,"));
 }
+
+#[test]
+fn an_existence_exception_excuses_only_the_actor_it_names() {
+    // The fixture's guarantee names the Soviet Union (1922-1991) as beneficiary in 1900 with an
+    // existence exception; Russia (from 1991) and the Dutch Republic (to 1795) have none.
+    let out = treaty()
+        .args(["--memory", "check", "--format", "csv"])
+        .arg(fixture("check/actor-exists-when-used.ttl"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains("party Russia (existed 1991-) in 1900"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("guarantor Dutch Republic (existed 1581-1795) in 1900"),
+        "{csv}"
+    );
+    assert!(!csv.contains("Soviet Union"), "{csv}");
+}

@@ -134,3 +134,134 @@ fn supersession_and_never_concluded_agreements() {
         ["never in force"]
     );
 }
+
+// Issue 15: the corrections of the second edition, each against the source the data cites.
+
+#[test]
+fn the_un_charter_links_every_modelled_original_member() {
+    let parties = rows("settlements where name = \"Charter of the United Nations\" show party");
+    let parties = parties.join(" ");
+    for member in [
+        "Brazil",
+        "Argentina",
+        "Australia",
+        "Liberia",
+        "South Africa",
+        "India",
+    ] {
+        assert!(
+            parties.contains(member),
+            "{member} signed in 1945: {parties}"
+        );
+    }
+    assert_eq!(
+        rows(
+            "settlements where name = \"Charter of the United Nations\" show count(party) as parties"
+        ),
+        ["45"]
+    );
+}
+
+#[test]
+fn versailles_and_its_period_names() {
+    let parties = rows("settlements where name = \"Treaty of Versailles\" show party").join(" ");
+    for signatory in [
+        "Kingdom of Serbs, Croats and Slovenes",
+        "Thailand",
+        "Brazil",
+        "New Zealand",
+    ] {
+        assert!(parties.contains(signatory), "{signatory}: {parties}");
+    }
+    assert!(
+        !parties.contains("Yugoslavia"),
+        "not yet so named in 1919: {parties}"
+    );
+    assert_eq!(
+        rows("settlements where name = \"Treaty of Brest-Litovsk\" show distinct party")
+            .iter()
+            .filter(|p| p.contains("Soviet"))
+            .collect::<Vec<_>>(),
+        ["Soviet Russia"]
+    );
+    let laos =
+        rows("settlements where name contains \"Neutrality of Laos\" and signed = 1962 show party")
+            .join(" ");
+    assert!(
+        laos.contains("Burma") && !laos.contains("Myanmar"),
+        "{laos}"
+    );
+}
+
+#[test]
+fn helsinki_beneficiaries_are_the_states_of_1975() {
+    let beneficiaries = rows(
+        "guarantees where settlement = \"Helsinki Final Act\" and mechanism is \"non-aggression\" show distinct beneficiary",
+    );
+    assert!(!beneficiaries.is_empty());
+    assert!(
+        !beneficiaries.contains(&"Ukraine".to_owned()),
+        "Ukraine joined the CSCE in 1992: {beneficiaries:?}"
+    );
+}
+
+#[test]
+fn occupations_follow_one_convention() {
+    // The occupied state guarantees, the occupiers benefit (1815 ... 1895, and now 1918 and 1919).
+    for settlement in ["Treaty of Versailles", "Armistice of Compiègne"] {
+        assert_eq!(
+            rows(&format!(
+                "guarantees where settlement = \"{settlement}\" and mechanism is \"occupation as guarantee\" show distinct guarantor"
+            )),
+            ["German Reich"],
+            "{settlement}"
+        );
+    }
+    assert_eq!(
+        rows("guarantees where settlement = \"Treaty of Ancón\" show mechanism"),
+        ["plebiscite"]
+    );
+    let crimea =
+        rows("guarantees where settlement = \"Treaty of Küçük Kaynarca\" show distinct mechanism");
+    assert!(!crimea.contains(&"neutrality".to_owned()), "{crimea:?}");
+}
+
+#[test]
+fn continuity_is_told_from_succession() {
+    assert_eq!(
+        rows("actors where name = \"Russia\" show continues"),
+        ["Soviet Union"]
+    );
+    assert_eq!(
+        rows("actors where name = \"Ukraine\" show continues"),
+        ["Ukrainian SSR"]
+    );
+    let ukraine = rows("actors where name = \"Ukraine\" show distinct predecessor");
+    assert!(ukraine.contains(&"Soviet Union".to_owned()), "{ukraine:?}");
+    assert_eq!(
+        rows("actors where name = \"Austrian Empire\" show continues"),
+        ["Habsburg Monarchy"]
+    );
+    assert_eq!(
+        rows("actors where name = \"Federal Republic of Yugoslavia\" show continues"),
+        [""],
+        "the FRY's claim to continue the SFRY was rejected (UNSC 777, Badinter Opinion 10)"
+    );
+}
+
+#[test]
+fn codes_and_identifiers() {
+    assert_eq!(
+        rows("actors where name = \"Brazil\" show cow_code, gw_code, iso_code"),
+        ["140,140,BRA"]
+    );
+    assert_eq!(
+        rows("actors where name = \"Germany\" show cow_code, gw_code"),
+        ["255,260"]
+    );
+    let netherlands = rows("actors where name = \"Netherlands\" show wikidata").join(" ");
+    assert!(
+        netherlands.ends_with("Q29999"),
+        "the Kingdom, not Q55: {netherlands}"
+    );
+}
