@@ -1158,27 +1158,12 @@ fn operation(i: In, depth: usize) -> PResult<Condition> {
         _ => return backtrack(),
     };
     let condition = if negated {
-        let span = condition_span(&condition).unwrap_or(start);
+        let span = condition.span();
         Condition::Not(Box::new(condition), span)
     } else {
         condition
     };
     Ok((rest, condition))
-}
-
-/// The span of the conditions `operation` builds.
-fn condition_span(condition: &Condition) -> Option<Span> {
-    match condition {
-        Condition::Between { span, .. }
-        | Condition::In { span, .. }
-        | Condition::Contains { span, .. }
-        | Condition::Matches { span, .. }
-        | Condition::Is { span, .. }
-        | Condition::Exists { span, .. }
-        | Condition::Not(_, span) => Some(*span),
-        Condition::Compare { left, right, .. } => Some(left.span().to(right.span())),
-        Condition::And(..) | Condition::Or(..) => None,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
