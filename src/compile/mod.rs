@@ -5,7 +5,7 @@
 //! | expand | [`expand`] | a query whose source is a `let` name | the query with the definition's clauses in front |
 //! | resolve | [`resolve`] (`resolve/`) | [`Query`](crate::lang::ast::Query), a schema, names, parameters | [`ir::Query`]: predicates, IRIs, typed literals, columns, order |
 //! | lower | [`lower`] (`lower.rs`) | [`ir::Query`] | `spargebra::Query`, in the shape the SPARQL parser builds |
-//! | print | [`sparql::to_sparql`] | `spargebra::Query` | SPARQL text |
+//! | print | [`sparql::to_sparql`], [`sparql::pretty`] | `spargebra::Query` | SPARQL text, on one line or on several |
 //!
 //! [`Compiler::compile`] chains them for one statement, and remembers parameters and `let`
 //! definitions between statements. User text never becomes query text: names become IRIs,
@@ -41,6 +41,18 @@ pub enum Compiled {
     Sparql(String),
     /// A `let` definition: nothing to run.
     Defined(String),
+}
+
+impl Compiled {
+    /// The SPARQL to show a person (`explain`): a compiled query on several lines with its
+    /// `PREFIX` declarations, raw SPARQL as written; nothing for a definition.
+    pub fn explain(&self) -> Option<String> {
+        match self {
+            Compiled::Select { query, .. } => Some(sparql::pretty(query, crate::vocab::PREFIXES)),
+            Compiled::Sparql(raw) => Some(raw.clone()),
+            Compiled::Defined(_) => None,
+        }
+    }
 }
 
 /// Sorts the values of each list column's cells and joins them with "; ", so that a cell
