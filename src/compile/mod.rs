@@ -15,6 +15,8 @@ pub mod ir;
 mod lower;
 mod resolve;
 pub mod sparql;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
