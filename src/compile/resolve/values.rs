@@ -12,11 +12,11 @@ use crate::schema::ValueKind;
 
 /// An entity or concept named in a query.
 pub(super) struct Named {
-    pub iri: NamedNode,
+    pub(super) iri: NamedNode,
     /// Where the name was written.
-    pub span: Span,
+    pub(super) span: Span,
     /// `NAME including predecessors`.
-    pub predecessors: bool,
+    pub(super) predecessors: bool,
 }
 
 impl Resolver<'_> {
