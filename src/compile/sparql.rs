@@ -706,4 +706,70 @@ mod tests {
             .unwrap();
         assert_eq!(canonical_sse(&query), canonical_sse(&again));
     }
+
+    /// Prints `text` with `pretty` and checks that it reads back as the same algebra.
+    fn pretty_of(text: &str) -> String {
+        let query = spargebra::SparqlParser::new().parse_query(text).unwrap();
+        let prefixes = [
+            ("e", "http://e/"),
+            ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+        ];
+        let printed = pretty(&query, &prefixes);
+        let again = spargebra::SparqlParser::new()
+            .parse_query(&printed)
+            .unwrap_or_else(|e| panic!("{e}\n{printed}"));
+        assert_eq!(canonical_sse(&query), canonical_sse(&again), "{printed}");
+        printed
+    }
+
+    #[test]
+    fn pretty_shortens_only_what_reads_back_the_same() {
+        expect_test::expect![[r#"
+            PREFIX e: <http://e/>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            SELECT ?x
+            WHERE {
+              ?x a e:C .
+              ?x e:p "<http://e/p> \"quoted\"" .
+              ?x <http://e/a/b> "-3"^^xsd:integer .
+              ?x <http://e/-r> 1.5 .
+              ?x e:d "1815-06-09"^^xsd:date .
+              ?x e:n 7 .
+              ?x e:s "x"@en .
+              ?x e:b true .
+              ?x ((e:p / ^(e:q)))* ?y .
+              MINUS { ?y e:p ?z . }
+              FILTER((?y IN (e:a, e:b)) || NOT EXISTS { ?y e:p 1 . })
+            }"#]]
+        .assert_eq(&pretty_of(
+            r#"SELECT ?x WHERE {
+                ?x a <http://e/C> ; <http://e/p> "<http://e/p> \"quoted\"" ;
+                   <http://e/a/b> -3 ; <http://e/-r> 1.5 ;
+                   <http://e/d> "1815-06-09"^^<http://www.w3.org/2001/XMLSchema#date> ;
+                   <http://e/n> 7 ; <http://e/s> "x"@en ; <http://e/b> true .
+                ?x (<http://e/p>/^<http://e/q>)* ?y .
+                MINUS { ?y <http://e/p> ?z }
+                FILTER(?y IN (<http://e/a>, <http://e/b>) || NOT EXISTS { ?y <http://e/p> 1 })
+            }"#,
+        ));
+    }
+
+    #[test]
+    fn pretty_writes_the_clauses_of_a_grouped_query_in_standard_form() {
+        expect_test::expect![[r#"
+            PREFIX e: <http://e/>
+            SELECT DISTINCT ?k (COUNT(DISTINCT ?s) AS ?n)
+            WHERE {
+              ?s e:p ?k .
+            }
+            GROUP BY ?k
+            HAVING (COUNT(DISTINCT ?s) > 1)
+            ORDER BY DESC(?n)
+            OFFSET 2
+            LIMIT 3"#]]
+        .assert_eq(&pretty_of(
+            "SELECT DISTINCT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s <http://e/p> ?k . } \
+             GROUP BY ?k HAVING (COUNT(DISTINCT ?s) > 1) ORDER BY DESC(?n) LIMIT 3 OFFSET 2",
+        ));
+    }
 }
