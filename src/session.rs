@@ -82,7 +82,7 @@ impl<'b> Session<'b> {
         let mut out = Vec::new();
         for statement in &script.statements {
             let compiled = self.compile(name, text, statement)?;
-            out.push((statement_text(text, statement), sparql_of(&compiled)));
+            out.push((statement_text(text, statement), compiled.explain()));
         }
         Ok(out)
     }

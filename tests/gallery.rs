@@ -1,6 +1,7 @@
-//! Every `queries/*.tq` file, as data: its syntax tree, the SPARQL it compiles to and the rows
-//! it gives on the bundled data are snapshots (insta); each compiled query parses back to the
-//! same algebra; and each runs through the real binary.
+//! Every `queries/*.tq` file, as data: its syntax tree (as an s-expression), the SPARQL it
+//! compiles to (as `explain` prints it) and the rows it gives on the bundled data are snapshots
+//! (insta); each compiled query, printed on one line or on several, parses back to the same
+//! algebra; and each runs through the real binary.
 
 mod common;
 
@@ -43,7 +44,7 @@ fn gallery_syntax_and_sparql_snapshots_and_round_trip() {
         let text = std::fs::read_to_string(&file).unwrap();
         let script = lang::parse(&text)
             .unwrap_or_else(|d| panic!("{}", d.render(&file.display().to_string(), &text, false)));
-        insta::assert_debug_snapshot!(format!("{}__ast", name(&file)), script);
+        insta::assert_snapshot!(format!("{}__ast", name(&file)), lang::sexp::script(&script));
         let mut compiler = Compiler::new();
         compiler.set_param("country", "Ukraine");
         let mut printed = Vec::new();
@@ -55,17 +56,19 @@ fn gallery_syntax_and_sparql_snapshots_and_round_trip() {
                 });
             match compiled {
                 Compiled::Select { query, .. } => {
-                    let text = sparql::to_sparql(&query);
-                    let again = spargebra::SparqlParser::new()
-                        .parse_query(&text)
-                        .unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()));
-                    assert_eq!(
-                        sparql::canonical_sse(&query),
-                        sparql::canonical_sse(&again),
-                        "{}: the SPARQL does not parse back to the same algebra:\n{text}",
-                        file.display()
-                    );
-                    printed.push(text);
+                    let pretty = sparql::pretty(&query, treaty::vocab::PREFIXES);
+                    for text in [sparql::to_sparql(&query), pretty.clone()] {
+                        let again = spargebra::SparqlParser::new()
+                            .parse_query(&text)
+                            .unwrap_or_else(|e| panic!("{}: {e}\n{text}", file.display()));
+                        assert_eq!(
+                            sparql::canonical_sse(&query),
+                            sparql::canonical_sse(&again),
+                            "{}: the SPARQL does not parse back to the same algebra:\n{text}",
+                            file.display()
+                        );
+                    }
+                    printed.push(pretty);
                 }
                 Compiled::Sparql(raw) => {
                     assert!(matches!(statement, Statement::Sparql(_)));

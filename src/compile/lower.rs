@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode};
 use spargebra::Query;
 use spargebra::algebra::{
@@ -16,30 +17,25 @@ use spargebra::algebra::{
 };
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern, Variable};
 
-use super::resolve::{Agg, ColumnValue, Cond, Func, Operand, RPath, Resolved, Shape};
+use super::ir::{self, Agg, ColumnValue, Condition, Func, Operand, Path, Shape};
 use crate::lang::ast::{CompareOp, Repeat};
 use crate::schema::ValueKind;
-
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
-const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
-const XSD_DECIMAL: &str = "http://www.w3.org/2001/XMLSchema#decimal";
-const XSD_DATE: &str = "http://www.w3.org/2001/XMLSchema#date";
 
 /// Separates the values of a multi-valued cell in the query's answer. The session sorts them
 /// and joins them with "; " (`super::tidy_lists`), because SPARQL leaves the order of
 /// `GROUP_CONCAT` to the engine and engines differ. A control character cannot occur in our
 /// data's labels, so splitting on it is safe.
-pub const LIST_SEPARATOR: &str = "\u{1f}";
+pub(super) const LIST_SEPARATOR: &str = "\u{1f}";
 
-/// Builds the query, and names the columns that hold lists (`LIST_SEPARATOR`).
-pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
+/// Builds the algebra of a resolved query. The columns [`ir::Query::lists`] names come as
+/// values joined with [`LIST_SEPARATOR`].
+pub fn lower(resolved: &ir::Query) -> Query {
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
     main.triple(
         this.clone().into(),
-        NamedNode::new_unchecked(RDF_TYPE),
+        rdf::TYPE.into_owned(),
         resolved.class.clone().into(),
     );
     let mut shared = HashMap::new();
@@ -55,7 +51,6 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
     let mut aggregates: Vec<(Variable, AggregateExpression)> = Vec::new();
     let mut selected: Vec<(Variable, Expression)> = Vec::new();
     let mut group_keys: Vec<Variable> = Vec::new();
-    let mut lists: Vec<String> = Vec::new();
     // How columns of one-row-per-entity queries sort. A list sorts by its least value (the
     // order of its text is up to the engine); text sorts as `STR(SAMPLE(?v))`, because
     // Virtuoso does not sort long text through the alias of an aggregate.
@@ -65,10 +60,12 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
     for (column, var) in resolved.columns.iter().zip(&column_vars) {
         match (&column.value, resolved.shape) {
             (ColumnValue::Value(operand), Shape::Entities) => {
-                let (value, single) = b.optional_operand(operand, &this, &mut main);
+                let value = b.optional_operand(operand, &this, &mut main);
+                // One value is shown as it is; several as a list (`ir::Query::lists`).
+                let single = operand.single();
                 let text = matches!(
                     operand,
-                    Operand::Path(RPath {
+                    Operand::Path(Path {
                         kind: ValueKind::Text
                             | ValueKind::Entity(_)
                             | ValueKind::Concept(_)
@@ -83,7 +80,6 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
                         distinct: false,
                     }
                 } else {
-                    lists.push(column.name.clone());
                     list_keys.push((
                         var.clone(),
                         AggregateExpression::FunctionCall {
@@ -167,8 +163,8 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
         .map(|(column, min, text)| (column, (min, text)))
         .collect();
     let mut order: Vec<OrderExpression> = Vec::new();
-    for (index, descending) in &resolved.order {
-        let column = &column_vars[*index];
+    for ir::Order { column, descending } in &resolved.order {
+        let column = &column_vars[*column];
         let key = if let Some((min, text)) = list_keys.get(column) {
             let min = Expression::Variable(push_aggregate(&mut aggregates, min.clone()));
             if *text {
@@ -200,8 +196,8 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
             aggregates: aggregates.clone(),
         };
         let mut having: Option<Expression> = None;
-        for (index, op, value) in &resolved.having {
-            let column = &column_vars[*index];
+        for ir::Having { column, op, value } in &resolved.having {
+            let column = &column_vars[*column];
             let agg_var = selected
                 .iter()
                 .find(|(v, _)| v == column)
@@ -256,12 +252,11 @@ pub fn lower(resolved: &Resolved) -> (Query, Vec<String>) {
             length: resolved.limit.map(|l| l as usize),
         };
     }
-    let query = Query::Select {
+    Query::Select {
         dataset: None,
         pattern,
         base_iri: None,
-    };
-    (query, lists)
+    }
 }
 
 /// An average to two decimal places. Engines compute averages to different precisions
@@ -433,7 +428,7 @@ impl Builder {
     /// With `shared`, steps before the last reuse the variables of earlier identical prefixes.
     fn walk(
         &mut self,
-        path: &RPath,
+        path: &Path,
         from: &Variable,
         group: &mut Group,
         mut shared: Option<&mut HashMap<String, Variable>>,
@@ -489,17 +484,13 @@ impl Builder {
 
     /// The variable holding what a person reads for the path's value: the label of an entity
     /// or concept, the value itself otherwise.
-    fn readable(&mut self, path: &RPath, value: TermPattern, group: &mut Group) -> Variable {
+    fn readable(&mut self, path: &Path, value: TermPattern, group: &mut Group) -> Variable {
         let TermPattern::Variable(var) = value else {
             unreachable!("walk ends in a variable unless given a constant")
         };
         if matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) {
             let label = self.fresh();
-            group.triple(
-                var.into(),
-                NamedNode::new_unchecked(RDFS_LABEL),
-                label.clone().into(),
-            );
+            group.triple(var.into(), rdfs::LABEL.into_owned(), label.clone().into());
             label
         } else {
             var
@@ -509,18 +500,18 @@ impl Builder {
     /// Adds a top-level condition to the main group.
     fn direct(
         &mut self,
-        condition: &Cond,
+        condition: &Condition,
         this: &Variable,
         group: &mut Group,
         shared: &mut HashMap<String, Variable>,
     ) {
         match condition {
-            Cond::And(parts) => {
+            Condition::And(parts) => {
                 for part in parts {
                     self.direct(part, this, group, shared);
                 }
             }
-            Cond::Or(_) | Cond::Not(_) => {
+            Condition::Or(_) | Condition::Not(_) => {
                 let expression = self.expression(condition, this);
                 group.filters.push(expression);
             }
@@ -529,14 +520,14 @@ impl Builder {
     }
 
     /// A condition as a filter expression, atoms as `EXISTS` tests.
-    fn expression(&mut self, condition: &Cond, this: &Variable) -> Expression {
+    fn expression(&mut self, condition: &Condition, this: &Variable) -> Expression {
         match condition {
-            Cond::And(parts) => self.fold(parts, this, Expression::And),
-            Cond::Or(parts) => self.fold(parts, this, Expression::Or),
+            Condition::And(parts) => self.fold(parts, this, Expression::And),
+            Condition::Or(parts) => self.fold(parts, this, Expression::Or),
             // `!!x` is not SPARQL (`!` takes a primary expression): a double negation is
             // dropped instead.
-            Cond::Not(inner) => match inner.as_ref() {
-                Cond::Not(twice) => self.expression(twice, this),
+            Condition::Not(inner) => match inner.as_ref() {
+                Condition::Not(twice) => self.expression(twice, this),
                 inner => Expression::Not(Box::new(self.expression(inner, this))),
             },
             atom => {
@@ -549,7 +540,7 @@ impl Builder {
 
     fn fold(
         &mut self,
-        parts: &[Cond],
+        parts: &[Condition],
         this: &Variable,
         combine: fn(Box<Expression>, Box<Expression>) -> Expression,
     ) -> Expression {
@@ -565,16 +556,16 @@ impl Builder {
 
     fn atom(
         &mut self,
-        atom: &Cond,
+        atom: &Condition,
         this: &Variable,
         group: &mut Group,
         mut shared: Option<&mut HashMap<String, Variable>>,
     ) {
         match atom {
-            Cond::OneOf { path, iris } if iris.len() == 1 => {
+            Condition::OneOf { path, iris } if iris.len() == 1 => {
                 self.walk(path, this, group, shared, Some(iris[0].clone().into()));
             }
-            Cond::OneOf { path, iris } => {
+            Condition::OneOf { path, iris } => {
                 // The values first, so that the engine starts from the few entities they name
                 // rather than from every value of the path.
                 let end = self.fresh();
@@ -583,7 +574,7 @@ impl Builder {
                     .push(Element::Values(end.clone(), iris.clone()));
                 self.walk(path, this, group, shared, Some(end.into()));
             }
-            Cond::Compare {
+            Condition::Compare {
                 left,
                 op,
                 right,
@@ -599,7 +590,7 @@ impl Builder {
                     .filters
                     .push(compare(*op, value, Expression::Literal(right.clone())));
             }
-            Cond::CompareValues { left, op, right } => {
+            Condition::CompareValues { left, op, right } => {
                 let left = self.operand(left, this, group, shared.as_deref_mut());
                 let right = self.operand(right, this, group, shared);
                 group.filters.push(compare(
@@ -608,7 +599,7 @@ impl Builder {
                     Expression::Variable(right),
                 ));
             }
-            Cond::Contains { path, text } => {
+            Condition::Contains { path, text } => {
                 let end = self.walk(path, this, group, shared, None);
                 let value = self.readable(path, end, group);
                 group.filters.push(Expression::FunctionCall(
@@ -619,7 +610,7 @@ impl Builder {
                     ],
                 ));
             }
-            Cond::Matches { path, pattern } => {
+            Condition::Matches { path, pattern } => {
                 let end = self.walk(path, this, group, shared, None);
                 let value = self.readable(path, end, group);
                 group.filters.push(Expression::FunctionCall(
@@ -631,10 +622,10 @@ impl Builder {
                     ],
                 ));
             }
-            Cond::Exists { path } => {
+            Condition::Exists { path } => {
                 self.walk(path, this, group, shared, None);
             }
-            Cond::And(_) | Cond::Or(_) | Cond::Not(_) => {
+            Condition::And(_) | Condition::Or(_) | Condition::Not(_) => {
                 let expression = self.expression(atom, this);
                 group.filters.push(expression);
             }
@@ -671,26 +662,23 @@ impl Builder {
         }
     }
 
-    /// A shown operand inside its own OPTIONAL; returns its variable and whether it is single.
+    /// A shown operand inside its own OPTIONAL; returns its variable.
     fn optional_operand(
         &mut self,
         operand: &Operand,
         this: &Variable,
         main: &mut Group,
-    ) -> (Variable, bool) {
+    ) -> Variable {
         let mut inner = Group::default();
-        let (value, single) = match operand {
+        let value = match operand {
             Operand::Path(path) => {
                 let end = self.walk(path, this, &mut inner, None, None);
-                (self.readable(path, end, &mut inner), path.single)
+                self.readable(path, end, &mut inner)
             }
-            Operand::Call(_, args) => {
-                let var = self.operand(operand, this, &mut inner, None);
-                (var, args.iter().all(|a| a.single))
-            }
+            Operand::Call(..) => self.operand(operand, this, &mut inner, None),
         };
         main.elements.push(Element::Optional(inner.build()));
-        (value, single)
+        value
     }
 
     /// A group key: the operand's readable value, bound to `target`.
@@ -714,11 +702,7 @@ impl Builder {
                 let TermPattern::Variable(v) = end else {
                     unreachable!()
                 };
-                inner.triple(
-                    v.into(),
-                    NamedNode::new_unchecked(RDFS_LABEL),
-                    target.into(),
-                );
+                inner.triple(v.into(), rdfs::LABEL.into_owned(), target.into());
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Call(func, args) => {
@@ -753,7 +737,7 @@ impl Builder {
             };
             return v;
         }
-        self.optional_operand(operand, this, main).0
+        self.optional_operand(operand, this, main)
     }
 }
 
@@ -768,7 +752,7 @@ fn compare(op: CompareOp, left: Expression, right: Expression) -> Expression {
     // Virtuoso 7.2 finds nothing for `?d <= "1945-09-02"^^xsd:date` (while `<`, `>`, `>=`
     // and `=` work): say "not after" instead, which is the same test in SPARQL's logic, a
     // type error included (NOT of an error is an error).
-    let date = matches!(&right, Expression::Literal(l) if l.datatype().as_str() == XSD_DATE);
+    let date = matches!(&right, Expression::Literal(l) if l.datatype() == xsd::DATE);
     if op == CompareOp::Le && date {
         return Expression::Not(Box::new(Expression::Greater(
             Box::new(left),
@@ -807,16 +791,11 @@ fn year(e: Expression) -> Expression {
 fn call(func: Func, mut args: Vec<Expression>) -> Expression {
     let whole = |e| {
         Expression::FunctionCall(
-            Function::Custom(NamedNode::new_unchecked(XSD_INTEGER)),
+            Function::Custom(xsd::INTEGER.into_owned()),
             vec![Expression::FunctionCall(Function::Floor, vec![e])],
         )
     };
-    let decimal = |text: &str| {
-        Expression::Literal(Literal::new_typed_literal(
-            text,
-            NamedNode::new_unchecked(XSD_DECIMAL),
-        ))
-    };
+    let decimal = |text: &str| Expression::Literal(Literal::new_typed_literal(text, xsd::DECIMAL));
     let first = args.remove(0);
     match func {
         Func::Year => year(first),

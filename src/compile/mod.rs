@@ -1,17 +1,31 @@
-//! From TQL syntax to SPARQL algebra: names are resolved against the schema and the store's
-//! labels (`resolve.rs`), and the resolved query is lowered to a `spargebra::Query` (`lower.rs`).
-//! User text never becomes query text: names become IRIs, values become literals, both as terms.
-//! `sparql.rs` prints the algebra for `explain` and for remote endpoints.
+//! From TQL syntax to SPARQL algebra, one function a stage:
+//!
+//! | stage | function | from | to |
+//! |---|---|---|---|
+//! | expand | [`expand`] | a query whose source is a `let` name | the query with the definition's clauses in front |
+//! | resolve | [`resolve`] (`resolve/`) | [`Query`](crate::lang::ast::Query), a schema, names, parameters | [`ir::Query`]: predicates, IRIs, typed literals, columns, order |
+//! | lower | [`lower`] (`lower.rs`) | [`ir::Query`] | `spargebra::Query`, in the shape the SPARQL parser builds |
+//! | print | [`sparql::to_sparql`], [`sparql::pretty`] | `spargebra::Query` | SPARQL text, on one line or on several |
+//!
+//! [`Compiler::compile`] chains them for one statement, and remembers parameters and `let`
+//! definitions between statements. User text never becomes query text: names become IRIs,
+//! values become literals, both as terms.
 
+pub mod ir;
 mod lower;
 mod resolve;
 pub mod sparql;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
 use oxigraph::model::{Literal, Term};
 
-use crate::lang::ast::{Query, Statement};
+pub use lower::lower;
+pub use resolve::resolve;
+
+use crate::lang::ast::{Clause, Query, Statement};
 use crate::lang::diagnostic::Diagnostic;
 use crate::results::Answer;
 use crate::schema::{NameIndex, Schema};
@@ -29,6 +43,18 @@ pub enum Compiled {
     Sparql(String),
     /// A `let` definition: nothing to run.
     Defined(String),
+}
+
+impl Compiled {
+    /// The SPARQL to show a person (`explain`): a compiled query on several lines with its
+    /// `PREFIX` declarations, raw SPARQL as written; nothing for a definition.
+    pub fn explain(&self) -> Option<String> {
+        match self {
+            Compiled::Select { query, .. } => Some(sparql::pretty(query, crate::vocab::PREFIXES)),
+            Compiled::Sparql(raw) => Some(raw.clone()),
+            Compiled::Defined(_) => None,
+        }
+    }
 }
 
 /// Sorts the values of each list column's cells and joins them with "; ", so that a cell
@@ -89,7 +115,8 @@ impl Compiler {
         &self.params
     }
 
-    /// Compiles one statement. A `let` is remembered for the statements after it.
+    /// Compiles one statement: expand, resolve, lower. A `let` is resolved (so that its
+    /// errors point at the definition) and remembered for the statements after it.
     pub fn compile(
         &mut self,
         schema: &Schema,
@@ -106,45 +133,42 @@ impl Compiler {
                     )
                     .with_label("choose another name"));
                 }
-                // Check the definition now, so its errors point at the `let`.
-                let merged = self.expand(query)?;
-                resolve::Resolver::new(schema, names, &self.params).resolve(&merged)?;
-                self.lets.insert(name.node.to_lowercase(), merged);
+                let expanded = expand(query, &self.lets);
+                resolve(&expanded, schema, names, &self.params)?;
+                self.lets.insert(name.node.to_lowercase(), expanded);
                 Ok(Compiled::Defined(name.node.clone()))
             }
             Statement::Query(query) => {
-                let merged = self.expand(query)?;
-                let resolved =
-                    resolve::Resolver::new(schema, names, &self.params).resolve(&merged)?;
-                let (query, lists) = lower::lower(&resolved);
+                let resolved = resolve(&expand(query, &self.lets), schema, names, &self.params)?;
                 Ok(Compiled::Select {
-                    query: Box::new(query),
-                    lists,
+                    query: Box::new(lower(&resolved)),
+                    lists: resolved.lists(),
                 })
             }
         }
     }
+}
 
-    /// A query whose source is a `let` name, with the definition's clauses put in front.
-    fn expand(&self, query: &Query) -> Result<Query, Diagnostic> {
-        let Some(base) = self.lets.get(&query.source.node.to_lowercase()) else {
-            return Ok(query.clone());
+/// A query whose source is a `let` name (any case), with the definition's clauses put in
+/// front: `where`, `with`, `without` and `having` add to the definition's, the other clauses
+/// replace theirs. Any other query comes back as it is.
+pub fn expand(query: &Query, lets: &HashMap<String, Query>) -> Query {
+    let Some(base) = lets.get(&query.source.node.to_lowercase()) else {
+        return query.clone();
+    };
+    let mut merged = base.clone();
+    merged.count = query.count.or(base.count);
+    merged.span = query.span;
+    for clause in &query.clauses {
+        let replaces = |c: &Clause| {
+            std::mem::discriminant(c) == std::mem::discriminant(clause)
+                && !matches!(
+                    clause,
+                    Clause::Where(_) | Clause::With(_) | Clause::Without(_) | Clause::Having(_)
+                )
         };
-        let mut merged = base.clone();
-        merged.count = query.count.or(base.count);
-        merged.span = query.span;
-        for clause in &query.clauses {
-            use crate::lang::ast::Clause;
-            let replaces = |c: &Clause| {
-                std::mem::discriminant(c) == std::mem::discriminant(clause)
-                    && !matches!(
-                        clause,
-                        Clause::Where(_) | Clause::With(_) | Clause::Without(_) | Clause::Having(_)
-                    )
-            };
-            merged.clauses.retain(|c| !replaces(c));
-            merged.clauses.push(clause.clone());
-        }
-        Ok(merged)
+        merged.clauses.retain(|c| !replaces(c));
+        merged.clauses.push(clause.clone());
     }
+    merged
 }

@@ -267,3 +267,20 @@ impl Expr {
         }
     }
 }
+
+impl Condition {
+    /// Where the condition was written (from its first word to its last).
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::And(a, b) | Condition::Or(a, b) => a.span().to(b.span()),
+            Condition::Not(_, span)
+            | Condition::Between { span, .. }
+            | Condition::In { span, .. }
+            | Condition::Contains { span, .. }
+            | Condition::Matches { span, .. }
+            | Condition::Is { span, .. }
+            | Condition::Exists { span, .. } => *span,
+            Condition::Compare { left, right, .. } => left.span().to(right.span()),
+        }
+    }
+}

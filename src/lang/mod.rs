@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod diagnostic;
 mod parser;
+pub mod sexp;
 
 /// The keywords of TQL, in lower case (they are read in any case). All are reserved words
 /// except `count`, which is a keyword only at the start of a query. Used by the interactive

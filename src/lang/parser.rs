@@ -37,7 +37,7 @@ use super::diagnostic::Diagnostic;
 const MAX_DEPTH: usize = 64;
 
 /// The reserved words, in lower case. Keywords are case-insensitive.
-pub(crate) const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "let",
     "sparql",
     "count",
@@ -93,13 +93,13 @@ fn is_reserved(word: &str) -> bool {
 /// A parse that failed, with whether more text could still make it succeed (the error is at
 /// the end of the text, or a string runs to the end).
 #[derive(Debug)]
-pub(crate) struct Failure {
-    pub diagnostic: Diagnostic,
-    pub needs_more_input: bool,
+pub(super) struct Failure {
+    pub(super) diagnostic: Diagnostic,
+    pub(super) needs_more_input: bool,
 }
 
 /// Parses a whole TQL text.
-pub(crate) fn parse_script(text: &str) -> Result<Script, Failure> {
+pub(super) fn parse_script(text: &str) -> Result<Script, Failure> {
     let tracker = Tracker::new(text);
     let input = In::new_extra(text, &tracker);
     match script(input) {
@@ -1158,27 +1158,12 @@ fn operation(i: In, depth: usize) -> PResult<Condition> {
         _ => return backtrack(),
     };
     let condition = if negated {
-        let span = condition_span(&condition).unwrap_or(start);
+        let span = condition.span();
         Condition::Not(Box::new(condition), span)
     } else {
         condition
     };
     Ok((rest, condition))
-}
-
-/// The span of the conditions `operation` builds.
-fn condition_span(condition: &Condition) -> Option<Span> {
-    match condition {
-        Condition::Between { span, .. }
-        | Condition::In { span, .. }
-        | Condition::Contains { span, .. }
-        | Condition::Matches { span, .. }
-        | Condition::Is { span, .. }
-        | Condition::Exists { span, .. }
-        | Condition::Not(_, span) => Some(*span),
-        Condition::Compare { left, right, .. } => Some(left.span().to(right.span())),
-        Condition::And(..) | Condition::Or(..) => None,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,239 @@
+//! Conditions: `and`, `or` and `not` kept as they are written, each comparison typed by what
+//! its left side is (an entity or concept is compared by name, a date with the days a year or
+//! date stands for, text in lower case), and alternatives on one path merged into one test.
+
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, NamedNode};
+
+use super::Resolver;
+use crate::compile::ir::{Condition, Operand, Path};
+use crate::lang::ast::{self, CompareOp, Expr, Span};
+use crate::lang::diagnostic::Diagnostic;
+use crate::schema::ValueKind;
+
+impl Resolver<'_> {
+    pub(super) fn condition(&self, condition: &ast::Condition) -> Result<Condition, Diagnostic> {
+        use ast::Condition as C;
+        Ok(match condition {
+            C::And(a, b) => Condition::And(vec![self.condition(a)?, self.condition(b)?]),
+            C::Or(a, b) => any(vec![self.condition(a)?, self.condition(b)?]),
+            C::Not(c, _) => Condition::Not(Box::new(self.condition(c)?)),
+            C::Exists { path, negated, .. } => {
+                let exists = Condition::Exists {
+                    path: self.path(path)?,
+                };
+                if *negated {
+                    Condition::Not(Box::new(exists))
+                } else {
+                    exists
+                }
+            }
+            C::Compare { left, op, right } => {
+                let operand = self.operand(left)?;
+                self.compare(operand, op.node, right)?
+            }
+            C::Between {
+                expr, low, high, ..
+            } => {
+                let operand = self.operand(expr)?;
+                Condition::And(vec![
+                    self.compare(operand.clone(), CompareOp::Ge, low)?,
+                    self.compare(operand, CompareOp::Le, high)?,
+                ])
+            }
+            C::In { expr, values, .. } => {
+                let operand = self.operand(expr)?;
+                let mut alternatives = Vec::new();
+                for value in values {
+                    alternatives.push(self.compare(operand.clone(), CompareOp::Eq, value)?);
+                }
+                any(alternatives)
+            }
+            C::Contains { expr, text, .. } => Condition::Contains {
+                path: self.text_path(expr)?,
+                text: self.text_value(text)?,
+            },
+            C::Matches { expr, pattern, .. } => Condition::Matches {
+                path: self.text_path(expr)?,
+                pattern: self.text_value(pattern)?,
+            },
+            C::Is { path, concept, .. } => {
+                let path = self.path(path)?;
+                self.compare(Operand::Path(path), CompareOp::Eq, concept)?
+            }
+        })
+    }
+
+    fn text_path(&self, expr: &Expr) -> Result<Path, Diagnostic> {
+        match self.operand(expr)? {
+            Operand::Path(p) => Ok(p),
+            Operand::Call(..) => Err(Diagnostic::new(expr.span(), "expected a field with text")),
+        }
+    }
+
+    /// `operand op value`, typed by the operand's kind.
+    fn compare(&self, left: Operand, op: CompareOp, value: &Expr) -> Result<Condition, Diagnostic> {
+        let kind = match &left {
+            Operand::Path(p) => p.kind.clone(),
+            Operand::Call(..) => ValueKind::Number,
+        };
+        match kind {
+            ValueKind::Entity(_) | ValueKind::Concept(_) => {
+                let Operand::Path(path) = left else {
+                    unreachable!("calls are numbers")
+                };
+                self.compare_entity(path, op, value)
+            }
+            ValueKind::Date => self.compare_date(left, op, value),
+            ValueKind::Number => Ok(Condition::Compare {
+                left,
+                op,
+                right: self.number(value)?,
+                text: false,
+            }),
+            ValueKind::Boolean => {
+                let b = match value {
+                    Expr::Boolean(b) => b.node,
+                    other => {
+                        return Err(Diagnostic::new(other.span(), "expected true or false"));
+                    }
+                };
+                Ok(Condition::Compare {
+                    left,
+                    op,
+                    right: Literal::from(b),
+                    text: false,
+                })
+            }
+            ValueKind::Text | ValueKind::Resource => Ok(Condition::Compare {
+                left,
+                op,
+                right: Literal::new_simple_literal(self.text(value)?.to_lowercase()),
+                text: true,
+            }),
+        }
+    }
+
+    /// The other side of a field-to-field comparison: a date of the same entity.
+    fn value_operand(&self, value: &Expr) -> Result<Operand, Diagnostic> {
+        let operand = self.operand(value)?;
+        if let Operand::Path(p) = &operand
+            && p.kind != ValueKind::Date
+        {
+            return Err(
+                Diagnostic::new(value.span(), format!("`{}` is not a date", p.name))
+                    .with_label("dates compare with dates"),
+            );
+        }
+        Ok(operand)
+    }
+
+    /// A path compared with a name: one of the entities the name stands for (with its
+    /// predecessors, or a concept with its narrower concepts).
+    fn compare_entity(
+        &self,
+        path: Path,
+        op: CompareOp,
+        value: &Expr,
+    ) -> Result<Condition, Diagnostic> {
+        let named = self.named(&path.kind, value)?;
+        let iris = if named.predecessors {
+            self.predecessor_field(named.span)?;
+            self.schema.with_predecessors(&named.iri)
+        } else if matches!(op, CompareOp::Eq | CompareOp::Ne)
+            && matches!(path.kind, ValueKind::Concept(_))
+        {
+            self.schema.with_narrower(&named.iri)
+        } else {
+            vec![named.iri]
+        };
+        let positive = Condition::OneOf { path, iris };
+        match op {
+            CompareOp::Eq => Ok(positive),
+            CompareOp::Ne => Ok(Condition::Not(Box::new(positive))),
+            other => Err(
+                Diagnostic::new(named.span, format!("`{other}` does not apply to names"))
+                    .with_help("compare names with = or !="),
+            ),
+        }
+    }
+
+    fn predecessor_field(&self, span: Span) -> Result<NamedNode, Diagnostic> {
+        self.schema
+            .fields
+            .iter()
+            .find(|f| f.name == crate::schema::PREDECESSOR && !f.inverse)
+            .map(|f| f.predicate.clone())
+            .ok_or_else(|| Diagnostic::new(span, "this dataset has no `predecessor` field"))
+    }
+
+    /// A date compared with another date field, or with a year or date: `<` before its first
+    /// day, `>` after its last, `=` within it.
+    fn compare_date(
+        &self,
+        left: Operand,
+        op: CompareOp,
+        value: &Expr,
+    ) -> Result<Condition, Diagnostic> {
+        if let Expr::Path(_) = value {
+            return Ok(Condition::CompareValues {
+                left,
+                op,
+                right: self.value_operand(value)?,
+            });
+        }
+        let (low, high) = self.date_bounds(value)?;
+        let cmp = |op, d: String| Condition::Compare {
+            left: left.clone(),
+            op,
+            right: Literal::new_typed_literal(d, xsd::DATE),
+            text: false,
+        };
+        Ok(match op {
+            CompareOp::Lt => cmp(CompareOp::Lt, low),
+            CompareOp::Le => cmp(CompareOp::Le, high),
+            CompareOp::Gt => cmp(CompareOp::Gt, high),
+            CompareOp::Ge => cmp(CompareOp::Ge, low),
+            CompareOp::Eq => {
+                Condition::And(vec![cmp(CompareOp::Ge, low), cmp(CompareOp::Le, high)])
+            }
+            CompareOp::Ne => Condition::Not(Box::new(Condition::And(vec![
+                cmp(CompareOp::Ge, low),
+                cmp(CompareOp::Le, high),
+            ]))),
+        })
+    }
+}
+
+/// Alternatives, flattened, with the tests of one path merged into one test of several
+/// values (`outcome in (violated, lapsed)`, `mechanism is a or mechanism is b`, `guarantor =
+/// Russia including predecessors or guarantor = Britain`): one test instead of an `||` of
+/// `EXISTS`, which Virtuoso 7 sometimes evaluates wrongly.
+fn any(alternatives: Vec<Condition>) -> Condition {
+    let mut merged: Vec<Condition> = Vec::new();
+    for alternative in alternatives {
+        let parts = match alternative {
+            Condition::Or(parts) => parts,
+            other => vec![other],
+        };
+        for part in parts {
+            if let Condition::OneOf { path, iris } = &part
+                && let Some(Condition::OneOf { iris: existing, .. }) = merged
+                    .iter_mut()
+                    .find(|m| matches!(m, Condition::OneOf { path: p, .. } if p == path))
+            {
+                for iri in iris {
+                    if !existing.contains(iri) {
+                        existing.push(iri.clone());
+                    }
+                }
+                continue;
+            }
+            merged.push(part);
+        }
+    }
+    // Even when everything merged into one test, it stays an alternative: a filter of its
+    // own (`EXISTS`), as an `or` always is, not a pattern that shares its path with the other
+    // conditions (which would change the meaning, and multiply rows).
+    Condition::Or(merged)
+}

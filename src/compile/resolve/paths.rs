@@ -1,0 +1,203 @@
+//! Fields and paths: each step's field found in the schema for what the step before leads to
+//! (an entity set, a concept, any other value), and the values shown or compared: paths,
+//! functions of dates (`year(signed)`), aggregates (`count(...)`).
+
+use super::{Resolver, agg_of, nearest};
+use crate::compile::ir::{Agg, ColumnValue, Func, Operand, Path, Step};
+use crate::lang::ast::{self, Expr, Repeat};
+use crate::lang::diagnostic::Diagnostic;
+use crate::schema::{EntitySet, Field, ValueKind};
+
+const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+
+/// What a path step leads to: the fields available next.
+#[derive(Clone, Copy)]
+enum Context<'a> {
+    Set(&'a EntitySet),
+    Concept,
+    Other,
+}
+
+impl<'a> Resolver<'a> {
+    fn field(
+        &self,
+        context: Context<'a>,
+        name: &ast::Spanned<String>,
+    ) -> Result<&'a Field, Diagnostic> {
+        let found = match context {
+            Context::Set(set) => self.schema.field(set, &name.node),
+            Context::Concept => self.schema.fields.iter().find(|f| {
+                f.name.eq_ignore_ascii_case(&name.node)
+                    && f.domain.as_ref().is_none_or(|d| d.as_str() == SKOS_CONCEPT)
+            }),
+            Context::Other => self.schema.generic_field(&name.node),
+        };
+        found.ok_or_else(|| {
+            let (available, what): (Vec<String>, String) = match context {
+                Context::Set(set) => (
+                    self.schema.fields_of(set).map(|f| f.name.clone()).collect(),
+                    set.plural.clone(),
+                ),
+                _ => (
+                    self.schema
+                        .fields
+                        .iter()
+                        .filter(|f| f.domain.is_none())
+                        .map(|f| f.name.clone())
+                        .collect(),
+                    "this value".into(),
+                ),
+            };
+            let d = Diagnostic::new(name.span, format!("{what} have no field `{}`", name.node))
+                .with_label("unknown field");
+            match nearest(&name.node, &available) {
+                Some(n) => d.with_help(format!("did you mean `{n}`?")),
+                None => d.with_help(format!("the fields are: {}", available.join(", "))),
+            }
+        })
+    }
+
+    /// A path from the query's entity set.
+    pub(super) fn path(&self, path: &ast::Path) -> Result<Path, Diagnostic> {
+        let mut context = Context::Set(self.set);
+        let mut steps = Vec::new();
+        let mut single = true;
+        let mut kind = ValueKind::Resource;
+        let mut names = Vec::new();
+        for step in &path.steps {
+            let field = self.field(context, &step.field)?;
+            if step.repeat != Repeat::Once
+                && !matches!(field.kind, ValueKind::Entity(_) | ValueKind::Concept(_))
+            {
+                return Err(Diagnostic::new(
+                    step.field.span,
+                    format!("`{}` cannot be repeated with + or *", field.name),
+                )
+                .with_label("its values are not entities"));
+            }
+            single &= field.single && step.repeat == Repeat::Once;
+            steps.push(Step {
+                predicate: field.predicate.clone(),
+                inverse: field.inverse,
+                repeat: step.repeat,
+            });
+            names.push(field.name.clone());
+            kind = field.kind.clone();
+            context = match &field.kind {
+                ValueKind::Entity(class) => match self.schema.set_of_class(class) {
+                    Some(s) => Context::Set(s),
+                    None => Context::Other,
+                },
+                ValueKind::Concept(_) => Context::Concept,
+                _ => Context::Other,
+            };
+        }
+        Ok(Path {
+            steps,
+            kind,
+            single,
+            name: names.join("_"),
+        })
+    }
+
+    /// A value of the query's entity: a path, or a function of date paths.
+    pub(super) fn operand(&self, expr: &Expr) -> Result<Operand, Diagnostic> {
+        match expr {
+            Expr::Path(p) => Ok(Operand::Path(self.path(p)?)),
+            Expr::Call { function, args, .. } => {
+                let func = match function.node.to_lowercase().as_str() {
+                    "year" => Func::Year,
+                    "decade" => Func::Decade,
+                    "century" => Func::Century,
+                    "years" => Func::Years,
+                    other if agg_of(other).is_some() => {
+                        return Err(Diagnostic::new(
+                            function.span,
+                            format!("`{other}(...)` is an aggregate and cannot be used here"),
+                        )
+                        .with_help("use aggregates in `show`, with `by` for groups"));
+                    }
+                    other => {
+                        return Err(Diagnostic::new(
+                            function.span,
+                            format!("there is no function `{other}`"),
+                        )
+                        .with_label("unknown function")
+                        .with_help(
+                            "the functions are year, decade, century, years, count, min, max, sum, avg",
+                        ));
+                    }
+                };
+                let arity = if func == Func::Years { 2 } else { 1 };
+                if args.len() != arity {
+                    return Err(Diagnostic::new(
+                        function.span,
+                        format!(
+                            "`{}` takes {arity} date{}",
+                            function.node,
+                            if arity == 1 { "" } else { "s" }
+                        ),
+                    ));
+                }
+                let mut paths = Vec::new();
+                for arg in args {
+                    let Expr::Path(p) = arg else {
+                        return Err(Diagnostic::new(arg.span(), "expected a date field")
+                            .with_label("a field such as `signed`"));
+                    };
+                    let path = self.path(p)?;
+                    if path.kind != ValueKind::Date {
+                        return Err(Diagnostic::new(
+                            p.span,
+                            format!("`{}` is not a date", path.name),
+                        )
+                        .with_label("expected a date field"));
+                    }
+                    paths.push(path);
+                }
+                Ok(Operand::Call(func, paths))
+            }
+            other => Err(Diagnostic::new(other.span(), "expected a field")
+                .with_label("a field such as `name` or `signed`")),
+        }
+    }
+
+    /// A shown aggregate, `count(*)` or `name(distinct? operand)`. Only called on expressions
+    /// `is_aggregate` accepts.
+    pub(super) fn aggregate(&self, expr: &Expr) -> Result<ColumnValue, Diagnostic> {
+        let Expr::Call {
+            function,
+            distinct,
+            args,
+            star,
+            ..
+        } = expr
+        else {
+            unreachable!("only called on aggregates");
+        };
+        let agg = agg_of(&function.node.to_lowercase()).expect("checked by is_aggregate");
+        if *star || args.is_empty() {
+            if agg != Agg::Count {
+                return Err(Diagnostic::new(function.span, "only count takes `*`"));
+            }
+            return Ok(ColumnValue::Aggregate {
+                agg,
+                distinct: true,
+                arg: None,
+            });
+        }
+        if args.len() != 1 {
+            return Err(Diagnostic::new(
+                function.span,
+                format!("`{}` takes one field", function.node),
+            ));
+        }
+        let arg = self.operand(&args[0])?;
+        Ok(ColumnValue::Aggregate {
+            agg,
+            // Rows multiply along multi-valued paths, so count distinct values.
+            distinct: *distinct || agg == Agg::Count,
+            arg: Some(arg),
+        })
+    }
+}

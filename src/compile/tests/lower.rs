@@ -1,0 +1,273 @@
+//! TQL -> resolved query -> SPARQL algebra, printed as people read it (`sparql::pretty`).
+
+use expect_test::{Expect, expect};
+
+use super::{bundled, resolved};
+use crate::compile::{lower, sparql};
+
+fn check(tql: &str, expect: Expect) {
+    let (schema, _) = bundled();
+    let query = match resolved(tql, schema) {
+        Ok(query) => lower(&query),
+        Err(d) => panic!("{}", d.render("query", tql, false)),
+    };
+    let text = sparql::pretty(&query, crate::vocab::PREFIXES);
+    // The text is what the compiler built: it parses back to the same algebra.
+    let again = spargebra::SparqlParser::new()
+        .parse_query(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(
+        sparql::canonical_sse(&query),
+        sparql::canonical_sse(&again),
+        "{text}"
+    );
+    expect.assert_eq(&text);
+}
+
+#[test]
+fn one_row_per_entity_with_shown_fields_optional_and_lists_concatenated() {
+    check(
+        "guarantees where guarantor = Britain show name, guarantor",
+        expect![[r#"
+        PREFIX tr: <https://w3id.org/treaty/ontology#>
+        PREFIX ta: <https://w3id.org/treaty/id/actor/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT
+          (SAMPLE(?__v1) AS ?name)
+          (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v3), ""); SEPARATOR = "\u001F") AS ?guarantor)
+        WHERE {
+          ?__this a tr:Guarantee .
+          ?__this tr:guarantor ta:united-kingdom .
+          OPTIONAL { ?__this rdfs:label ?__v1 . }
+          OPTIONAL {
+            ?__this tr:guarantor ?__v2 .
+            ?__v2 rdfs:label ?__v3 .
+          }
+        }
+        GROUP BY ?__this
+        ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(STR(MIN(?__v3))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn conditions_joined_by_and_share_the_beginning_of_their_paths() {
+    check(
+        "settlements where guarantee.mechanism is neutrality and guarantee.outcome is violated show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX tm: <https://w3id.org/treaty/id/mechanism/>
+            PREFIX to: <https://w3id.org/treaty/id/outcome/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              ?__this a tr:Settlement .
+              ?__this tr:guarantee ?__v1 .
+              ?__v1 tr:mechanism tm:neutrality .
+              ?__this tr:guarantee ?__v1 .
+              ?__v1 tr:outcome to:violated .
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn or_and_not_become_exists_tests() {
+    check(
+        "guarantees where (outcome is violated or reciprocal = true) and not guarantor = France show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ta: <https://w3id.org/treaty/id/actor/>
+            PREFIX to: <https://w3id.org/treaty/id/outcome/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+              FILTER((EXISTS { ?__this tr:outcome to:violated . } || EXISTS {
+                ?__this tr:reciprocal ?__v1 .
+                FILTER(?__v1 = true)
+              }) && NOT EXISTS { ?__this tr:guarantor ta:france . })
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn several_values_come_first_as_values() {
+    check(
+        "guarantees where guarantor = Russia including predecessors show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ta: <https://w3id.org/treaty/id/actor/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              VALUES ?__v1 { ta:russia ta:russian-empire ta:soviet-russia ta:soviet-union ta:tsardom-of-russia }
+              ?__this tr:guarantor ?__v1 .
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn not_after_a_date_instead_of_at_most() {
+    check(
+        "settlements where signed <= 1945-09-02 show name",
+        expect![[r#"
+        PREFIX tr: <https://w3id.org/treaty/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT (SAMPLE(?__v2) AS ?name)
+        WHERE {
+          ?__this a tr:Settlement .
+          ?__this tr:signed ?__v1 .
+          OPTIONAL { ?__this rdfs:label ?__v2 . }
+          FILTER(!(?__v1 > "1945-09-02"^^xsd:date))
+        }
+        GROUP BY ?__this
+        ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn text_compares_in_lower_case_and_searches_without_case() {
+    check(
+        "settlements where name = \"Treaty of PARIS\" and name contains \"Vienna\" and guarantee.guarantor matches \"^Brit\" show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v6) AS ?name)
+            WHERE {
+              ?__this a tr:Settlement .
+              ?__this rdfs:label ?__v1 .
+              ?__this rdfs:label ?__v2 .
+              ?__this tr:guarantee ?__v3 .
+              ?__v3 tr:guarantor ?__v4 .
+              ?__v4 rdfs:label ?__v5 .
+              OPTIONAL { ?__this rdfs:label ?__v6 . }
+              FILTER(((LCASE(STR(?__v1)) = "treaty of paris") && CONTAINS(LCASE(STR(?__v2)), "vienna")) && REGEX(STR(?__v5), "^Brit", "i"))
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v6))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn repeated_steps_are_property_paths() {
+    check(
+        "settlements where supersedes+ = \"Minsk Protocol\" show name",
+        expect![[r#"
+        PREFIX tr: <https://w3id.org/treaty/ontology#>
+        PREFIX ts: <https://w3id.org/treaty/id/settlement/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT (SAMPLE(?__v1) AS ?name)
+        WHERE {
+          ?__this a tr:Settlement .
+          ?__this (tr:supersedes)+ ts:minsk-protocol-2014 .
+          OPTIONAL { ?__this rdfs:label ?__v1 . }
+        }
+        GROUP BY ?__this
+        ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn groups_with_having_and_order() {
+    check(
+        "count guarantees by outcome having count > 2 order by count desc",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT ?outcome (COUNT(DISTINCT ?__this) AS ?count)
+            WHERE {
+              ?__this a tr:Guarantee .
+              OPTIONAL {
+                ?__this tr:outcome ?__v1 .
+                ?__v1 rdfs:label ?outcome .
+              }
+            }
+            GROUP BY ?outcome
+            HAVING (COUNT(DISTINCT ?__this) > 2)
+            ORDER BY DESC(?count) ASC(?outcome)"#]],
+    );
+}
+
+#[test]
+fn aggregates_averages_rounded_and_derived_values() {
+    check(
+        "settlements with peace_held_until \
+         show century(signed), count(*) as n, avg(years(signed, peace_held_until)) as held, max(decade(signed))",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            SELECT
+              ?century_signed
+              (COUNT(DISTINCT ?__this) AS ?n)
+              (ROUND(AVG(?__v5) * 100) / 100 AS ?held)
+              (MAX(?__v7) AS ?max_decade_signed)
+            WHERE {
+              ?__this a tr:Settlement .
+              ?__this tr:peaceHeldUntil ?__v1 .
+              OPTIONAL { ?__this tr:signed ?__v2 . }
+              BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
+              OPTIONAL {
+                ?__this tr:signed ?__v3 .
+                ?__this tr:peaceHeldUntil ?__v4 .
+                BIND(YEAR(?__v4) - YEAR(?__v3) - IF(((MONTH(?__v4) < MONTH(?__v3)) || ((MONTH(?__v4) = MONTH(?__v3)) && (DAY(?__v4) < DAY(?__v3)))), 1, 0) AS ?__v5)
+              }
+              OPTIONAL {
+                ?__this tr:signed ?__v6 .
+                BIND(xsd:integer(FLOOR(YEAR(?__v6) / 10.0)) * 10 AS ?__v7)
+              }
+            }
+            GROUP BY ?century_signed
+            ORDER BY ASC(?century_signed) ASC(?n) ASC(?held) ASC(?max_decade_signed)"#]],
+    );
+}
+
+#[test]
+fn distinct_with_limit_and_offset() {
+    check(
+        "settlements show distinct kind order by kind desc limit 5 offset 2",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT DISTINCT ?kind
+            WHERE {
+              ?__this a tr:Settlement .
+              OPTIONAL {
+                ?__this tr:kind ?__v1 .
+                ?__v1 rdfs:label ?kind .
+              }
+            }
+            ORDER BY DESC(?kind)
+            OFFSET 2
+            LIMIT 5"#]],
+    );
+}
+
+#[test]
+fn field_to_field_comparison() {
+    check(
+        "conflicts where end < start show name",
+        expect![[r#"
+        PREFIX tr: <https://w3id.org/treaty/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT (SAMPLE(?__v3) AS ?name)
+        WHERE {
+          ?__this a tr:Conflict .
+          ?__this tr:end ?__v1 .
+          ?__this tr:start ?__v2 .
+          OPTIONAL { ?__this rdfs:label ?__v3 . }
+          FILTER(?__v1 < ?__v2)
+        }
+        GROUP BY ?__this
+        ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
+    );
+}
