@@ -80,14 +80,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(args) => {
             let text = text_arg(&args.text)?;
             let mut session = Session::new(backend)?;
-            bind(&mut session, &args.params);
+            session.bind(&args.params);
             let mut out = io::stdout().lock();
-            for (statement, sparql) in session.explain("query", &text)? {
-                writeln!(out, "# {}", first_line(&statement))?;
-                match sparql {
-                    Some(sparql) => writeln!(out, "{sparql}\n")?,
-                    None => writeln!(out, "(a definition: nothing to run)\n")?,
-                }
+            for outcome in session.explain("query", &text)? {
+                let sparql = outcome.explain();
+                let sparql = sparql
+                    .as_deref()
+                    .unwrap_or("(a definition: nothing to run)");
+                writeln!(out, "# {}\n{sparql}\n", outcome.heading())?;
             }
         }
         Command::Run(args) => {
@@ -262,7 +262,7 @@ fn print_notes(backend: &dyn Backend) {
     }
 }
 
-/// Runs every statement of a TQL text and prints each result.
+/// Runs every statement of a TQL text and prints each result; stops at the first error.
 fn run_tql(
     backend: &dyn Backend,
     name: &str,
@@ -271,23 +271,21 @@ fn run_tql(
     format: Format,
 ) -> anyhow::Result<()> {
     let mut session = Session::new(backend)?;
-    bind(&mut session, params);
-    let script = treaty::session::parse(name, text)?;
-    let results = script
-        .statements
-        .iter()
-        .filter(|s| !matches!(s, treaty::lang::ast::Statement::Let { .. }))
-        .count();
+    session.bind(params);
+    let statements = session.run_script(name, text)?;
+    let headed = statements.results() > 1 && matches!(format, Format::Table | Format::Markdown);
     let mut out = BufWriter::new(io::stdout().lock());
-    for statement in &script.statements {
-        let outcome = session.run_statement(name, text, statement)?;
-        let Some(answer) = outcome.answer else {
+    for outcome in statements {
+        if let Err(error) = outcome.result {
+            return Err(error.into());
+        }
+        let Some(answer) = outcome.answer() else {
             continue;
         };
-        if results > 1 && matches!(format, Format::Table | Format::Markdown) {
-            writeln!(out, "\n-- {}", first_line(&outcome.text))?;
+        if headed {
+            writeln!(out, "\n-- {}", outcome.heading())?;
         }
-        output::write(&answer, format, &mut out)?;
+        output::write(answer, format, &mut out)?;
         out.flush()?;
         print_notes(backend);
     }
@@ -381,26 +379,6 @@ impl std::fmt::Display for ReportFailed {
 }
 
 impl std::error::Error for ReportFailed {}
-
-fn bind(session: &mut Session<'_>, params: &[(String, String)]) {
-    for (name, value) in params {
-        session.compiler().set_param(name, value);
-    }
-}
-
-/// The first line of a statement that says something, for headings: a raw SPARQL statement
-/// starts with `sparql """`, which does not.
-fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|line| {
-            !line
-                .trim_start_matches("sparql")
-                .trim_matches(|c: char| c == '"' || c.is_whitespace())
-                .is_empty()
-        })
-        .unwrap_or("sparql")
-}
 
 /// The endpoint with `--endpoint` (checked to hold the bundled dataset, unless the command is
 /// the load that puts it there), else the local store.

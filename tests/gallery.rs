@@ -71,7 +71,7 @@ fn gallery_syntax_and_sparql_snapshots_and_round_trip() {
                     printed.push(pretty);
                 }
                 Compiled::Sparql(raw) => {
-                    assert!(matches!(statement, Statement::Sparql(_)));
+                    assert!(matches!(statement, Statement::Sparql { .. }));
                     printed.push(raw);
                 }
                 Compiled::Defined(n) => printed.push(format!("(let {n})")),

@@ -151,8 +151,11 @@ fn there_are_three_example_reports_and_each_compiles() {
         let explained = session
             .explain(&file.display().to_string(), &text)
             .unwrap_or_else(|e| panic!("{}: {}", file.display(), e.render(false)));
-        for (statement, sparql) in explained {
-            let sparql = sparql.unwrap_or_else(|| panic!("{statement}: no SPARQL"));
+        for outcome in explained {
+            let statement = &outcome.text;
+            let sparql = outcome
+                .sparql()
+                .unwrap_or_else(|| panic!("{statement}: no SPARQL"));
             spargebra::SparqlParser::new()
                 .parse_query(&sparql)
                 .unwrap_or_else(|e| panic!("{statement}: {e}\n{sparql}"));

@@ -124,7 +124,7 @@ impl Compiler {
         statement: &Statement,
     ) -> Result<Compiled, Diagnostic> {
         match statement {
-            Statement::Sparql(text) => Ok(Compiled::Sparql(text.node.clone())),
+            Statement::Sparql { text, .. } => Ok(Compiled::Sparql(text.node.clone())),
             Statement::Let { name, query, .. } => {
                 if schema.set(&name.node).is_some() {
                     return Err(Diagnostic::new(

@@ -62,7 +62,28 @@ pub enum Statement {
     /// A query whose rows are shown.
     Query(Query),
     /// `sparql "..."`: raw SPARQL passed through as it is.
-    Sparql(Spanned<String>),
+    Sparql {
+        /// The SPARQL, with the span of the string that holds it.
+        text: Spanned<String>,
+        /// The whole statement, from the `sparql` keyword to the closing quote.
+        span: Span,
+    },
+}
+
+impl Statement {
+    /// Where the statement is written, from its first word to its last.
+    pub fn span(&self) -> Span {
+        match self {
+            Statement::Let { span, .. } | Statement::Sparql { span, .. } => *span,
+            Statement::Query(query) => query.span,
+        }
+    }
+
+    /// The statement as written in `source`, the text it was parsed from.
+    pub fn source<'t>(&self, source: &'t str) -> &'t str {
+        let span = self.span();
+        source.get(span.start..span.end).unwrap_or_default().trim()
+    }
 }
 
 /// `[count] SOURCE clause*`

@@ -723,7 +723,8 @@ fn statement(i: In) -> PResult<Statement> {
             string(at)
         };
         let (rest, text) = cut(text).parse(rest)?;
-        return Ok((rest, Statement::Sparql(text)));
+        let span = span(&start, &rest);
+        return Ok((rest, Statement::Sparql { text, span }));
     }
     query.map(Statement::Query).parse(start)
 }
@@ -1424,7 +1425,7 @@ mod tests {
         let text = "sparql \"\"\"\nSELECT ?s WHERE {\n  ?s a tr:Settlement . FILTER(regex(?l, \"\\\\d\"))\n}\"\"\";\n\
                     sparql 'ASK { ?s ?p ?o }'";
         let script = parse(text);
-        let Statement::Sparql(first) = &script.statements[0] else {
+        let Statement::Sparql { text: first, span } = &script.statements[0] else {
             panic!("{script:?}");
         };
         assert_eq!(
@@ -1433,10 +1434,16 @@ mod tests {
         );
         assert!(text_of(text, first.span).starts_with("\"\"\"\nSELECT"));
         assert!(text_of(text, first.span).ends_with("}\"\"\""));
-        let Statement::Sparql(second) = &script.statements[1] else {
+        assert!(text_of(text, *span).starts_with("sparql \"\"\"\nSELECT"));
+        assert_eq!(script.statements[0].source(text), text_of(text, *span));
+        let Statement::Sparql { text: second, .. } = &script.statements[1] else {
             panic!("{script:?}");
         };
         assert_eq!(second.node, "ASK { ?s ?p ?o }");
+        assert_eq!(
+            script.statements[1].source(text),
+            "sparql 'ASK { ?s ?p ?o }'"
+        );
     }
 
     #[test]

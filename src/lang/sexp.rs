@@ -29,7 +29,7 @@ pub fn statement(statement: &Statement) -> String {
     let mut out = String::new();
     match statement {
         // Raw SPARQL keeps its lines.
-        Statement::Sparql(text) => {
+        Statement::Sparql { text, .. } => {
             out.push_str("(sparql \"\"\"\n");
             out.push_str(text.node.trim_matches('\n'));
             out.push_str("\n\"\"\")");

@@ -348,12 +348,12 @@ impl Shell<'_> {
             },
             Command::Schema(set) => self.schema(set.as_deref()),
             Command::Explain(text) => match self.session.explain("input", &text) {
-                Ok(statements) => {
-                    for (statement, sparql) in statements {
-                        let first = statement.lines().next().unwrap_or_default();
-                        let sparql =
-                            sparql.unwrap_or_else(|| "(a definition: nothing to run)".into());
-                        self.note(&format!("-- {first}\n{}", sparql.trim_end()));
+                Ok(outcomes) => {
+                    for outcome in outcomes {
+                        let sparql = outcome
+                            .explain()
+                            .unwrap_or_else(|| "(a definition: nothing to run)".into());
+                        self.note(&format!("-- {}\n{}", outcome.heading(), sparql.trim_end()));
                     }
                 }
                 Err(e) => self.report(&e),

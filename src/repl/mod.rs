@@ -19,7 +19,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Once};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustyline::config::{ColorMode, CompletionType, Config, EditMode};
 use rustyline::error::ReadlineError;
@@ -27,10 +27,9 @@ use rustyline::history::FileHistory;
 use rustyline::{Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
 
 use crate::error::{Error, Result};
-use crate::lang::ast::Statement;
 use crate::output::{self, Format};
 use crate::results::Answer;
-use crate::session::{self, Session};
+use crate::session::{Done, Session, Statements};
 use crate::store::{CancellationToken, Target};
 use helper::Helper;
 use highlight::PROMPT;
@@ -265,9 +264,7 @@ impl<'s> Shell<'s> {
         let mut session = Session::new(target.backend())?;
         // Completion offers every name, so the shell reads them all once.
         session.load_all_names()?;
-        for (name, value) in &options.params {
-            session.compiler().set_param(name, value);
-        }
+        session.bind(&options.params);
         Ok(Shell {
             target,
             session,
@@ -337,44 +334,36 @@ impl<'s> Shell<'s> {
 
     /// Runs every statement of `text` in order, showing each result; stops at the first error.
     fn run_tql(&mut self, name: &str, text: &str) {
-        let script = match session::parse(name, text) {
-            Ok(script) => script,
+        let mut statements = match Statements::parse(name, text) {
+            Ok(statements) => statements,
             Err(e) => return self.report(&e),
         };
-        let results = script
-            .statements
-            .iter()
-            .filter(|s| !matches!(s, Statement::Let { .. }))
-            .count();
-        for statement in &script.statements {
-            let started = Instant::now();
-            let outcome = self.session.run_statement(name, text, statement);
-            let elapsed = started.elapsed();
-            let outcome = match outcome {
-                Ok(outcome) => outcome,
-                Err(e) => return self.report(&e),
+        let headed =
+            statements.results() > 1 && matches!(self.format, Format::Table | Format::Markdown);
+        while let Some(outcome) = self.session.run_next(&mut statements) {
+            let done = match &outcome.result {
+                Ok(done) => done,
+                Err(e) => return self.report(e),
             };
-            if let Statement::Let { name, query, .. } = statement {
-                self.define(&name.node, &query.source.node);
+            if let Done::Defined { name, source } = done {
+                self.define(name, source);
                 self.note(&format!(
-                    "`{}` is defined: use it like an entity set (`{} show name`)",
-                    name.node, name.node
+                    "`{name}` is defined: use it like an entity set (`{name} show name`)"
                 ));
             }
             if self.sparql
-                && let Some(sparql) = &outcome.sparql
+                && let Some(sparql) = outcome.sparql()
             {
                 self.note(sparql.trim_end());
             }
-            if let Some(answer) = &outcome.answer {
-                if results > 1 && matches!(self.format, Format::Table | Format::Markdown) {
-                    let first = outcome.text.lines().next().unwrap_or_default();
-                    self.write_result(&format!("-- {first}\n"));
+            if let Some(answer) = outcome.answer() {
+                if headed {
+                    self.write_result(&format!("-- {}\n", outcome.heading()));
                 }
                 self.show(answer);
             }
             if self.timer {
-                self.note(&format!("time: {}", duration(elapsed)));
+                self.note(&format!("time: {}", duration(outcome.elapsed)));
             }
         }
     }

@@ -31,7 +31,7 @@ use oxigraph::model::Term;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::results::{Answer, Table};
-use crate::session::Session;
+use crate::session::{Done, Outcome, Session, Statements};
 use crate::store::Backend;
 use syntax::{Block, Check, Report};
 
@@ -215,6 +215,7 @@ pub fn run(backend: &dyn Backend, report: &Report, options: &Options) -> Result<
         session.compiler().set_param(&param.name, &param.value);
     }
     let data = fingerprint(backend)?;
+    let mut statements = Statements::parsed(&report.name, &report.text, report.script.clone());
     let mut names = Names::default();
     let mut stopped = false;
     let mut sections = Vec::new();
@@ -235,7 +236,12 @@ pub fn run(backend: &dyn Backend, report: &Report, options: &Options) -> Result<
                             .filter(|s| !s.is_empty())
                             .unwrap_or_else(|| format!("section-{}", number + 1))
                     });
-                    let result = run_item(&mut session, report, item, names.unique(&base));
+                    // Items are the script's statements, in order: the next one is this.
+                    let Some(outcome) = session.run_next(&mut statements) else {
+                        break;
+                    };
+                    debug_assert_eq!(outcome.index, item.index);
+                    let result = result_set(outcome, report, item, names.unique(&base));
                     let failed = result.error.is_some() || result.checks.iter().any(|c| !c.passed);
                     blocks.push(BlockOut::Result(Box::new(result)));
                     stopped = failed && options.bail;
@@ -317,33 +323,23 @@ fn bind_params(report: &Report, options: &Options) -> Result<Vec<ParamValue>> {
     Ok(params)
 }
 
-fn run_item(
-    session: &mut Session<'_>,
-    report: &Report,
-    item: &syntax::Item,
-    name: String,
-) -> ResultSet {
-    let statement = &report.script.statements[item.index];
+/// A statement's outcome with the report's checks and chart.
+fn result_set(outcome: Outcome, report: &Report, item: &syntax::Item, name: String) -> ResultSet {
     let mut result = ResultSet {
         name,
         line: item.line,
-        statement: String::new(),
-        sparql: None,
+        sparql: outcome.sparql(),
+        defined: outcome.defined().map(str::to_owned),
+        statement: outcome.text,
         answer: None,
-        defined: None,
         error: None,
         checks: Vec::new(),
         chart: None,
     };
-    match session.run_statement(&report.name, &report.text, statement) {
-        Ok(outcome) => {
-            result.statement = outcome.text;
-            result.sparql = outcome.sparql;
-            result.answer = outcome.answer;
-            result.defined = outcome.defined;
-        }
+    match outcome.result {
+        Ok(Done::Query { answer, .. }) => result.answer = answer,
+        Ok(Done::Defined { .. }) => {}
         Err(error) => {
-            result.statement = statement_text(report, item.index);
             result.error = Some(error.render(false));
             return result;
         }
@@ -361,21 +357,6 @@ fn run_item(
         }
     }
     result
-}
-
-fn statement_text(report: &Report, index: usize) -> String {
-    use crate::lang::ast::Statement;
-    let span = match &report.script.statements[index] {
-        Statement::Let { span, .. } => *span,
-        Statement::Query(q) => q.span,
-        Statement::Sparql(s) => s.span,
-    };
-    report
-        .text
-        .get(span.start..span.end)
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
 }
 
 fn check(check: &Check, answer: &Answer) -> CheckOutcome {

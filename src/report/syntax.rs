@@ -130,14 +130,7 @@ pub fn parse(name: &str, text: &str) -> Result<Report> {
     let spans: Vec<(usize, usize)> = script
         .statements
         .iter()
-        .map(|s| {
-            let span = match s {
-                Statement::Let { span, .. } => *span,
-                Statement::Query(q) => q.span,
-                Statement::Sparql(s) => s.span,
-            };
-            (span.start, span.end)
-        })
+        .map(|s| (s.span().start, s.span().end))
         .collect();
     let error = |line: usize, message: String| Error::Report {
         file: name.to_owned(),
