@@ -1,44 +1,14 @@
-//! The library's error type. Each variant says where and why; `exit_code` maps it to the
-//! documented exit codes (2 for data, store and load errors, 3 for query errors).
+//! The library's error type. Each variant says where and why; the store layer's errors
+//! ([`crate::store::Error`]) come wrapped in [`Error::Store`]. `exit_code` maps every kind to
+//! the documented exit codes (2 for data, store and load errors, 3 for query errors).
 
 use std::path::PathBuf;
+
+use crate::store::Error as StoreError;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Another process holds the store.
-    #[error(
-        "the store {} is in use by another treaty process; close it, or use --memory or another --store",
-        path.display()
-    )]
-    StoreLocked { path: PathBuf },
-
-    /// The directory exists but is not a treaty store, so we refuse to write into it.
-    #[error(
-        "{} is not a treaty store (it is not empty and has no treaty.lock); choose an empty or new directory",
-        path.display()
-    )]
-    NotAStore { path: PathBuf },
-
-    /// A read-only open of a store that was never created.
-    #[error("the store {} does not exist yet; run once without --read-only to create it", path.display())]
-    NoSuchStore { path: PathBuf },
-
-    /// The storage engine failed to open the store.
-    #[error("cannot open the store {}: {source}", path.display())]
-    StoreOpen {
-        path: PathBuf,
-        source: oxigraph::store::StorageError,
-    },
-
-    /// The storage engine failed while reading or writing.
-    #[error("storage error: {0}")]
-    Storage(#[from] oxigraph::store::StorageError),
-
-    /// The store was opened read-only and the command needs to write.
-    #[error("the store was opened with --read-only; this command writes to it")]
-    ReadOnly,
-
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -72,15 +42,6 @@ pub enum Error {
     #[error("'{iri}' is not a valid IRI: {message}")]
     BadIri { iri: String, message: String },
 
-    /// A SPARQL query that does not parse. Line and column count from 1.
-    #[error("{message}")]
-    QuerySyntax {
-        query: String,
-        line: Option<u64>,
-        column: Option<u64>,
-        message: String,
-    },
-
     /// A TQL text with an error: the diagnostic and the text it points into.
     #[error("{}", diagnostic.message)]
     Tql {
@@ -90,15 +51,6 @@ pub enum Error {
         text: String,
         diagnostic: Box<crate::lang::diagnostic::Diagnostic>,
     },
-
-    /// A SPARQL query that failed while running.
-    #[error("query failed: {0}")]
-    QueryEvaluation(String),
-
-    /// A query stopped before its end because its cancellation token was cancelled (Ctrl-C in
-    /// the interactive shell).
-    #[error("the query was stopped")]
-    Cancelled,
 
     /// The terminal could not be read from or written to (interactive shell).
     #[error("terminal: {0}")]
@@ -138,14 +90,9 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
 
-    /// A SPARQL endpoint could not be reached, timed out, failed, or sent something that is
-    /// not a SPARQL result. `message` says which, with the server's own words when it sent any.
-    #[error("SPARQL endpoint {endpoint}: {message}")]
-    Endpoint { endpoint: String, message: String },
-
-    /// A SPARQL endpoint refused a query as malformed or unsupported (HTTP 400): a query error.
-    #[error("SPARQL endpoint {endpoint} refused the query: {message}")]
-    EndpointQuery { endpoint: String, message: String },
+    /// The store layer failed: opening, locking, storage, a query, an endpoint.
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
 }
 
 /// A cell of a table as it can be shown in a one-line message: line breaks, tabs and other
@@ -188,12 +135,12 @@ impl Error {
                 text,
                 diagnostic,
             } => diagnostic.render(name, text, color),
-            Error::QuerySyntax {
+            Error::Store(StoreError::QuerySyntax {
                 query,
                 line: Some(line),
                 column: Some(column),
                 message,
-            } => {
+            }) => {
                 let reason = message
                     .split_once(": ")
                     .map_or(message.as_str(), |(_, r)| r);
@@ -205,7 +152,9 @@ impl Error {
                 }
                 out
             }
-            Error::QuerySyntax { message, .. } => format!("error: SPARQL syntax: {message}\n"),
+            Error::Store(StoreError::QuerySyntax { message, .. }) => {
+                format!("error: SPARQL syntax: {message}\n")
+            }
             other => format!("error: {other}\n"),
         }
     }
@@ -213,14 +162,27 @@ impl Error {
     /// The process exit code for this error: 3 for query errors, 2 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::QuerySyntax { .. }
-            | Error::QueryEvaluation(_)
-            | Error::Cancelled
-            | Error::EndpointQuery { .. }
-            | Error::Tql { .. }
-            | Error::Report { .. } => 3,
+            Error::Tql { .. }
+            | Error::Report { .. }
+            | Error::Store(
+                StoreError::QuerySyntax { .. }
+                | StoreError::QueryEvaluation(_)
+                | StoreError::Cancelled
+                | StoreError::EndpointQuery { .. },
+            ) => 3,
             _ => 2,
         }
+    }
+
+    /// True when a query was stopped (Ctrl-C in the shell).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Cancelled))
+    }
+}
+
+impl From<oxigraph::store::StorageError> for Error {
+    fn from(error: oxigraph::store::StorageError) -> Self {
+        Error::Store(StoreError::Storage(error))
     }
 }
 

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => report(&error),
+        Err(error) => report(error),
     }
 }
 
@@ -397,7 +397,7 @@ fn open_target(args: &cli::StoreArgs, command: &Command) -> anyhow::Result<Targe
         .into());
     }
     if args.read_only && matches!(command, Command::Load(_) | Command::Import(_)) {
-        return Err(treaty::Error::ReadOnly.into());
+        return Err(treaty::store::Error::ReadOnly.into());
     }
     let credentials = match (
         std::env::var("TREATY_ENDPOINT_USER"),
@@ -713,7 +713,12 @@ impl load::Progress for Bar {
 }
 
 /// Prints an error the way a user should see it and picks the exit code.
-fn report(error: &anyhow::Error) -> ExitCode {
+fn report(error: anyhow::Error) -> ExitCode {
+    // The store layer's errors are the library's too, whichever of the two came up.
+    let error = match error.downcast::<treaty::store::Error>() {
+        Ok(store) => anyhow::Error::from(treaty::Error::from(store)),
+        Err(other) => other,
+    };
     if let Some(io) = error.root_cause().downcast_ref::<io::Error>()
         && io.kind() == io::ErrorKind::BrokenPipe
     {
@@ -730,7 +735,10 @@ fn report(error: &anyhow::Error) -> ExitCode {
         return ExitCode::from(1);
     }
     let code = match error.downcast_ref::<treaty::Error>() {
-        Some(e @ (treaty::Error::QuerySyntax { .. } | treaty::Error::Tql { .. })) => {
+        Some(
+            e @ (treaty::Error::Store(treaty::store::Error::QuerySyntax { .. })
+            | treaty::Error::Tql { .. }),
+        ) => {
             let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", e.render(color));
             3

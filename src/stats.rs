@@ -3,9 +3,9 @@
 
 use oxigraph::model::Term;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::results::{Answer, Table};
-use crate::store::Backend;
+use crate::store::{Backend, Error as StoreError};
 
 /// The counts `treaty stats` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +61,9 @@ pub fn graphs(backend: &dyn Backend) -> Result<Vec<(String, u64)>> {
 fn expect_table(answer: Answer) -> Result<Table> {
     match answer {
         Answer::Table(table) => Ok(table),
-        Answer::Boolean(_) => Err(Error::QueryEvaluation(
-            "expected solutions, got a boolean".into(),
-        )),
+        Answer::Boolean(_) => {
+            Err(StoreError::QueryEvaluation("expected solutions, got a boolean".into()).into())
+        }
     }
 }
 

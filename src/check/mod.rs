@@ -9,7 +9,7 @@ use oxigraph::model::Term;
 
 use crate::error::{Error, Result};
 use crate::results::Answer;
-use crate::store::Backend;
+use crate::store::{Backend, Error as StoreError};
 use crate::vocab;
 
 include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
@@ -98,13 +98,13 @@ pub fn check(backend: &dyn Backend, rules: &[Rule]) -> Result<Vec<Violation>> {
     let mut violations = Vec::new();
     for rule in rules {
         let answer = backend.query(&rule.query).map_err(|e| match e {
-            Error::QuerySyntax { message, .. } => Error::Syntax {
+            StoreError::QuerySyntax { message, .. } => Error::Syntax {
                 file: format!("rule {}", rule.name),
                 line: None,
                 column: None,
                 message,
             },
-            other => other,
+            other => other.into(),
         })?;
         let Answer::Table(table) = answer else {
             return Err(Error::Unsupported(format!(

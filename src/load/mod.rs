@@ -130,7 +130,7 @@ pub fn load(
     let started = Instant::now();
     loader.commit()?;
     let total: u64 = files.iter().map(|f| f.triples).sum();
-    if total >= OPTIMIZE_AFTER {
+    if total >= crate::store::OPTIMIZE_AFTER {
         store.optimize()?;
     }
     Ok(Report {
@@ -240,10 +240,6 @@ fn read(
         elapsed: started.elapsed(),
     })
 }
-
-/// Loads of at least this many triples are followed by a compaction, which makes the next
-/// queries faster (about 1.3x, measured on a million triples) at a small cost to the load.
-pub(crate) const OPTIMIZE_AFTER: u64 = 100_000;
 
 /// The graph of a file: its absolute `file://` IRI.
 pub fn file_graph(path: &Path) -> Result<NamedNode> {

@@ -464,10 +464,11 @@ impl<'s> Shell<'s> {
 
 /// An error as the user should read it, ending with a line break.
 fn render_error(error: &Error, color: bool) -> String {
-    match error {
+    if error.is_cancelled() {
         // After the `^C` the terminal echoed.
-        Error::Cancelled => "\nstopped: the query was interrupted (Ctrl-C)\n".to_owned(),
-        other => other.render(color),
+        "\nstopped: the query was interrupted (Ctrl-C)\n".to_owned()
+    } else {
+        error.render(color)
     }
 }
 
@@ -495,12 +496,12 @@ mod tests {
 
     #[test]
     fn errors_read_like_the_command_line() {
-        let sparql = Error::QuerySyntax {
+        let sparql = Error::Store(crate::store::Error::QuerySyntax {
             query: "SELECT ?x\nWHERE { ?x ?y }".into(),
             line: Some(2),
             column: Some(15),
             message: "error at 2:15: expected a term".into(),
-        };
+        });
         let text = render_error(&sparql, false);
         assert!(
             text.starts_with("error: SPARQL syntax error at line 2, column 15: expected a term"),
@@ -510,7 +511,7 @@ mod tests {
             text.contains("2 | WHERE { ?x ?y }\n  |               ^\n"),
             "{text}"
         );
-        assert!(render_error(&Error::Cancelled, false).contains("Ctrl-C"));
+        assert!(render_error(&crate::store::Error::Cancelled.into(), false).contains("Ctrl-C"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use oxigraph::model::{NamedNode, Term};
 
 use crate::error::{Error, Result};
 use crate::results::Table;
-use crate::store::Backend;
+use crate::store::{Backend, Error as StoreError};
 use crate::vocab;
 pub use names::{Candidate, NameIndex};
 
@@ -325,9 +325,9 @@ fn value_kind(
 fn table(answer: crate::results::Answer) -> Result<Table> {
     match answer {
         crate::results::Answer::Table(t) => Ok(t),
-        crate::results::Answer::Boolean(_) => Err(Error::QueryEvaluation(
-            "the schema query gave a boolean".into(),
-        )),
+        crate::results::Answer::Boolean(_) => {
+            Err(StoreError::QueryEvaluation("the schema query gave a boolean".into()).into())
+        }
     }
 }
 

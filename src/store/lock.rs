@@ -5,7 +5,7 @@
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::store::error::{Error, Result};
 
 /// The lock file's name inside a store directory.
 pub const LOCK_FILE: &str = "treaty.lock";

@@ -4,7 +4,7 @@
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef, Triple};
 
-use crate::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use crate::vocab;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -58,10 +58,8 @@ pub(super) fn seed(db: &oxigraph::store::Store) -> Result<SeedOutcome> {
         let parser = RdfParser::from_format(RdfFormat::Turtle).with_default_graph(graph);
         transaction
             .load_from_slice(parser, text.as_bytes())
-            .map_err(|e| Error::Syntax {
-                file: format!("bundled data {name}"),
-                line: None,
-                column: None,
+            .map_err(|e| Error::Bundled {
+                file: (*name).to_owned(),
                 message: e.to_string(),
             })?;
     }
@@ -80,10 +78,8 @@ pub fn bundled_triples() -> Result<Vec<Triple>> {
         for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
             triples.push(
                 triple
-                    .map_err(|e| Error::Syntax {
-                        file: format!("bundled data {name}"),
-                        line: None,
-                        column: None,
+                    .map_err(|e| Error::Bundled {
+                        file: (*name).to_owned(),
                         message: e.to_string(),
                     })?
                     .into(),

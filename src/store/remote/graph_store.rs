@@ -6,7 +6,7 @@ use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{NamedNode, Triple};
 
 use super::Endpoint;
-use crate::error::{Error, Result};
+use crate::store::error::{Error, Result};
 
 /// How a write treats what the graph already holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

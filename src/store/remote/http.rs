@@ -10,7 +10,7 @@ use ureq::http::{Response, StatusCode};
 use ureq::{Agent, Body};
 
 use super::Options;
-use crate::error::{Error, Result};
+use crate::store::error::{Error, Result};
 
 /// A user and password for the server, read from the environment by the command line (never
 /// from an argument, where other users of the machine could see them).

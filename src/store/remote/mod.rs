@@ -15,8 +15,8 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Literal, Term};
 use sparesults::{QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput};
 
-use crate::error::{Error, Result};
 use crate::results::{Answer, Table};
+use crate::store::error::{Error, Result};
 use crate::store::{Backend, seed};
 use crate::vocab;
 pub use graph_store::Write;
