@@ -1,6 +1,7 @@
 //! The library's error type. Each variant says where and why; the store layer's errors
 //! ([`crate::store::Error`]) come wrapped in [`Error::Store`]. `exit_code` maps every kind to
-//! the documented exit codes (2 for data, store and load errors, 3 for query errors).
+//! the exit codes (1 for a command line that cannot be carried out, 2 for data, store and load
+//! errors, 3 for query errors).
 
 use std::path::PathBuf;
 
@@ -90,6 +91,11 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
 
+    /// A command line that cannot be carried out as given (exit 1, like clap's own usage
+    /// errors).
+    #[error("{0}")]
+    Usage(String),
+
     /// The store layer failed: opening, locking, storage, a query, an endpoint.
     #[error(transparent)]
     Store(#[from] crate::store::Error),
@@ -159,7 +165,8 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error: 3 for query errors, 2 for everything else.
+    /// The process exit code for this error: 1 for a command line that cannot be carried out,
+    /// 3 for query errors, 2 for everything else (the README lists them: "Exit codes").
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Tql { .. }
@@ -170,6 +177,7 @@ impl Error {
                 | StoreError::Cancelled
                 | StoreError::EndpointQuery { .. },
             ) => 3,
+            Error::Usage(_) | Error::Store(StoreError::Options(_)) => 1,
             _ => 2,
         }
     }

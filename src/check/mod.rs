@@ -93,6 +93,21 @@ pub fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
         .collect()
 }
 
+/// Checks data files before they are loaded: reads them into a throw-away in-memory store
+/// seeded with the bundled data (so the rules see the files joined to it, as they would be
+/// after `treaty load`) and runs `rules` there. Needs no store of the user's, so it works
+/// while one is in use.
+pub fn check_files(
+    inputs: &[crate::load::Input],
+    options: &crate::load::Options,
+    rules: &[Rule],
+    progress: &dyn crate::load::Progress,
+) -> Result<Vec<Violation>> {
+    let scratch = crate::store::Store::open(&crate::store::Location::Memory, false)?;
+    crate::load::load(&scratch, inputs, options, progress)?;
+    check(&scratch, rules)
+}
+
 /// Runs every rule against `backend`; violations in rule order, then entity order.
 pub fn check(backend: &dyn Backend, rules: &[Rule]) -> Result<Vec<Violation>> {
     let mut violations = Vec::new();

@@ -47,7 +47,7 @@ pub struct BadRow {
 
 /// What converting one file did.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct FileImported {
     /// The file's name as given.
     pub file: String,
     /// The mapping's name.
@@ -77,7 +77,7 @@ pub struct Report {
 pub struct Converted {
     pub graph: NamedNode,
     pub quads: Vec<Quad>,
-    pub report: Report,
+    pub summary: FileImported,
 }
 
 /// The graph of a file imported with `mapping`:
@@ -179,7 +179,7 @@ pub fn convert(
         skipped.len(),
     );
     Ok(Converted {
-        report: Report {
+        summary: FileImported {
             file,
             mapping: mapping.name.clone(),
             graph: graph.clone(),
@@ -277,7 +277,7 @@ pub fn import(
     name_or_path: &str,
     options: Options,
     progress: &dyn Progress,
-) -> Result<(Vec<Report>, Duration)> {
+) -> Result<ImportSummary> {
     let mapping = mapping::load(name_or_path)?;
     if !options.dry_run
         && let Some(store) = target.store()
@@ -306,7 +306,102 @@ pub fn import(
         Target::Store(local) => store(local, &converted)?,
         Target::Endpoint(endpoint) => send(endpoint, &converted)?,
     };
-    Ok((converted.into_iter().map(|c| c.report).collect(), commit))
+    Ok(ImportSummary {
+        files: converted.into_iter().map(|c| c.summary).collect(),
+        commit,
+        sent_to: match target {
+            Target::Endpoint(endpoint) => Some(endpoint.graph_store_url().to_owned()),
+            Target::Store(_) => None,
+        },
+        dry_run: options.dry_run,
+    })
+}
+
+/// What a whole import did. Its `Display` is the summary the command line prints: per file the
+/// rows and triples, the actors linked and minted, cells read as Latin-1 and rows skipped; then
+/// where it all went.
+#[derive(Debug, Clone)]
+pub struct ImportSummary {
+    /// One entry per file, in order.
+    pub files: Vec<FileImported>,
+    /// Time spent storing (zero for a dry run).
+    pub commit: Duration,
+    /// The Graph Store Protocol URL the graphs went to, when the target is an endpoint.
+    pub sent_to: Option<String>,
+    /// Converted only: nothing was written.
+    pub dry_run: bool,
+}
+
+impl std::fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verb = if self.dry_run {
+            "converted"
+        } else {
+            "imported"
+        };
+        for r in &self.files {
+            let seconds = r.elapsed.as_secs_f64();
+            writeln!(
+                f,
+                "{verb} {}: {} of {} rows, {} triples in {seconds:.2} s ({:.0} rows/s) into <{}>",
+                r.file,
+                r.imported,
+                r.rows,
+                r.triples,
+                r.rows as f64 / seconds.max(1e-9),
+                r.graph.as_str()
+            )?;
+            write!(
+                f,
+                "  actors: {} cell{} linked to known actors, {} new actor{}",
+                r.linked,
+                plural(r.linked as usize),
+                r.minted.len(),
+                plural(r.minted.len()),
+            )?;
+            if !r.minted.is_empty() {
+                let shown: Vec<&str> = r.minted.iter().take(8).map(String::as_str).collect();
+                write!(f, " ({}", shown.join(", "))?;
+                let more = r.minted.len().saturating_sub(8);
+                if more > 0 {
+                    write!(f, ", and {more} more")?;
+                }
+                write!(f, ")")?;
+            }
+            writeln!(f)?;
+            if r.latin1_cells > 0 {
+                writeln!(
+                    f,
+                    "  note: {} cell(s) were not UTF-8 and were read as Latin-1",
+                    r.latin1_cells
+                )?;
+            }
+            if !r.skipped.is_empty() {
+                writeln!(f, "  skipped {} bad rows:", r.skipped.len())?;
+                for bad in &r.skipped {
+                    writeln!(
+                        f,
+                        "    {}:{}: column \"{}\": value \"{}\": {}",
+                        r.file,
+                        bad.row,
+                        crate::error::one_line(&bad.column),
+                        crate::error::one_line(&bad.value),
+                        bad.message
+                    )?;
+                }
+            }
+        }
+        let seconds = self.commit.as_secs_f64();
+        match (&self.sent_to, self.dry_run) {
+            (_, true) => write!(f, "dry run: nothing was written"),
+            (None, false) => write!(f, "committed in {seconds:.2} s"),
+            (Some(url), false) => write!(f, "sent to {url} in {seconds:.2} s"),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Counts the bytes read, for the progress bar.

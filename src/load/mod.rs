@@ -58,6 +58,29 @@ pub struct Options {
     pub graph: Option<NamedNode>,
 }
 
+impl Options {
+    /// Options from the names a user typed: `--format NAME` and `--graph IRI`.
+    pub fn from_names(format: Option<&str>, graph: Option<&str>) -> Result<Self> {
+        Ok(Self {
+            format: format.map(format::from_name).transpose()?,
+            graph: graph.map(parse_iri).transpose()?,
+        })
+    }
+}
+
+/// An IRI a user typed (`--graph`), checked.
+pub fn parse_iri(iri: &str) -> Result<NamedNode> {
+    NamedNode::new(iri).map_err(|e| Error::BadIri {
+        iri: iri.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// `FILE...` arguments as inputs (`-` is standard input).
+pub fn inputs(files: &[String]) -> Vec<Input> {
+    files.iter().map(|f| Input::from_arg(f)).collect()
+}
+
 /// Told about the progress of a load, to draw a progress bar. The library draws nothing itself.
 pub trait Progress {
     /// An input is about to be read; `bytes` is its size when known.
@@ -79,7 +102,7 @@ impl Progress for Silent {
 
 /// What was read from one input.
 #[derive(Debug, Clone)]
-pub struct FileReport {
+pub struct FileLoaded {
     /// The input's name.
     pub name: String,
     /// The graph its triples went to (quads that name their own graph keep it).
@@ -90,13 +113,46 @@ pub struct FileReport {
     pub elapsed: Duration,
 }
 
-/// What a whole load did.
+/// What a whole load did. Its `Display` is the summary the command line and the shell print:
+/// a line per input, then the total.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct LoadSummary {
     /// One entry per input, in order.
-    pub files: Vec<FileReport>,
+    pub files: Vec<FileLoaded>,
     /// Time spent committing (and compacting) after reading.
     pub commit: Duration,
+    /// The Graph Store Protocol URL the triples went to, when the target is an endpoint.
+    pub sent_to: Option<String>,
+}
+
+impl std::fmt::Display for FileLoaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "loaded {}: {} triples in {:.2} s into <{}>",
+            self.name,
+            self.triples,
+            self.elapsed.as_secs_f64(),
+            self.graph.as_str()
+        )
+    }
+}
+
+impl std::fmt::Display for LoadSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for file in &self.files {
+            writeln!(f, "{file}")?;
+        }
+        let total: u64 = self.files.iter().map(|f| f.triples).sum();
+        let seconds = self.commit.as_secs_f64();
+        match &self.sent_to {
+            None => write!(
+                f,
+                "committed {total} triples in {seconds:.2} s (triples already in the store are not added twice)"
+            ),
+            Some(url) => write!(f, "sent {total} triples to {url} in {seconds:.2} s"),
+        }
+    }
 }
 
 /// Loads every input into the target: the embedded store (atomically) or an endpoint.
@@ -105,7 +161,7 @@ pub fn load_to(
     inputs: &[Input],
     options: &Options,
     progress: &dyn Progress,
-) -> Result<Report> {
+) -> Result<LoadSummary> {
     match target {
         Target::Store(store) => load(store, inputs, options, progress),
         Target::Endpoint(endpoint) => load_remote(endpoint, inputs, options, progress),
@@ -118,7 +174,7 @@ pub fn load(
     inputs: &[Input],
     options: &Options,
     progress: &dyn Progress,
-) -> Result<Report> {
+) -> Result<LoadSummary> {
     let db = store.writable_db()?;
     let mut loader = db.bulk_loader();
     let mut files = Vec::with_capacity(inputs.len());
@@ -133,9 +189,10 @@ pub fn load(
     if total >= crate::store::OPTIMIZE_AFTER {
         store.optimize()?;
     }
-    Ok(Report {
+    Ok(LoadSummary {
         files,
         commit: started.elapsed(),
+        sent_to: None,
     })
 }
 
@@ -148,7 +205,7 @@ pub fn load_remote(
     inputs: &[Input],
     options: &Options,
     progress: &dyn Progress,
-) -> Result<Report> {
+) -> Result<LoadSummary> {
     let mut graphs: BTreeMap<NamedNode, Vec<Triple>> = BTreeMap::new();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -182,9 +239,10 @@ pub fn load_remote(
             .map(|(graph, triples)| (graph, triples.as_slice())),
         Write::Add,
     )?;
-    Ok(Report {
+    Ok(LoadSummary {
         files,
         commit: started.elapsed(),
+        sent_to: Some(endpoint.graph_store_url().to_owned()),
     })
 }
 
@@ -198,7 +256,7 @@ fn read(
     options: &Options,
     progress: &dyn Progress,
     sink: &mut Sink<'_>,
-) -> Result<FileReport> {
+) -> Result<FileLoaded> {
     let name = input.name();
     let format = match (options.format, input) {
         (Some(format), _) => format,
@@ -233,7 +291,7 @@ fn read(
     drop(quads);
     progress.finish();
     loaded?;
-    Ok(FileReport {
+    Ok(FileLoaded {
         name,
         graph,
         triples,

@@ -447,15 +447,8 @@ impl Shell<'_> {
             &load::Options::default(),
             &load::Silent,
         ) {
-            Ok(report) => {
-                for file in &report.files {
-                    self.note(&format!(
-                        "loaded {}: {} triples in {:.2} s",
-                        file.name,
-                        file.triples,
-                        file.elapsed.as_secs_f64()
-                    ));
-                }
+            Ok(summary) => {
+                self.note(&summary.to_string());
                 if self.target.is_memory() {
                     self.note(
                         "note: the store is in memory: the loaded data is gone when treaty exits",

@@ -525,6 +525,45 @@ impl Format {
             Some(_) => None,
         }
     }
+
+    /// The format of a report run: the one `--format` names (any case), else the one the
+    /// extension of `-o` stands for. `None` when the run prints plain results instead
+    /// (`--format table`, `tsv`... to a terminal or a pipe, or neither option).
+    pub fn choose(name: Option<&str>, output: Option<&Path>) -> Result<Option<Self>> {
+        let name = name.map(str::to_ascii_lowercase);
+        match (name.as_deref(), output) {
+            (Some("md" | "markdown"), _) => Ok(Some(Format::Markdown)),
+            (Some("html"), _) => Ok(Some(Format::Html)),
+            (Some("csv"), _) => Ok(Some(Format::Csv)),
+            (Some("json"), _) => Ok(Some(Format::Json)),
+            (Some(other), _) if crate::output::Format::from_name(other).is_none() => {
+                Err(Error::Usage(format!(
+                    "unknown format '{other}'; expected one of: table, csv, tsv, json, md, html"
+                )))
+            }
+            (Some(_), Some(_)) => Err(Error::Usage(
+                "-o writes md, html, csv or json; pass one of them with --format".to_owned(),
+            )),
+            (Some(_), None) => Ok(None),
+            (None, Some(path)) => Format::from_path(path).map(Some).ok_or_else(|| {
+                Error::Unsupported(format!(
+                    "{}: cannot tell the format from the extension; pass --format md, html, csv or json",
+                    path.display()
+                ))
+            }),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// True when `treaty run` treats a file as a report rather than a plain list of statements:
+/// it has report directives or headings, or the command asks for a report's output (`-o`,
+/// `--format md` or `html`).
+pub fn is_report_run(text: &str, format: Option<&str>, output: bool) -> bool {
+    syntax::is_report(text)
+        || output
+        || format
+            .is_some_and(|f| matches!(f.to_ascii_lowercase().as_str(), "md" | "markdown" | "html"))
 }
 
 /// The report as one text (Markdown, HTML or JSON; CSV as the result sets one after the other,

@@ -74,6 +74,10 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
 
+    /// Options that cannot go together, or a setting given half (exit 1, like a usage error).
+    #[error("{0}")]
+    Options(String),
+
     /// A SPARQL endpoint could not be reached, timed out, failed, or sent something that is
     /// not a SPARQL result. `message` says which, with the server's own words when it sent any.
     #[error("SPARQL endpoint {endpoint}: {message}")]

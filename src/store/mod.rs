@@ -7,6 +7,7 @@ pub mod error;
 mod lock;
 pub mod remote;
 pub mod seed;
+mod target;
 
 use std::fs::File;
 use std::io::Write;
@@ -24,38 +25,7 @@ pub use backend::Backend;
 pub use error::Error;
 use error::Result;
 pub use seed::SeedOutcome;
-
-/// Where a command's queries and data go: the embedded store, or a SPARQL endpoint.
-pub enum Target {
-    /// The embedded Oxigraph store.
-    Store(Store),
-    /// A remote SPARQL 1.1 server.
-    Endpoint(remote::Endpoint),
-}
-
-impl Target {
-    /// The target as a query backend.
-    pub fn backend(&self) -> &dyn Backend {
-        match self {
-            Target::Store(store) => store,
-            Target::Endpoint(endpoint) => endpoint,
-        }
-    }
-
-    /// The embedded store, when that is the target.
-    pub fn store(&self) -> Option<&Store> {
-        match self {
-            Target::Store(store) => Some(store),
-            Target::Endpoint(_) => None,
-        }
-    }
-
-    /// True when the target is a throw-away in-memory store.
-    pub fn is_memory(&self) -> bool {
-        self.store()
-            .is_some_and(|store| *store.location() == Location::Memory)
-    }
-}
+pub use target::{OpenOptions, Opened, Target};
 
 /// Bulk loads of at least this many triples are followed by a compaction, which makes the next
 /// queries faster (about 1.3x, measured on a million triples) at a small cost to the load.
@@ -293,6 +263,34 @@ impl Store {
                 Ok(Answer::Table(Table { columns, rows }))
             }
         }
+    }
+
+    /// Writes the store (or one graph of it) to the file `path`, through a `.partial` file
+    /// beside it that is renamed at the end, so a failed export never clobbers a good file.
+    pub fn export_to_file(
+        &self,
+        path: &Path,
+        format: RdfFormat,
+        graph: Option<&NamedNode>,
+    ) -> Result<()> {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(".partial");
+        let partial = path.with_file_name(name);
+        let io_error = |path: &Path| {
+            let path = path.to_owned();
+            move |source| Error::Io { path, source }
+        };
+        let file = File::create(&partial).map_err(io_error(&partial))?;
+        let mut out = std::io::BufWriter::new(file);
+        let written = self
+            .export(&mut out, format, graph)
+            .and_then(|()| out.flush().map_err(io_error(&partial)));
+        drop(out);
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+        std::fs::rename(&partial, path).map_err(io_error(path))
     }
 
     /// Writes the store (or one graph of it) to `writer` in `format`.
