@@ -5,8 +5,13 @@
 //! binary. The pipeline, one module per stage:
 //!
 //! ```text
-//! RDF files --load--> store --query (SPARQL)--> Answer --output--> table / CSV / TSV / JSON / Markdown
+//! TQL text --lang::parse--> AST --compile::resolve--> compile::ir --compile::lower--> SPARQL algebra
+//! RDF files --load--> store <--Backend (embedded Store or remote Endpoint)-- algebra or SPARQL text
+//! store --> results::Answer --output / report--> table / CSV / TSV / JSON / Markdown / HTML
 //! ```
+//!
+//! `session::Session` strings the stages together statement by statement; ARCHITECTURE.md
+//! in the repository has the map.
 //!
 //! ```
 //! use treaty::{Backend, results::Answer, store::{Location, Store}};

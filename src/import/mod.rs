@@ -1,9 +1,10 @@
 //! `treaty import`: CSV and TSV tables into RDF through declarative mappings (docs/import.md).
 //!
-//! Two steps, kept apart so that the quads can go to another store later: [`convert`] reads a
-//! file through a mapping into the quads of one named graph and a report (nothing is written);
-//! [`store`] writes converted files into the embedded store in one transaction, replacing each
-//! file's graph. [`import`] does both.
+//! Two steps, kept apart so that the same quads can go to the embedded store or an endpoint:
+//! [`convert`] reads a file through a mapping into the quads of one named graph and a summary
+//! (nothing is written); [`store`] writes converted files into the embedded store in one
+//! transaction, replacing each file's graph, and `send` replaces them on an endpoint. [`import`]
+//! does both and returns an [`ImportSummary`].
 
 pub mod convert;
 pub mod mapping;
