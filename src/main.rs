@@ -85,8 +85,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Query(args) => {
             let text = text_arg(&args.text)?;
-            let format = output_format(args.format.as_deref())?;
-            run_tql(backend, "query", &text, &args.params, format)?;
+            run_tql(
+                backend,
+                "query",
+                &text,
+                &args.params,
+                args.format.as_deref(),
+            )?;
         }
         Command::Explain(args) => {
             let text = text_arg(&args.text)?;
@@ -110,8 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if report::is_report_run(&text, args.format.as_deref(), args.output.is_some()) {
                 return run_report(backend, &name, &text, &args);
             }
-            let format = output_format(args.format.as_deref())?;
-            run_tql(backend, &name, &text, &args.params, format)?;
+            run_tql(backend, &name, &text, &args.params, args.format.as_deref())?;
         }
         Command::Sparql(args) => {
             let query = match (&args.query, &args.file) {
@@ -259,17 +263,53 @@ fn print_notes(backend: &dyn Backend) {
 }
 
 /// Runs every statement of a TQL text and prints each result; stops at the first error.
+///
+/// CSV, TSV and JSON hold one result set: a text with several is refused when one of them was
+/// asked for, and printed as Markdown tables under their statements when standard output is
+/// no terminal and no format was named (the default there is CSV).
 fn run_tql(
     backend: &dyn Backend,
     name: &str,
     text: &str,
     params: &[(String, String)],
-    format: Format,
+    format_name: Option<&str>,
 ) -> anyhow::Result<()> {
+    let mut format = output_format(format_name)?;
     let mut session = Session::new(backend)?;
     session.bind(params);
     let statements = session.run_script(name, text)?;
-    let headed = statements.results() > 1 && matches!(format, Format::Table | Format::Markdown);
+    let results = statements.results();
+    let one_set = |format| matches!(format, Format::Csv | Format::Tsv | Format::Json);
+    if results > 1 && one_set(format) && format_name.is_none() {
+        eprintln!(
+            "note: {name} gives {results} result sets, printed as Markdown tables; \
+             `treaty run FILE -o DIR` writes one CSV file per statement"
+        );
+        format = Format::Markdown;
+    }
+    if results > 1 && one_set(format) {
+        // Result sets with different headers one after the other are no CSV a reader can use.
+        let (kind, advice) = match format {
+            Format::Json => (
+                "JSON",
+                "write them into one JSON document with `treaty run FILE -o OUT.json`",
+            ),
+            Format::Tsv => (
+                "TSV",
+                "write one CSV file per statement with `treaty run FILE -o DIR`",
+            ),
+            _ => (
+                "CSV",
+                "write one CSV file per statement with `treaty run FILE -o DIR`",
+            ),
+        };
+        return Err(treaty::Error::Usage(format!(
+            "{name} gives {results} result sets, and {kind} on standard output holds one: \
+             {advice}, or print them all with --format table or md"
+        ))
+        .into());
+    }
+    let headed = results > 1 && matches!(format, Format::Table | Format::Markdown);
     let mut out = BufWriter::new(io::stdout().lock());
     for outcome in statements {
         if let Err(error) = outcome.result {
@@ -337,13 +377,13 @@ fn run_report(
     Ok(run.exit_code().map_or(ExitCode::SUCCESS, ExitCode::from))
 }
 
-fn output_format(name: Option<&str>) -> treaty::Result<Format> {
+fn output_format(name: Option<&str>) -> anyhow::Result<Format> {
     match name {
         Some(name) => Format::from_name(name).ok_or_else(|| {
-            treaty::Error::Usage(format!(
+            anyhow::anyhow!(
                 "unknown output format '{name}'; expected one of: {}",
                 Format::NAMES.join(", ")
-            ))
+            )
         }),
         None if io::stdout().is_terminal() => Ok(Format::Table),
         None => Ok(Format::Csv),

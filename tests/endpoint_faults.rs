@@ -339,8 +339,7 @@ fn export_from_an_endpoint_says_what_to_use_instead() {
 fn the_shell_survives_a_server_that_stops_mid_session() {
     let mut server = FakeEndpoint::start();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
-    cmd.env_remove("TREATY_STORE")
-        .env("NO_COLOR", "1")
+    common::clean_env(&mut cmd)
         .env("XDG_DATA_HOME", tempfile::tempdir().unwrap().keep())
         .args(["--endpoint", &server.url, "repl"]);
     let mut shell = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();

@@ -35,7 +35,7 @@ impl Shell {
     /// `treaty --memory ARGS...` in `home`, waiting for the greeting.
     fn start_in(home: Arc<TempDir>, args: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_treaty"));
-        command
+        common::clean_env(&mut command)
             .arg("--memory")
             .args(args)
             .current_dir(home.path())

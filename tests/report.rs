@@ -648,3 +648,80 @@ fn a_report_stays_a_tql_script_and_runs_without_a_format() {
         "{reciprocal}"
     );
 }
+
+/// `--format HTML` and `--format CSV` in capitals, as `query` takes them.
+#[test]
+fn run_takes_format_names_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("two.tq"),
+        "settlements where name contains \"Utrecht\" show name;\n",
+    )
+    .unwrap();
+    let html = treaty()
+        .current_dir(dir.path())
+        .args(["--memory", "run", "two.tq", "--format", "HTML"])
+        .output()
+        .unwrap();
+    assert!(
+        html.status.success(),
+        "{}",
+        String::from_utf8_lossy(&html.stderr)
+    );
+    assert!(String::from_utf8_lossy(&html.stdout).contains("<html"));
+    let csv = treaty()
+        .current_dir(dir.path())
+        .args(["--memory", "run", "two.tq", "--format", "CSV"])
+        .output()
+        .unwrap();
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(text.lines().next(), Some("name"), "{text}");
+    assert!(
+        text.contains("Peace of Utrecht") || text.contains("Utrecht"),
+        "{text}"
+    );
+}
+
+/// Several result sets are no CSV (or TSV or JSON) a reader can use: asked for, the run is
+/// refused with advice; by default on a pipe, they come as Markdown tables with a note.
+#[test]
+fn several_result_sets_are_never_concatenated_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("two.tq"),
+        "settlements where name contains \"Utrecht\" show name;\n\
+         count guarantees where mechanism is demilitarisation;\n",
+    )
+    .unwrap();
+    for format in ["csv", "tsv", "json"] {
+        let out = treaty()
+            .current_dir(dir.path())
+            .args(["--memory", "run", "two.tq", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: nothing is printed");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("two.tq gives 2 result sets"), "{err}");
+        assert!(err.contains("-o"), "{err}");
+    }
+    let out = treaty()
+        .current_dir(dir.path())
+        .args(["--memory", "run", "two.tq"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("\n-- ").count(), 2, "{text}");
+    assert!(text.contains("| name"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Markdown"));
+}

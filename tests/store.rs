@@ -198,7 +198,7 @@ fn a_store_in_use_gives_a_one_line_message_and_exit_2() {
     store.cmd(&["stats"]).assert().success();
     // A load from standard input holds the store while it waits for its input.
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_treaty"))
+        common::clean_env(&mut Command::new(env!("CARGO_BIN_EXE_treaty")))
             .arg("--store")
             .arg(&store.path)
             .args(["load", "-", "--format", "ntriples"])
@@ -246,5 +246,30 @@ fn a_store_in_use_gives_a_one_line_message_and_exit_2() {
     assert_eq!(
         store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p \"held\" }"),
         1
+    );
+}
+
+/// A developer may export TREATY_ENDPOINT and the rest (docs/scale.md suggests it): every test
+/// that runs the binary goes through `common::clean_env`, which takes them out.
+#[test]
+fn the_tests_do_not_see_the_developers_treaty_environment() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_treaty"));
+    for name in common::TREATY_ENV {
+        cmd.env(name, "http://127.0.0.1:9/sparql");
+    }
+    common::clean_env(&mut cmd).args(["--memory", "query", "count settlements"]);
+    for name in common::TREATY_ENV {
+        assert!(
+            cmd.get_envs()
+                .any(|(key, value)| key == name && value.is_none()),
+            "{name} is passed on"
+        );
+    }
+    // With the endpoint variable set and not cleaned, --memory would be refused.
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -374,8 +374,7 @@ fn the_shell_works_against_virtuoso() {
     let (url, _serial) = endpoint();
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_treaty"));
-    cmd.env_remove("TREATY_STORE")
-        .env("NO_COLOR", "1")
+    common::clean_env(&mut cmd)
         .env("XDG_DATA_HOME", home.path())
         .args(["--endpoint", url, "repl"]);
     let mut shell = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();

@@ -46,11 +46,32 @@ impl TestStore {
     }
 }
 
-/// The `treaty` binary with a clean environment (no TREATY_STORE, no colours).
+/// What the binary reads from the environment (clap's `env = ...` options, the endpoint's
+/// credentials, the platform data directory). A developer may have any of them exported, as
+/// docs/scale.md suggests; a test must not see them.
+pub const TREATY_ENV: [&str; 6] = [
+    "TREATY_STORE",
+    "TREATY_ENDPOINT",
+    "TREATY_GRAPH_STORE",
+    "TREATY_ENDPOINT_USER",
+    "TREATY_ENDPOINT_PASSWORD",
+    "XDG_DATA_HOME",
+];
+
+/// Takes everything of [`TREATY_ENV`] out of `cmd`'s environment and turns colours off; a test
+/// sets back what it needs afterwards.
+pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for name in TREATY_ENV {
+        cmd.env_remove(name);
+    }
+    cmd.env("NO_COLOR", "1")
+}
+
+/// The `treaty` binary with a clean environment (see [`clean_env`]).
 pub fn treaty() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_treaty"));
-    cmd.env_remove("TREATY_STORE").env("NO_COLOR", "1");
-    cmd
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    clean_env(&mut cmd);
+    Command::from_std(cmd)
 }
 
 /// The `.tq` files of a folder of the project (`queries`, `queries/reports`), in name order.
