@@ -113,14 +113,27 @@ Example:
 Formats are told from the file extension (.ttl .nt .nq .trig .rdf .owl .xml .jsonld .n3,
 each optionally .gz); gzip is also recognised from the content. Each file goes into a
 named graph of its own (its file:// IRI) unless --graph is given; quads in N-Quads or
-TriG keep their graphs. Loading the same file again adds nothing (on an endpoint, its blank
-nodes are added again: the server names them).
+TriG keep their graphs. Loading a file again replaces what its graph held, so an edited
+file leaves no stale triple behind; --add adds to the graph instead. `treaty remove FILE`
+takes a loaded file out again.
 
-With --endpoint, every file is read and checked first, then each graph is added to the
-server in one Graph Store Protocol request (HTTP POST), as the user in TREATY_ENDPOINT_USER
+With --endpoint, every file is read and checked first, then each graph is sent to the
+server in one Graph Store Protocol request (HTTP PUT, which replaces; POST with --add), as the user in TREATY_ENDPOINT_USER
 with the password in TREATY_ENDPOINT_PASSWORD. For millions of triples, use the server's own
 bulk loader on the output of `treaty export` (docs/scale.md).")]
     Load(LoadArgs),
+
+    /// Take loaded files or imports out of the store: their graphs, all of them or none
+    #[command(after_help = "\
+Each argument is a graph IRI, as `treaty stats` lists them (an import's graph is
+https://w3id.org/treaty/graph/import/MAPPING/FILE-STEM), or the path of a file loaded earlier,
+which names its file:// graph. A graph that holds nothing is an error and nothing is removed.
+The bundled dataset cannot be removed.
+
+Examples:
+  treaty remove my-settlements.ttl
+  treaty remove https://w3id.org/treaty/graph/import/pax/pax_all_agreements_data")]
+    Remove(RemoveArgs),
 
     /// Import CSV or TSV tables through a mapping (PA-X, ATOP, or your own), atomically
     #[command(after_help = "\
@@ -256,6 +269,17 @@ pub struct LoadArgs {
     /// Load every triple into this named graph instead of one graph per file
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
+
+    /// Add to what the graphs hold instead of replacing it
+    #[arg(long)]
+    pub add: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Graph IRIs (as `treaty stats` lists them), or paths of files loaded earlier
+    #[arg(value_name = "GRAPH|FILE", required = true)]
+    pub graphs: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -175,7 +175,8 @@ impl Error {
                 StoreError::QuerySyntax { .. }
                 | StoreError::QueryEvaluation(_)
                 | StoreError::Cancelled
-                | StoreError::EndpointQuery { .. },
+                | StoreError::EndpointQuery { .. }
+                | StoreError::UpdateRefused,
             ) => 3,
             Error::Usage(_) | Error::Store(StoreError::Options(_)) => 1,
             _ => 2,

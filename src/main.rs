@@ -59,7 +59,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         read_only: cli.store.read_only,
         timeout: std::time::Duration::from_secs(cli.store.timeout),
         graph_store: cli.store.graph_store.clone(),
-        writes: matches!(command, Command::Load(_) | Command::Import(_)),
+        writes: matches!(
+            command,
+            Command::Load(_) | Command::Import(_) | Command::Remove(_)
+        ),
         seeds_endpoint: matches!(command, Command::Load(_)),
     })?;
     for notice in &opened.notices {
@@ -148,12 +151,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            let options = load::Options::from_names(args.format.as_deref(), args.graph.as_deref())?;
+            let options = load::Options {
+                add: args.add,
+                ..load::Options::from_names(args.format.as_deref(), args.graph.as_deref())?
+            };
             let summary =
                 load::load_to(&target, &load::inputs(&args.files), &options, &Bar::new())?;
             eprintln!("{summary}");
             if target.is_memory() {
                 eprintln!("note: --memory: the loaded data is gone when treaty exits");
+            }
+        }
+        Command::Remove(args) => {
+            for graph in load::remove(&target, &args.graphs)? {
+                eprintln!("removed <{}>", graph.as_str());
             }
         }
         Command::Import(args) => {

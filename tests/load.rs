@@ -258,3 +258,94 @@ fn a_read_only_store_refuses_to_load() {
         .code(2)
         .stderr(predicate::str::contains("--read-only"));
 }
+
+/// The user's story of issue 16: a guarantee's outcome edited in the file, the file loaded
+/// again; the guarantee must have the new outcome only. `--add` keeps the old behaviour.
+#[test]
+fn loading_an_edited_file_again_replaces_its_graph() {
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edited.ttl");
+    let write = |outcome: &str| {
+        std::fs::write(
+            &file,
+            format!("<http://example.org/g1> <http://example.org/outcome> <http://example.org/{outcome}> .\n<http://example.org/g1> <http://example.org/kept> \"same\" .\n"),
+        )
+        .unwrap()
+    };
+    let outcomes =
+        "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/g1> <http://example.org/outcome> ?o }";
+    let honoured = "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/g1> <http://example.org/outcome> <http://example.org/honoured> }";
+    write("untested");
+    store
+        .cmd(&["load", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let before = store.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
+    write("honoured");
+    store
+        .cmd(&["load", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replaced what <file://"));
+    assert_eq!(store.count(outcomes), 1, "the old outcome is gone");
+    assert_eq!(store.count(honoured), 1);
+    assert_eq!(
+        store.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        before,
+        "one triple changed, none added"
+    );
+    write("violated");
+    store
+        .cmd(&["load", "--add", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replaced").not());
+    assert_eq!(store.count(outcomes), 2, "--add keeps what the graph held");
+}
+
+#[test]
+fn remove_takes_a_loaded_file_out_all_or_nothing() {
+    let store = TestStore::new();
+    let sample = fixture("sample.ttl");
+    let sample = sample.to_str().unwrap();
+    let ours = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'file:')) }";
+    store.cmd(&["load", sample]).assert().success();
+    assert!(store.count(ours) > 0);
+    // One graph that holds nothing: an error that names it, and nothing is removed.
+    store
+        .cmd(&["remove", sample, "http://example.org/no-such-graph"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no graph <http://example.org/no-such-graph>",
+        ));
+    assert!(store.count(ours) > 0, "nothing was removed");
+    store
+        .cmd(&["remove", sample])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("removed <file://"));
+    assert_eq!(store.count(ours), 0);
+    store
+        .cmd(&["remove", "https://w3id.org/treaty/graph/bundled"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be removed"));
+    store
+        .cmd(&["--read-only", "remove", sample])
+        .assert()
+        .code(2);
+}
+
+/// SPARQL updates are refused as a query error (exit 3, as the README says), with the command
+/// that makes the change.
+#[test]
+fn a_sparql_update_is_a_query_error_that_names_load_and_remove() {
+    let store = TestStore::new();
+    store
+        .cmd(&["sparql", "DROP GRAPH <http://example.org/g>"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("treaty remove"));
+}

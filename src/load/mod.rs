@@ -56,6 +56,8 @@ pub struct Options {
     pub format: Option<RdfFormat>,
     /// The graph for every input's triples; by default one graph per file.
     pub graph: Option<NamedNode>,
+    /// Add to the graphs the inputs go to, instead of replacing what they held.
+    pub add: bool,
 }
 
 impl Options {
@@ -64,6 +66,7 @@ impl Options {
         Ok(Self {
             format: format.map(format::from_name).transpose()?,
             graph: graph.map(parse_iri).transpose()?,
+            add: false,
         })
     }
 }
@@ -123,6 +126,9 @@ pub struct LoadSummary {
     pub commit: Duration,
     /// The Graph Store Protocol URL the triples went to, when the target is an endpoint.
     pub sent_to: Option<String>,
+    /// Graphs that held triples before and whose content the load replaced (none with `add`;
+    /// on an endpoint every graph sent is replaced, and this counts them).
+    pub replaced: Vec<NamedNode>,
 }
 
 impl std::fmt::Display for FileLoaded {
@@ -149,9 +155,17 @@ impl std::fmt::Display for LoadSummary {
             None => write!(
                 f,
                 "committed {total} triples in {seconds:.2} s (triples already in the store are not added twice)"
-            ),
-            Some(url) => write!(f, "sent {total} triples to {url} in {seconds:.2} s"),
+            )?,
+            Some(url) => write!(f, "sent {total} triples to {url} in {seconds:.2} s")?,
         }
+        for graph in &self.replaced {
+            write!(
+                f,
+                "\nreplaced what <{}> held before (--add keeps it and adds)",
+                graph.as_str()
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -168,7 +182,10 @@ pub fn load_to(
     }
 }
 
-/// Loads every input into `store` in one atomic step.
+/// Loads every input into `store` in one atomic step. Unless `options.add`, what a graph held
+/// before is replaced by what the inputs put there (a file loaded again after an edit keeps no
+/// stale triple). Inputs whose graphs are all new stream through the bulk loader; otherwise
+/// the inputs are read into memory first and one transaction applies the difference.
 pub fn load(
     store: &Store,
     inputs: &[Input],
@@ -176,6 +193,20 @@ pub fn load(
     progress: &dyn Progress,
 ) -> Result<LoadSummary> {
     let db = store.writable_db()?;
+    let mut streamable = true;
+    if !options.add {
+        for input in inputs {
+            // A dataset format may name graphs of its own, known only once read.
+            if format_of(input, options)?.supports_datasets()
+                || store.holds_graph(&graph_of(input, options)?)?
+            {
+                streamable = false;
+            }
+        }
+    }
+    if !streamable {
+        return replace(store, inputs, options, progress);
+    }
     let mut loader = db.bulk_loader();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -193,6 +224,56 @@ pub fn load(
         files,
         commit: started.elapsed(),
         sent_to: None,
+        replaced: Vec::new(),
+    })
+}
+
+/// Reads every input into memory, then replaces the graphs they go to in one transaction.
+fn replace(
+    store: &Store,
+    inputs: &[Input],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<LoadSummary> {
+    let mut graphs: BTreeMap<NamedNode, Vec<Quad>> = BTreeMap::new();
+    let mut files = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        files.push(read(input, options, progress, &mut |quads| {
+            for quad in quads {
+                let quad = quad?;
+                let GraphName::NamedNode(graph) = &quad.graph_name else {
+                    // Blank-node graph names cannot be named again by a later load.
+                    return Err(Error::Unsupported(format!(
+                        "{}: a graph named by a blank node cannot be replaced; load it with --add",
+                        input.name()
+                    )));
+                };
+                graphs.entry(graph.clone()).or_default().push(quad);
+            }
+            Ok(())
+        })?);
+    }
+    // A file's own graph is replaced even when the file is now empty.
+    for input in inputs {
+        graphs.entry(graph_of(input, options)?).or_default();
+    }
+    let mut replaced = Vec::new();
+    for graph in graphs.keys() {
+        if store.holds_graph(graph)? {
+            replaced.push(graph.clone());
+        }
+    }
+    let started = Instant::now();
+    store.replace_graphs(
+        graphs
+            .iter()
+            .map(|(graph, quads)| (graph, quads.as_slice())),
+    )?;
+    Ok(LoadSummary {
+        files,
+        commit: started.elapsed(),
+        sent_to: None,
+        replaced,
     })
 }
 
@@ -237,12 +318,17 @@ pub fn load_remote(
         graphs
             .iter()
             .map(|(graph, triples)| (graph, triples.as_slice())),
-        Write::Add,
+        if options.add {
+            Write::Add
+        } else {
+            Write::Replace
+        },
     )?;
     Ok(LoadSummary {
         files,
         commit: started.elapsed(),
         sent_to: Some(endpoint.graph_store_url().to_owned()),
+        replaced: Vec::new(),
     })
 }
 
@@ -258,19 +344,8 @@ fn read(
     sink: &mut Sink<'_>,
 ) -> Result<FileLoaded> {
     let name = input.name();
-    let format = match (options.format, input) {
-        (Some(format), _) => format,
-        (None, Input::File(path)) => format::from_file_name(&path.to_string_lossy())
-            .ok_or_else(|| Error::UnknownFormat { file: name.clone() })?,
-        (None, Input::Stdin) => {
-            return Err(Error::UnknownFormat { file: name });
-        }
-    };
-    let graph = match (&options.graph, input) {
-        (Some(graph), _) => graph.clone(),
-        (None, Input::File(path)) => file_graph(path)?,
-        (None, Input::Stdin) => NamedNode::new_unchecked(vocab::STDIN_GRAPH),
-    };
+    let format = format_of(input, options)?;
+    let graph = graph_of(input, options)?;
     let (reader, size) = open(input)?;
     progress.start(&name, size);
     let reader = decompress(Counting {
@@ -296,6 +371,66 @@ fn read(
         graph,
         triples,
         elapsed: started.elapsed(),
+    })
+}
+
+/// The RDF format of an input: `--format`, else told from its name.
+fn format_of(input: &Input, options: &Options) -> Result<RdfFormat> {
+    match (options.format, input) {
+        (Some(format), _) => Ok(format),
+        (None, Input::File(path)) => format::from_file_name(&path.to_string_lossy())
+            .ok_or_else(|| Error::UnknownFormat { file: input.name() }),
+        (None, Input::Stdin) => Err(Error::UnknownFormat { file: input.name() }),
+    }
+}
+
+/// The graph an input's triples go to: `--graph`, else the file's own graph.
+fn graph_of(input: &Input, options: &Options) -> Result<NamedNode> {
+    match (&options.graph, input) {
+        (Some(graph), _) => Ok(graph.clone()),
+        (None, Input::File(path)) => file_graph(path),
+        (None, Input::Stdin) => Ok(NamedNode::new_unchecked(vocab::STDIN_GRAPH)),
+    }
+}
+
+/// Takes graphs out of the target in one step: each `name` is a graph IRI, or the path of a
+/// file loaded earlier (its `file://` graph). The bundled graph cannot be removed (the store
+/// puts it back at the next start). Returns the graphs removed.
+pub fn remove(target: &Target, names: &[String]) -> Result<Vec<NamedNode>> {
+    let mut graphs = Vec::with_capacity(names.len());
+    for name in names {
+        let graph = if looks_like_iri(name) {
+            parse_iri(name)?
+        } else {
+            file_graph(Path::new(name))?
+        };
+        if graph.as_str() == vocab::BUNDLED_GRAPH {
+            return Err(Error::Unsupported(format!(
+                "<{}> is the bundled dataset, which every store holds; it cannot be removed",
+                vocab::BUNDLED_GRAPH
+            )));
+        }
+        graphs.push(graph);
+    }
+    match target {
+        Target::Store(store) => store.remove_graphs(&graphs)?,
+        Target::Endpoint(endpoint) => {
+            for graph in &graphs {
+                endpoint.drop_graph(graph)?;
+            }
+        }
+    }
+    Ok(graphs)
+}
+
+/// True for `scheme:...` with a scheme of two letters or more (so `C:\data.ttl` is a path).
+fn looks_like_iri(name: &str) -> bool {
+    name.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     })
 }
 

@@ -47,6 +47,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A graph named for removal that holds nothing.
+    #[error("the store holds no graph <{graph}>; `treaty stats` lists the graphs it holds")]
+    NoSuchGraph { graph: String },
+
     /// The data compiled into the binary does not parse: a build that should not have passed.
     #[error("bundled data {file}: {message}")]
     Bundled { file: String, message: String },
@@ -59,6 +63,14 @@ pub enum Error {
         column: Option<u64>,
         message: String,
     },
+
+    /// A SPARQL update (INSERT, DELETE, DROP...) where only queries run: a query error, with
+    /// advice on the command that makes the change.
+    #[error(
+        "this is a SPARQL update; treaty runs queries only (SELECT, ASK, CONSTRUCT, DESCRIBE). To add \
+         data, use `treaty load`; to take a loaded file or an import out, `treaty remove`"
+    )]
+    UpdateRefused,
 
     /// A SPARQL query that failed while running.
     #[error("query failed: {0}")]

@@ -217,6 +217,35 @@ impl Store {
         Ok(transaction.commit()?)
     }
 
+    /// True when the named graph `graph` holds at least one triple.
+    pub fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
+        let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
+        Ok(self
+            .db
+            .quads_for_pattern(None, None, None, pattern)
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// Removes the named graphs, all in one transaction. Every graph must hold something: a
+    /// graph that does not is an error that names it, and nothing is removed.
+    pub fn remove_graphs(&self, graphs: &[NamedNode]) -> Result<()> {
+        let db = self.writable_db()?;
+        for graph in graphs {
+            if !self.holds_graph(graph)? {
+                return Err(Error::NoSuchGraph {
+                    graph: graph.as_str().to_owned(),
+                });
+            }
+        }
+        let mut transaction = db.start_transaction()?;
+        for graph in graphs {
+            transaction.remove_named_graph(graph)?;
+        }
+        Ok(transaction.commit()?)
+    }
+
     /// Compacts the store after a bulk load, which makes the following queries faster.
     pub(crate) fn optimize(&self) -> Result<()> {
         Ok(self.db.optimize()?)
@@ -366,11 +395,7 @@ pub(crate) fn query_syntax_error(query: &str, message: &str) -> Error {
         .parse_update(query)
         .is_ok();
     if is_update {
-        return Error::Unsupported(
-            "this is a SPARQL update; treaty runs queries only (SELECT, ASK, CONSTRUCT, DESCRIBE). \
-             To add data, use `treaty load`"
-                .to_owned(),
-        );
+        return Error::UpdateRefused;
     }
     let (line, column) = parse_position(message).unzip();
     Error::QuerySyntax {
