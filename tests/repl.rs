@@ -277,7 +277,9 @@ fn output_read_schema_and_help() {
     shell.enter("count old");
     shell.expect("count");
     shell.enter(".schema guarantees");
-    shell.expect("outcome_note");
+    // The set's class and each field's IRI, as a Turtle file writes them.
+    shell.expect("guarantees (tr:Guarantee)");
+    shell.expect("tr:outcomeNote");
     shell.enter(".help");
     shell.expect("Questions to start from");
     shell.expect(".quit");

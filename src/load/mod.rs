@@ -126,8 +126,8 @@ pub struct LoadSummary {
     pub commit: Duration,
     /// The Graph Store Protocol URL the triples went to, when the target is an endpoint.
     pub sent_to: Option<String>,
-    /// Graphs that held triples before and whose content the load replaced (none with `add`;
-    /// on an endpoint every graph sent is replaced, and this counts them).
+    /// Graphs of the local store that held triples before and whose content the load replaced
+    /// (none with `add`; empty on an endpoint, where every graph sent replaces what it held).
     pub replaced: Vec<NamedNode>,
 }
 

@@ -496,18 +496,27 @@ impl Shell<'_> {
             let nouns = schema.nouns().join(", ");
             return self.error_note(&format!("no entity set `{name}`; the sets are {nouns}"));
         };
-        table.set_header(["field", "holds", "description"]);
+        table.set_header(["field", "holds", "IRI", "description"]);
         for field in schema.fields_of(set) {
+            // The IRI a Turtle file or a SPARQL query writes; `^` marks a field read backwards.
+            let iri = format!(
+                "{}{}",
+                if field.inverse { "^" } else { "" },
+                short_iri(field.predicate.as_str())
+            );
             table.add_row([
                 field.name.clone(),
                 self.holds(field),
+                iri,
                 field.description.clone(),
             ]);
         }
         let defaults = set.default_fields.join(", ");
         self.note(&format!(
-            "{}: {}\n{table}\nShown when a query has no `show`: {defaults}.",
-            set.plural, set.description
+            "{} ({}): {}\n{table}\nShown when a query has no `show`: {defaults}.",
+            set.plural,
+            short_iri(set.class.as_str()),
+            set.description
         ));
     }
 
@@ -546,6 +555,11 @@ fn format_name(format: Format) -> &'static str {
         Format::Json => "json",
         Format::Markdown => "md",
     }
+}
+
+/// An IRI as the data files write it: prefixed where a known prefix fits, else in `<...>`.
+fn short_iri(iri: &str) -> String {
+    crate::vocab::compact(iri).unwrap_or_else(|| format!("<{iri}>"))
 }
 
 #[cfg(test)]
