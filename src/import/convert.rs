@@ -10,6 +10,7 @@ use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
 use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, Unmatched};
 use crate::error::{Error, Result};
+use crate::lang::date;
 use crate::results::Answer;
 use crate::{Backend, vocab};
 
@@ -951,19 +952,15 @@ impl Date {
     ) -> std::result::Result<Self, String> {
         let month = month.filter(|m| *m != 0);
         let day = day.filter(|d| *d != 0).filter(|_| month.is_some());
-        if !(1..=9999).contains(&year) {
+        if !date::YEARS.contains(&year) {
             return Err(format!("the year {year} is out of range"));
         }
-        if let Some(m) = month
-            && m > 12
-        {
-            return Err(format!("there is no month {m}"));
-        }
-        if let (Some(m), Some(d)) = (month, day)
-            && d > days_in_month(year, m)
-        {
-            return Err(format!("month {m} of {year} has no day {d}"));
-        }
+        date::validate(year, month, day).map_err(|invalid| match invalid {
+            date::Invalid::Day { year, month, day } => {
+                format!("month {month} of {year} has no day {day}")
+            }
+            other => other.to_string(),
+        })?;
         Ok(Self { year, month, day })
     }
 
@@ -986,15 +983,6 @@ impl Date {
             (Some(_), None) => Some("month"),
             (None, _) => Some("year"),
         }
-    }
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
     }
 }
 

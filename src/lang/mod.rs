@@ -10,6 +10,7 @@
 //! The language is described in `docs/language.md`.
 
 pub mod ast;
+pub mod date;
 pub mod diagnostic;
 mod parser;
 pub mod sexp;

@@ -31,6 +31,7 @@ use super::ast::{
     Clause, CompareOp, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span,
     Spanned, Statement, Step,
 };
+use super::date;
 use super::diagnostic::Diagnostic;
 
 /// Deepest nesting of parentheses (and `not`) accepted.
@@ -578,40 +579,12 @@ fn too_large(span: Span, digits: &str) -> Diagnostic {
 
 /// Reads `YYYY-MM` or `YYYY-MM-DD`; on error, the reason and perhaps a hint.
 fn date(written: &str) -> Result<DateLit, (String, Option<String>)> {
-    let parts: Vec<&str> = written.split('-').collect();
-    let layout_ok = matches!(parts.len(), 2 | 3)
-        && parts[0].len() == 4
-        && parts[1..].iter().all(|p| p.len() == 2);
-    let (Some(year), Some(month)) = (parts.first(), parts.get(1)) else {
-        return Err(layout());
-    };
-    if !layout_ok {
+    if !date::is_iso_layout(written) {
         return Err(layout());
     }
-    let year: i32 = year.parse().map_err(|_| layout())?;
-    let month: u8 = month.parse().map_err(|_| layout())?;
-    if !(1..=12).contains(&month) {
-        return Err((format!("there is no month {month}"), None));
-    }
-    let day = match parts.get(2) {
-        None => None,
-        Some(day) => {
-            let day: u8 = day.parse().map_err(|_| layout())?;
-            let last = days_in_month(year, month);
-            if day == 0 {
-                return Err(("there is no day 0".to_string(), None));
-            }
-            if day > last {
-                let month_name = MONTHS[usize::from(month) - 1];
-                return Err((format!("{month_name} {year} has only {last} days"), None));
-            }
-            Some(day)
-        }
-    };
-    Ok(DateLit {
-        year,
-        month: Some(month),
-        day,
+    date::parse(written).map_err(|invalid| match invalid {
+        date::Invalid::Layout => layout(),
+        other => (other.to_string(), None),
     })
 }
 
@@ -620,30 +593,6 @@ fn layout() -> (String, Option<String>) {
         "write dates as YYYY-MM or YYYY-MM-DD".to_string(),
         Some("for example 1914-07 or 1914-07-28; a year alone is a plain number: 1914".to_string()),
     )
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
 }
 
 /// A whole number (for `limit` and `offset`).
