@@ -32,6 +32,7 @@ pub mod schema;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod suggest;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, U
 use crate::error::{Error, Result};
 use crate::lang::date;
 use crate::results::Answer;
-use crate::{Backend, vocab};
+use crate::{Backend, suggest, vocab};
 
 const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
 const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
@@ -140,13 +140,9 @@ impl Lookup {
             return None;
         }
         let show = |i: &str| vocab::compact(i).unwrap_or_else(|| i.to_owned());
-        let nearest = self
-            .concepts
-            .iter()
-            .map(|c| (strsim::jaro_winkler(c, iri.as_str()), c))
-            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-            .filter(|(score, _)| *score > 0.9)
-            .map(|(_, c)| format!("; did you mean {}?", show(c)))
+        // IRIs share their namespace, so only a close one is a likely typo.
+        let nearest = suggest::nearest(iri.as_str(), self.concepts.iter().map(String::as_str), 0.9)
+            .map(|c| format!("; did you mean {}?", show(c)))
             .unwrap_or_default();
         Some(format!(
             "{} is not a concept of the store's schemes{nearest}",

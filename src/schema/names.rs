@@ -15,6 +15,7 @@ use oxigraph::model::{Literal, NamedNode, Term};
 use crate::error::Result;
 use crate::results::Answer;
 use crate::store::Backend;
+use crate::suggest;
 
 /// An entity a name may stand for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,11 +280,11 @@ impl NameIndex {
             if !fits {
                 continue;
             }
-            let mut score = strsim::jaro_winkler(&wanted, key);
+            let mut score = suggest::similarity(&wanted, key);
             if key.contains(&wanted) || wanted.contains(key.as_str()) {
                 score += 0.2;
             }
-            if score > 0.8 {
+            if score > suggest::LIKELY {
                 // Show the entity's own label when the key is it, else the key as typed.
                 let label = &self.entities[ids[0]].label;
                 let shown = if normalise(label) == *key {
@@ -294,9 +295,7 @@ impl NameIndex {
                 scored.push((score, shown));
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.dedup_by(|a, b| a.1 == b.1);
-        scored.into_iter().take(n).map(|(_, s)| s).collect()
+        suggest::best(scored, suggest::LIKELY, n)
     }
 
     /// Every name and alternative name of entities of `types` (any type when `types` is
