@@ -23,8 +23,7 @@ use super::meta;
 use crate::lang::KEYWORDS;
 use crate::output::Format;
 use crate::schema::{EntitySet, Field, NameIndex, Schema, ValueKind};
-
-const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+use crate::vocab::SKOS_CONCEPT;
 
 /// What completion may draw on.
 #[derive(Debug, Clone, Copy)]

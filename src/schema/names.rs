@@ -371,7 +371,7 @@ mod tests {
     #[test]
     fn names_resolve_case_insensitively_through_alternative_labels() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let britain = index.lookup("britain", std::slice::from_ref(&actor));
         assert_eq!(britain.len(), 1);
         assert_eq!(britain[0].label, "United Kingdom");
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn all_names_include_alternative_names_as_written() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let names = index.all_names(&[actor]);
         for name in ["United Kingdom", "Britain", "Soviet Union", "USSR"] {
             assert!(names.iter().any(|n| n == name), "{name}");
@@ -396,7 +396,7 @@ mod tests {
     #[test]
     fn an_index_on_demand_reads_only_the_names_it_missed() {
         let store = Store::open(&Location::Memory, false).unwrap();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let mut index = NameIndex::on_demand();
         assert!(
             index
@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn near_names_are_suggested() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let near = index.nearest("Rusia", &[actor], 3);
         assert!(near.iter().any(|n| n == "Russia"), "{near:?}");
     }

@@ -7,8 +7,7 @@ use crate::compile::ir::{Agg, ColumnValue, Func, Operand, Path, Step};
 use crate::lang::ast::{self, Expr, Repeat};
 use crate::lang::diagnostic::Diagnostic;
 use crate::schema::{EntitySet, Field, ValueKind};
-
-const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+use crate::vocab::SKOS_CONCEPT;
 
 /// What a path step leads to: the fields available next.
 #[derive(Clone, Copy)]
