@@ -30,6 +30,7 @@ pub mod report;
 pub mod results;
 pub mod schema;
 pub mod session;
+pub mod slug;
 pub mod stats;
 pub mod store;
 pub mod suggest;

@@ -562,7 +562,7 @@ impl Plan {
             .flatten();
         let (local, name) = match cow {
             Some(code) => (format!("cow-{code}"), format!("COW state {code}")),
-            None => (slug(value), value.to_owned()),
+            None => (iri_segment(value), value.to_owned()),
         };
         let iri = format!("{}actor/{local}", self.namespace);
         minted.entry(iri.clone()).or_insert((name, cow));
@@ -623,7 +623,7 @@ fn entity_plan(
 ) -> Result<EntityPlan> {
     let col = |name: &toml::Spanned<String>| column(loaded, header, file, name);
     let class = mapping::iri(loaded, &spec.class)?;
-    let segment = slug(class.as_str().rsplit(['#', '/']).next().unwrap_or("entity"));
+    let segment = iri_segment(class.as_str().rsplit(['#', '/']).next().unwrap_or("entity"));
     let pieces = |t: &toml::Spanned<String>| -> Result<Vec<Piece>> {
         let parts =
             mapping::parse_template(t.get_ref()).map_err(|why| loaded.error(t.span(), why))?;
@@ -829,17 +829,9 @@ fn encode(id: &str) -> String {
     out
 }
 
-/// Lower case, runs of anything but letters and digits as one '-'.
-fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_owned();
+/// A name as an IRI segment: its slug, percent-encoded.
+fn iri_segment(text: &str) -> String {
+    let out = crate::slug::slug(text);
     if out.is_empty() {
         "unnamed".to_owned()
     } else {
@@ -1140,8 +1132,11 @@ mod tests {
     #[test]
     fn identifiers_stay_distinct_and_valid() {
         assert_eq!(encode("a b/c"), "a%20b%2Fc");
-        assert_eq!(slug("Bosnia and Herzegovina"), "bosnia-and-herzegovina");
-        assert_eq!(slug("  "), "unnamed");
+        assert_eq!(
+            iri_segment("Bosnia and Herzegovina"),
+            "bosnia-and-herzegovina"
+        );
+        assert_eq!(iri_segment("  "), "unnamed");
     }
 
     #[test]
