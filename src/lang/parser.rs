@@ -28,46 +28,15 @@ use nom::{IResult, Input, Parser};
 use nom_locate::LocatedSpan;
 
 use super::ast::{
-    Clause, CompareOp, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span,
-    Spanned, Statement, Step,
+    Clause, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span, Spanned,
+    Statement, Step,
 };
 use super::date;
 use super::diagnostic::Diagnostic;
+use super::grammar::{COMPARISONS, is_keyword};
 
 /// Deepest nesting of parentheses (and `not`) accepted.
 const MAX_DEPTH: usize = 64;
-
-/// The reserved words, in lower case. Keywords are case-insensitive.
-pub(super) const KEYWORDS: &[&str] = &[
-    "let",
-    "sparql",
-    "count",
-    "where",
-    "with",
-    "without",
-    "show",
-    "distinct",
-    "by",
-    "having",
-    "order",
-    "asc",
-    "desc",
-    "limit",
-    "offset",
-    "and",
-    "or",
-    "not",
-    "between",
-    "in",
-    "contains",
-    "matches",
-    "is",
-    "including",
-    "predecessors",
-    "as",
-    "true",
-    "false",
-];
 
 /// What the grammar allows where a query's clauses may continue.
 const CLAUSE: Expected = Expected::Thing("a clause (`where`, `show`, `order by`...)");
@@ -79,11 +48,6 @@ const FIELD: Expected = Expected::Name(FIELD_TEXT);
 const VALUE: Expected = Expected::Thing("a value");
 const ENTITY_SET_TEXT: &str = "an entity set (such as `settlements`)";
 const ENTITY_SET: Expected = Expected::Name(ENTITY_SET_TEXT);
-
-/// Whether `word` is a TQL keyword (in any case).
-fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
-}
 
 /// Whether `word` may not be used as a name. `count` is a keyword only at the start of a
 /// query, so it stays free for the function `count(...)`.
@@ -994,24 +958,13 @@ fn exists<'a>(start: &In<'a>, rest: In<'a>, negated: bool) -> PResult<'a, Box<Co
     Ok((rest, Box::new(exists)))
 }
 
-/// The comparison operators, longest first.
-const COMPARE_OPS: [(&str, CompareOp); 7] = [
-    ("<=", CompareOp::Le),
-    (">=", CompareOp::Ge),
-    ("<>", CompareOp::Ne),
-    ("!=", CompareOp::Ne),
-    ("<", CompareOp::Lt),
-    (">", CompareOp::Gt),
-    ("=", CompareOp::Eq),
-];
-
 /// An expression and what follows it: a comparison, `[not] between`, `[not] in`,
 /// `[not] contains`, `[not] matches` or `is [not]`.
 fn operation(i: In, depth: usize) -> PResult<Condition> {
     let (i, left) = expr(i, depth)?;
     let at = skip_ws(i);
     expect(&at, OPERATOR);
-    if let Some((text, op)) = COMPARE_OPS
+    if let Some((text, op)) = COMPARISONS
         .iter()
         .find(|(text, _)| at.fragment().starts_with(text))
     {
@@ -1546,7 +1499,7 @@ mod tests {
 
     #[test]
     fn comparisons() {
-        let ops: Vec<CompareOp> = ["=", "!=", "<>", "<", "<=", ">", ">="]
+        let ops: Vec<crate::lang::ast::CompareOp> = ["=", "!=", "<>", "<", "<=", ">", ">="]
             .iter()
             .map(
                 |op| match condition(&format!("settlements where signed {op} 1815")) {
@@ -1555,7 +1508,7 @@ mod tests {
                 },
             )
             .collect();
-        use CompareOp::*;
+        use crate::lang::ast::CompareOp::*;
         assert_eq!(ops, [Eq, Ne, Ne, Lt, Le, Gt, Ge]);
         let text = "guarantees where guarantor = Britain";
         let Condition::Compare { left, op, right } = condition(text) else {
@@ -2286,7 +2239,7 @@ mod tests {
 
     /// Pieces of TQL, right and wrong, for the random texts below.
     fn fragments() -> Vec<&'static str> {
-        let mut pieces = KEYWORDS.to_vec();
+        let mut pieces = crate::lang::grammar::KEYWORDS.to_vec();
         pieces.extend([
             "(",
             ")",

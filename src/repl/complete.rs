@@ -20,7 +20,7 @@ use oxigraph::model::NamedNode;
 
 use super::lex::{self, Kind, Token};
 use super::meta;
-use crate::lang::KEYWORDS;
+use crate::lang::grammar::{self, CLAUSES, FUNCTIONS, ONCE, WORD_OPERATORS, is_keyword};
 use crate::output::Format;
 use crate::schema::{EntitySet, Field, NameIndex, Schema, ValueKind};
 use crate::vocab::SKOS_CONCEPT;
@@ -67,20 +67,14 @@ impl Completion {
     }
 }
 
-/// Clauses, in the order they are offered.
-const CLAUSES: &[&str] = &[
-    "where", "with", "without", "show", "by", "having", "order", "limit", "offset",
-];
-/// Clauses that a query takes at most once.
-const ONCE: &[&str] = &["show", "by", "having", "order", "limit", "offset"];
-/// What may follow the left side of a condition (besides `=`, `<`... typed as symbols).
-const OPERATORS: &[&str] = &["is", "not", "between", "in", "contains", "matches"];
-/// Functions, offered with their opening parenthesis.
-const FUNCTIONS: &[&str] = &[
-    "count", "year", "decade", "century", "years", "min", "max", "sum", "avg",
-];
-/// Functions that make sense in a condition (not aggregates).
-const VALUE_FUNCTIONS: &[&str] = &["year", "decade", "century", "years"];
+/// The functions offered after a word: all of them, or those of one entity's dates (in
+/// conditions and groups, where aggregates make no sense).
+#[derive(Clone, Copy)]
+enum Functions {
+    All,
+    OfDates,
+    None,
+}
 
 /// Completes `line` at byte offset `cursor`.
 pub fn complete(line: &str, cursor: usize, known: &Known) -> Completion {
@@ -313,9 +307,14 @@ impl<'a> Context<'a> {
         let word = self.word(last);
         let kind = self.tokens[last].kind;
         // The set's fields, with some keywords and some functions (offered with their `(`).
-        let fields = |words: &[&str], functions: &[&str]| {
+        let fields = |words: &[&str], functions: Functions| {
             let mut names = self.fields(Scope::Set(set));
-            names.extend(functions.iter().map(|f| format!("{f}(")));
+            let offered = FUNCTIONS.iter().filter(|f| match functions {
+                Functions::All => true,
+                Functions::OfDates => !f.aggregate,
+                Functions::None => false,
+            });
+            names.extend(offered.map(|f| format!("{}(", f.name)));
             Proposals::Mixed {
                 words: words.iter().map(|s| s.to_string()).collect(),
                 names,
@@ -324,7 +323,7 @@ impl<'a> Context<'a> {
         let condition = |extra: &[&str]| {
             let mut words = vec!["not", "with", "without"];
             words.extend(extra);
-            fields(&words, VALUE_FUNCTIONS)
+            fields(&words, Functions::OfDates)
         };
         // The innermost open parenthesis, and what stands before it.
         let open = self.open_paren(body);
@@ -333,7 +332,7 @@ impl<'a> Context<'a> {
             let name = self.word(p.wrapping_sub(1));
             p > body
                 && self.tokens[p - 1].kind == Kind::Word
-                && (!is_keyword(&name) || FUNCTIONS.contains(&name.as_str()))
+                && (!is_keyword(&name) || grammar::function(&name).is_some())
         });
         // The end of the operand before `in` at `i` (`x in`, `x not in`).
         let before_in = |i: usize| {
@@ -357,13 +356,13 @@ impl<'a> Context<'a> {
                 "=" | "!=" | "<>" => self.values_for(last.checked_sub(1), set),
                 "<" | "<=" | ">" | ">=" => Proposals::Values(params(self.known)),
                 "(" if in_list => self.values_for(before_in(last - 1), set),
-                "(" if in_call => fields(&["distinct"], VALUE_FUNCTIONS),
+                "(" if in_call => fields(&["distinct"], Functions::OfDates),
                 "(" => condition(&[]),
                 "," if in_list => self.values_for(open.and_then(|p| before_in(p - 1)), set),
-                "," if in_call => fields(&[], VALUE_FUNCTIONS),
+                "," if in_call => fields(&[], Functions::OfDates),
                 "," => match clause.as_deref() {
-                    Some("show" | "order") => fields(&[], FUNCTIONS),
-                    Some("by") => fields(&[], VALUE_FUNCTIONS),
+                    Some("show" | "order") => fields(&[], Functions::All),
+                    Some("by") => fields(&[], Functions::OfDates),
                     _ => Proposals::None,
                 },
                 ")" | "+" | "*" => self.after_value(body, clause.as_deref(), set),
@@ -375,7 +374,7 @@ impl<'a> Context<'a> {
                 Proposals::Values(params(self.known))
             }
             "where" | "and" | "or" => condition(&[]),
-            "having" => fields(&["not"], FUNCTIONS),
+            "having" => fields(&["not"], Functions::All),
             "not" if last > body && self.is(last - 1, "is") => self.concepts_for(last - 1, set),
             "not" if self.ends_operand(last - 1, body) => Proposals::Words(
                 ["between", "in", "contains", "matches"]
@@ -383,11 +382,11 @@ impl<'a> Context<'a> {
                     .to_vec(),
             ),
             "not" => condition(&[]),
-            "with" | "without" => fields(&[], &[]),
-            "show" => fields(&["distinct"], FUNCTIONS),
-            "distinct" => fields(&[], FUNCTIONS),
-            "by" if last > body && self.is(last - 1, "order") => fields(&[], FUNCTIONS),
-            "by" => fields(&[], VALUE_FUNCTIONS),
+            "with" | "without" => fields(&[], Functions::None),
+            "show" => fields(&["distinct"], Functions::All),
+            "distinct" => fields(&[], Functions::All),
+            "by" if last > body && self.is(last - 1, "order") => fields(&[], Functions::All),
+            "by" => fields(&[], Functions::OfDates),
             "order" => Proposals::Words(vec!["by".into()]),
             "is" => self.concepts_for(last, set),
             "in" => Proposals::None,
@@ -403,7 +402,9 @@ impl<'a> Context<'a> {
                     && matches!(clause.as_deref(), Some("where" | "having"))
                     && !self.has_operator(last, body)
                 {
-                    return Proposals::Words(OPERATORS.iter().map(|s| s.to_string()).collect());
+                    return Proposals::Words(
+                        WORD_OPERATORS.iter().map(|s| s.to_string()).collect(),
+                    );
                 }
                 self.after_value(body, clause.as_deref(), set)
             }
@@ -715,10 +716,6 @@ impl<'a> Context<'a> {
         }
         false
     }
-}
-
-fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 fn params(known: &Known) -> Vec<String> {
