@@ -114,6 +114,34 @@ pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// Whether `c` may begin a word (a keyword, a name, a parameter's name after `$`): an ASCII
+/// letter or `_`. Names are ASCII so that they read the same in every keyboard layout and
+/// terminal; a name in another script is written in quotes, `"Österreich"`.
+pub fn is_word_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+/// Whether `c` may continue a word: an ASCII letter or digit, or `_`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Length in bytes of the word `[A-Za-z_][A-Za-z0-9_]*` at the start of `s` (0 if none). The
+/// parser and the shell's tokenizer both read words with it, so they agree on where one ends.
+///
+/// ```
+/// use treaty::lang::grammar::word_len;
+/// assert_eq!(word_len("signed_at >= 1815"), 9);
+/// assert_eq!(word_len("1815"), 0);
+/// assert_eq!(word_len("naïve"), 2);
+/// ```
+pub fn word_len(s: &str) -> usize {
+    match s.chars().next() {
+        Some(c) if is_word_start(c) => s.find(|c| !is_word_char(c)).unwrap_or(s.len()),
+        _ => 0,
+    }
+}
+
 /// Whether `word` is a keyword, in any case.
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))

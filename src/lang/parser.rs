@@ -33,7 +33,7 @@ use super::ast::{
 };
 use super::date;
 use super::diagnostic::Diagnostic;
-use super::grammar::{COMPARISONS, is_keyword};
+use super::grammar::{COMPARISONS, is_keyword, is_word_start, word_len};
 
 /// Deepest nesting of parentheses (and `not`) accepted.
 const MAX_DEPTH: usize = 64;
@@ -285,7 +285,7 @@ fn describe_token(text: &str, at: usize) -> (String, usize) {
         return ("end of input".to_string(), at);
     };
     let len = match first {
-        c if c.is_ascii_alphabetic() || c == '_' => word_len(rest),
+        c if is_word_start(c) => word_len(rest),
         c if c.is_ascii_digit() => rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
             .unwrap_or(rest.len()),
@@ -332,18 +332,6 @@ fn skip_ws(i: In) -> In {
             Ok((rest, _)) => i = rest,
             Err(_) => return i,
         }
-    }
-}
-
-/// Length in bytes of the word `[A-Za-z_][A-Za-z0-9_]*` at the start of `s` (0 if none).
-fn word_len(s: &str) -> usize {
-    let bytes = s.as_bytes();
-    match bytes.first() {
-        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => bytes
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-            .count(),
-        _ => 0,
     }
 }
 
