@@ -5,6 +5,7 @@
 //! [`store`] writes converted files into the embedded store in one transaction, replacing each
 //! file's graph. [`import`] does both.
 
+pub mod cell;
 pub mod convert;
 pub mod mapping;
 pub mod read;

@@ -18,7 +18,7 @@
 //!
 //! This file holds the entry point, the input type, errors and the tracker; `tokens.rs`,
 //! `statements.rs` (scripts, queries, clauses) and `conditions.rs` (conditions and expressions)
-//! follow the grammar from the bottom up and from the top down.
+//! hold the grammar's rules.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
