@@ -35,8 +35,10 @@ pub mod report;
 pub mod results;
 pub mod schema;
 pub mod session;
+pub mod slug;
 pub mod stats;
 pub mod store;
+pub mod suggest;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -12,6 +12,13 @@ pub const STDIN_GRAPH: &str = "https://w3id.org/treaty/graph/stdin";
 /// Property of the bundled graph recording the fingerprint of the data it was seeded from.
 pub const FINGERPRINT: &str = "https://w3id.org/treaty/ontology#fingerprint";
 
+/// Namespace of the XML Schema datatypes (`xsd:date`...): literals' datatypes start with it.
+pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+/// Namespace of SKOS, the vocabulary of the concept schemes.
+pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+/// `skos:Concept`, the class of every concept (kinds, outcomes, mechanisms...).
+pub const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+
 /// Well-known prefixes, used to shorten IRIs in tables and in SPARQL sent by the tool.
 pub const PREFIXES: &[(&str, &str)] = &[
     ("tr", ONTOLOGY),
@@ -30,8 +37,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("xsd", XSD),
+    ("skos", SKOS),
     ("dct", "http://purl.org/dc/terms/"),
 ];
 
@@ -59,6 +66,15 @@ pub fn sparql_prologue() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skos_concept_is_in_the_skos_namespace() {
+        assert_eq!(SKOS_CONCEPT.strip_prefix(SKOS), Some("Concept"));
+        assert_eq!(
+            oxigraph::model::vocab::xsd::DATE.as_str().strip_prefix(XSD),
+            Some("date")
+        );
+    }
 
     #[test]
     fn compacts_known_namespaces_only() {

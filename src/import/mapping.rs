@@ -9,6 +9,7 @@ use oxigraph::model::NamedNode;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::cell::Kind;
 use crate::error::{Error, Result};
 use crate::vocab;
 
@@ -80,27 +81,6 @@ pub struct EntitySpec {
 pub struct When {
     pub column: Spanned<String>,
     pub equals: Vec<String>,
-}
-
-/// What a cell holds, and so what it becomes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// A string (`xsd:string`, or a language-tagged string with `lang`).
-    #[default]
-    Text,
-    /// An `xsd:integer`; `3.45E+12` and `12.0` are read as the integers they denote.
-    Integer,
-    /// An `xsd:decimal`.
-    Decimal,
-    /// An `xsd:boolean`: 1/0, true/false, yes/no, y/n.
-    Boolean,
-    /// An `xsd:date`, with the date-precision property where only the month or year is known.
-    Date,
-    /// A concept (or any IRI): the cell, after the value table, is a prefixed name or an IRI.
-    Concept,
-    /// An actor: linked to a bundled actor by COW code, ISO code or name, else minted.
-    Actor,
 }
 
 /// What to do with a cell that the value table does not list.
@@ -348,7 +328,7 @@ fn check_entity(loaded: &Loaded, entity: &EntitySpec, main: bool) -> Result<()> 
                 ));
             }
             kind => {
-                crate::import::convert::literal(constant.value.get_ref(), kind, None)
+                crate::import::cell::literal(constant.value.get_ref(), kind, None)
                     .map_err(|why| loaded.error(constant.value.span(), why))?;
             }
         }
@@ -400,7 +380,7 @@ fn check_field(loaded: &Loaded, field: &FieldSpec) -> Result<()> {
             ));
         }
         for format in formats {
-            crate::import::convert::check_date_format(format.get_ref())
+            crate::import::cell::check_date_format(format.get_ref())
                 .map_err(|why| loaded.error(format.span(), why))?;
         }
     }
@@ -421,7 +401,7 @@ fn check_field(loaded: &Loaded, field: &FieldSpec) -> Result<()> {
                 }
                 Kind::Actor | Kind::Date | Kind::Text => {}
                 kind => {
-                    crate::import::convert::literal(value.get_ref(), kind, None)
+                    crate::import::cell::literal(value.get_ref(), kind, None)
                         .map_err(|why| loaded.error(value.span(), why))?;
                 }
             }

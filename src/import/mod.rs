@@ -6,6 +6,7 @@
 //! transaction, replacing each file's graph, and `send` replaces them on an endpoint. [`import`]
 //! does both and returns an [`ImportSummary`].
 
+pub mod cell;
 pub mod convert;
 pub mod mapping;
 pub mod read;

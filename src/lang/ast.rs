@@ -246,12 +246,7 @@ pub enum Expr {
 }
 
 /// A date literal; `month` and `day` are absent when not written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateLit {
-    pub year: i32,
-    pub month: Option<u8>,
-    pub day: Option<u8>,
-}
+pub use super::date::DateLit;
 
 /// A dotted path of fields: `guarantee.guarantor.name`.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,14 +10,14 @@
 //! The language is described in `docs/language.md`.
 
 pub mod ast;
+pub mod date;
 pub mod diagnostic;
+pub mod grammar;
 mod parser;
 pub mod sexp;
 
-/// The keywords of TQL, in lower case (they are read in any case). All are reserved words
-/// except `count`, which is a keyword only at the start of a query. Used by the interactive
-/// shell to complete and highlight.
-pub const KEYWORDS: &[&str] = parser::KEYWORDS;
+/// The keywords of TQL, in lower case (they are read in any case): see [`grammar`].
+pub use grammar::KEYWORDS;
 
 /// Parses a TQL text: statements separated by `;`. An empty text (or one holding only comments)
 /// is a script of no statements.

@@ -1,4 +1,4 @@
-//! The rustyline helper: completion (`complete.rs`), hints, highlighting (`highlight.rs`) and
+//! The rustyline helper: completion (`complete/`), hints, highlighting (`highlight.rs`) and
 //! the validator that decides, from the parser, whether a statement needs more lines.
 
 use std::borrow::Cow;

@@ -1,6 +1,8 @@
 //! A forgiving tokenizer for the shell's completion and highlighting. Unlike the parser it never
 //! fails: input being typed is usually unfinished (an open string, half a date), and each piece
-//! still gets a kind and a byte range.
+//! still gets a kind and a byte range. Words end where the parser's do (`lang::grammar`).
+
+use crate::lang::grammar::{is_word_start, word_len};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +34,6 @@ impl Token {
     pub fn text<'s>(&self, source: &'s str) -> &'s str {
         &source[self.start..self.end]
     }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// Splits `text` into tokens, skipping whitespace.
@@ -84,10 +82,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             Kind::Text { closed }
         } else if c == '$' {
-            at += 1;
-            at += text[at..]
-                .find(|ch: char| !is_word_char(ch))
-                .unwrap_or(text.len() - at);
+            at += 1 + word_len(&text[at + 1..]);
             Kind::Param
         } else if c.is_ascii_digit() {
             // Digits, with `-` or `.` followed by a digit continuing a date or a decimal.
@@ -105,10 +100,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 }
             }
             Kind::Number
-        } else if is_word_char(c) {
-            at += rest
-                .find(|ch: char| !is_word_char(ch))
-                .unwrap_or(rest.len());
+        } else if is_word_start(c) {
+            at += word_len(rest);
             Kind::Word
         } else {
             let two = ["!=", "<>", "<=", ">="];
@@ -186,5 +179,34 @@ mod tests {
         );
         // A one-line string stops at the end of its line.
         assert_eq!(kinds("\"ab\ncd")[0], (Kind::Text { closed: false }, "\"ab"));
+    }
+
+    /// The shell colours and completes by its tokens, the parser decides: a text the tokenizer
+    /// reads as one word must be a name to the parser, and one it splits must not be.
+    #[test]
+    fn words_are_what_the_parser_takes_for_names() {
+        let cases = [
+            ("signed", true),
+            ("signed_at", true),
+            ("_private", true),
+            ("a1", true),
+            ("X_2_y", true),
+            ("Österreich", false),
+            ("naïve", false),
+            ("x²", false),
+            ("Ωmega", false),
+            ("日本", false),
+            ("1815a", false),
+            ("a-b", false),
+        ];
+        for (word, is_name) in cases {
+            let one_word = matches!(kinds(word).as_slice(), [(Kind::Word, w)] if *w == word);
+            assert_eq!(one_word, is_name, "tokenizer on {word:?}");
+            let parsed = crate::lang::parse(&format!("settlements where {word} = 1")).is_ok();
+            assert_eq!(parsed, is_name, "parser on {word:?}");
+            let param = crate::lang::parse(&format!("settlements where signed = ${word}")).is_ok();
+            let one_param = matches!(kinds(&format!("${word}")).as_slice(), [(Kind::Param, _)]);
+            assert_eq!((param, one_param), (is_name, is_name), "parameter ${word}");
+        }
     }
 }

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use super::{Output, Shell};
-use crate::load;
 use crate::output::Format;
 use crate::schema::{Field, ValueKind};
+use crate::{load, suggest};
 
 /// A dot command as `.help` shows it.
 pub struct MetaCommand {
@@ -228,14 +228,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ".stats" => none(Command::Stats),
         ".quit" | ".exit" | ".q" => none(Command::Quit),
         _ => {
-            let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-            let near = names
-                .iter()
-                .map(|n| (strsim::jaro_winkler(n, &name), *n))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            Err(match near {
-                Some((_, n)) => format!("unknown command `{name}`; did you mean `{n}`?"),
+            let names = COMMANDS.iter().map(|c| c.name);
+            Err(match suggest::nearest(&name, names, suggest::LIKELY) {
+                Some(n) => format!("unknown command `{name}`; did you mean `{n}`?"),
                 None => format!("unknown command `{name}`; .help lists the commands"),
             })
         }

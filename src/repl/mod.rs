@@ -1,6 +1,6 @@
 //! The interactive shell, `treaty repl`: questions in TQL, one after the other, in a session
 //! that keeps `let` definitions and parameters, with dot commands (`meta.rs`), completion that
-//! knows the cursor's context (`complete.rs`), highlighting (`highlight.rs`) and multi-line
+//! knows the cursor's context (`complete/`), highlighting (`highlight.rs`) and multi-line
 //! input (`helper.rs`), on rustyline.
 //!
 //! This is the one library module that talks to the terminal: it reads the keyboard and writes

@@ -258,7 +258,7 @@ pub fn year(term: &Term) -> Option<f64> {
     let kind = literal
         .datatype()
         .as_str()
-        .strip_prefix("http://www.w3.org/2001/XMLSchema#")?;
+        .strip_prefix(crate::vocab::XSD)?;
     let text = literal.value();
     let typed = matches!(kind, "date" | "dateTime" | "gYear" | "gYearMonth");
     let plain_date = kind == "string" && looks_like_date(text);
@@ -562,16 +562,11 @@ fn bars(out: &mut String, table: &Table, label: &[usize], value: usize) -> DrawR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::model::{Literal, NamedNode};
+    use oxigraph::model::Literal;
+    use oxigraph::model::vocab::xsd;
 
     fn date(text: &str) -> Option<Term> {
-        Some(
-            Literal::new_typed_literal(
-                text,
-                NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#date"),
-            )
-            .into(),
-        )
+        Some(Literal::new_typed_literal(text, xsd::DATE.into_owned()).into())
     }
 
     fn text(s: &str) -> Option<Term> {

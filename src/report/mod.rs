@@ -441,7 +441,7 @@ pub fn number(term: &Term) -> Option<f64> {
         return None;
     };
     let datatype = literal.datatype().as_str();
-    let numeric = datatype.strip_prefix("http://www.w3.org/2001/XMLSchema#")?;
+    let numeric = datatype.strip_prefix(crate::vocab::XSD)?;
     matches!(
         numeric,
         "integer"
@@ -490,17 +490,9 @@ impl Names {
     }
 }
 
-/// A heading as a file name: lower-case letters and digits joined by `-`.
+/// A heading as a file name: lower-case letters and digits joined by `-`, at most 60 of them.
 pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(60).collect()
+    crate::slug::slug(text).chars().take(60).collect()
 }
 
 /// A report's output format.

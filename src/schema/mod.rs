@@ -11,11 +11,8 @@ use oxigraph::model::{NamedNode, Term};
 use crate::error::{Error, Result};
 use crate::results::Table;
 use crate::store::{Backend, Error as StoreError};
-use crate::vocab;
+use crate::vocab::{self, SKOS_CONCEPT, XSD};
 pub use names::{Candidate, NameIndex};
-
-const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
-const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
 /// What kind of value a field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,6 +15,7 @@ use oxigraph::model::{Literal, NamedNode, Term};
 use crate::error::Result;
 use crate::results::Answer;
 use crate::store::Backend;
+use crate::suggest;
 
 /// An entity a name may stand for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,11 +280,11 @@ impl NameIndex {
             if !fits {
                 continue;
             }
-            let mut score = strsim::jaro_winkler(&wanted, key);
+            let mut score = suggest::similarity(&wanted, key);
             if key.contains(&wanted) || wanted.contains(key.as_str()) {
                 score += 0.2;
             }
-            if score > 0.8 {
+            if score > suggest::LIKELY {
                 // Show the entity's own label when the key is it, else the key as typed.
                 let label = &self.entities[ids[0]].label;
                 let shown = if normalise(label) == *key {
@@ -294,9 +295,7 @@ impl NameIndex {
                 scored.push((score, shown));
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.dedup_by(|a, b| a.1 == b.1);
-        scored.into_iter().take(n).map(|(_, s)| s).collect()
+        suggest::best(scored, suggest::LIKELY, n)
     }
 
     /// Every name and alternative name of entities of `types` (any type when `types` is
@@ -372,7 +371,7 @@ mod tests {
     #[test]
     fn names_resolve_case_insensitively_through_alternative_labels() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let britain = index.lookup("britain", std::slice::from_ref(&actor));
         assert_eq!(britain.len(), 1);
         assert_eq!(britain[0].label, "United Kingdom");
@@ -386,7 +385,7 @@ mod tests {
     #[test]
     fn all_names_include_alternative_names_as_written() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let names = index.all_names(&[actor]);
         for name in ["United Kingdom", "Britain", "Soviet Union", "USSR"] {
             assert!(names.iter().any(|n| n == name), "{name}");
@@ -397,7 +396,7 @@ mod tests {
     #[test]
     fn an_index_on_demand_reads_only_the_names_it_missed() {
         let store = Store::open(&Location::Memory, false).unwrap();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let mut index = NameIndex::on_demand();
         assert!(
             index
@@ -421,7 +420,7 @@ mod tests {
     #[test]
     fn near_names_are_suggested() {
         let index = index();
-        let actor = NamedNode::new_unchecked("https://w3id.org/treaty/ontology#Actor");
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
         let near = index.nearest("Rusia", &[actor], 3);
         assert!(near.iter().any(|n| n == "Russia"), "{near:?}");
     }

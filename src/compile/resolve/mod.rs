@@ -437,12 +437,10 @@ fn dedupe_names(columns: &mut [Column]) {
 }
 
 /// The closest of `options` to `word`, if close enough to be a likely typo.
-fn nearest(word: &str, options: &[String]) -> Option<String> {
-    let word = word.to_lowercase();
-    options
-        .iter()
-        .map(|o| (strsim::jaro_winkler(&word, &o.to_lowercase()), o))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, o)| o.clone())
+fn nearest<'o>(word: &str, options: &'o [String]) -> Option<&'o str> {
+    crate::suggest::nearest(
+        word,
+        options.iter().map(String::as_str),
+        crate::suggest::LIKELY,
+    )
 }

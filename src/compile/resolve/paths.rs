@@ -6,9 +6,9 @@ use super::{Resolver, agg_of, nearest};
 use crate::compile::ir::{Agg, ColumnValue, Func, Operand, Path, Step};
 use crate::lang::ast::{self, Expr, Repeat};
 use crate::lang::diagnostic::Diagnostic;
+use crate::lang::grammar;
 use crate::schema::{EntitySet, Field, ValueKind};
-
-const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+use crate::vocab::SKOS_CONCEPT;
 
 /// What a path step leads to: the fields available next.
 #[derive(Clone, Copy)]
@@ -123,12 +123,10 @@ impl<'a> Resolver<'a> {
                             format!("there is no function `{other}`"),
                         )
                         .with_label("unknown function")
-                        .with_help(
-                            "the functions are year, decade, century, years, count, min, max, sum, avg",
-                        ));
+                        .with_help(format!("the functions are {}", function_list())));
                     }
                 };
-                let arity = if func == Func::Years { 2 } else { 1 };
+                let arity = grammar::function(&function.node.to_lowercase()).map_or(1, |f| f.arity);
                 if args.len() != arity {
                     return Err(Diagnostic::new(
                         function.span,
@@ -200,4 +198,12 @@ impl<'a> Resolver<'a> {
             arg: Some(arg),
         })
     }
+}
+
+/// The functions' names, those of dates first, as the error for an unknown one lists them.
+fn function_list() -> String {
+    let (aggregates, of_dates): (Vec<&grammar::Function>, Vec<_>) =
+        grammar::FUNCTIONS.iter().partition(|f| f.aggregate);
+    let names: Vec<&str> = of_dates.iter().chain(&aggregates).map(|f| f.name).collect();
+    names.join(", ")
 }

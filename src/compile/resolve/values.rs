@@ -6,7 +6,8 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode};
 
 use super::Resolver;
-use crate::lang::ast::{self, DateLit, Expr, Repeat, Span};
+use crate::lang::ast::{self, Expr, Repeat, Span};
+use crate::lang::date;
 use crate::lang::diagnostic::Diagnostic;
 use crate::schema::ValueKind;
 
@@ -73,7 +74,7 @@ impl Resolver<'_> {
     pub(super) fn date_bounds(&self, value: &Expr) -> Result<(String, String), Diagnostic> {
         match value {
             Expr::Integer(n) => year_range(n.node, n.span),
-            Expr::Date(d) => Ok(date_range(d.node)),
+            Expr::Date(d) => Ok(date::bounds(d.node)),
             Expr::Param(p) => {
                 let text = self.param(p)?;
                 parse_date_text(&text).ok_or_else(|| {
@@ -165,7 +166,7 @@ fn short_iri(iri: &NamedNode) -> String {
 }
 
 fn year_range(year: i64, span: Span) -> Result<(String, String), Diagnostic> {
-    if !(1..=9999).contains(&year) {
+    if !date::YEARS.contains(&year) {
         return Err(Diagnostic::new(
             span,
             format!("{year} is not a year we can compare dates with"),
@@ -175,55 +176,10 @@ fn year_range(year: i64, span: Span) -> Result<(String, String), Diagnostic> {
     Ok((format!("{year:04}-01-01"), format!("{year:04}-12-31")))
 }
 
-/// The first and last day a written date stands for.
-fn date_range(d: DateLit) -> (String, String) {
-    match (d.month, d.day) {
-        (Some(m), Some(day)) => {
-            let s = format!("{:04}-{m:02}-{day:02}", d.year);
-            (s.clone(), s)
-        }
-        (Some(m), None) => (
-            format!("{:04}-{m:02}-01", d.year),
-            format!("{:04}-{m:02}-{:02}", d.year, days_in_month(d.year, m)),
-        ),
-        _ => (
-            format!("{:04}-01-01", d.year),
-            format!("{:04}-12-31", d.year),
-        ),
-    }
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// A parameter's text as a date: `1815`, `1815-06` or `1815-06-09`.
 fn parse_date_text(text: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = text.trim().split('-').collect();
-    let year: i32 = parts.first()?.parse().ok()?;
-    if !(1..=9999).contains(&year) {
-        return None;
-    }
-    let month: Option<u8> = match parts.get(1) {
-        Some(m) => Some(m.parse().ok().filter(|m| (1..=12).contains(m))?),
-        None => None,
-    };
-    let day: Option<u8> = match (parts.get(2), month) {
-        (Some(d), Some(m)) => Some(
-            d.parse()
-                .ok()
-                .filter(|d| *d >= 1 && *d <= days_in_month(year, m))?,
-        ),
-        (Some(_), None) => return None,
-        (None, _) => None,
-    };
-    if parts.len() > 3 {
-        return None;
-    }
-    Some(date_range(DateLit { year, month, day }))
+    let d = date::parse(text.trim()).ok()?;
+    date::YEARS
+        .contains(&i64::from(d.year))
+        .then(|| date::bounds(d))
 }

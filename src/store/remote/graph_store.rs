@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn graph_iris_are_percent_encoded() {
         assert_eq!(
-            percent_encode("https://w3id.org/treaty/graph/bundled"),
+            percent_encode(crate::vocab::BUNDLED_GRAPH),
             "https%3A%2F%2Fw3id.org%2Ftreaty%2Fgraph%2Fbundled"
         );
         assert_eq!(percent_encode("a b&c=é"), "a%20b%26c%3D%C3%A9");

@@ -1,0 +1,206 @@
+//! What an import links to, read from the store before any row is converted: actors by COW
+//! code, ISO code and name with the years they existed, the precision property of each date
+//! property, and every concept.
+
+use std::collections::HashMap;
+
+use oxigraph::model::{NamedNode, Term};
+
+use super::super::cell::parse_integer;
+use super::super::mapping::MatchBy;
+use crate::error::Result;
+use crate::results::Answer;
+use crate::{Backend, suggest, vocab};
+
+/// What the store already knows that an import links to: actors (by COW code, ISO code and
+/// name, with the years they existed) and the precision property of each date property.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    actors: Vec<Actor>,
+    cow: HashMap<i64, Vec<usize>>,
+    iso: HashMap<String, Vec<usize>>,
+    names: HashMap<String, Vec<usize>>,
+    pub(super) precision: HashMap<String, NamedNode>,
+    /// Every concept in the store, so that a misspelt concept in a mapping is caught.
+    concepts: std::collections::HashSet<String>,
+}
+
+#[derive(Debug)]
+struct Actor {
+    iri: NamedNode,
+    from: Option<i64>,
+    until: Option<i64>,
+}
+
+impl Lookup {
+    /// Reads actors and date-precision properties through `backend`. Actors minted earlier by
+    /// the same mapping (IRIs under `skip_namespace`) are left out: a new import mints them again
+    /// in its own graph, which may replace the graph that described them.
+    pub fn read(backend: &dyn Backend, skip_namespace: &str) -> Result<Self> {
+        let mut lookup = Lookup::default();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let rows = table(backend.query(
+            "SELECT ?a ?cow ?iso ?from ?until WHERE { ?a a tr:Actor .
+               OPTIONAL { ?a tr:cowCode ?cow } OPTIONAL { ?a tr:isoCode ?iso }
+               OPTIONAL { ?a tr:existedFrom ?from } OPTIONAL { ?a tr:existedUntil ?until } }",
+        )?);
+        for row in rows {
+            let Some(Term::NamedNode(iri)) = &row[0] else {
+                continue;
+            };
+            if iri.as_str().starts_with(skip_namespace) {
+                continue;
+            }
+            let year = |t: &Option<Term>| match t {
+                Some(Term::Literal(l)) => l.value().get(..4).and_then(|y| y.parse().ok()),
+                _ => None,
+            };
+            let i = *index.entry(iri.as_str().to_owned()).or_insert_with(|| {
+                lookup.actors.push(Actor {
+                    iri: iri.clone(),
+                    from: year(&row[3]),
+                    until: year(&row[4]),
+                });
+                lookup.actors.len() - 1
+            });
+            if let Some(Term::Literal(l)) = &row[1]
+                && let Ok(code) = parse_integer(l.value())
+            {
+                push(lookup.cow.entry(code).or_default(), i);
+            }
+            if let Some(Term::Literal(l)) = &row[2] {
+                push(lookup.iso.entry(l.value().to_uppercase()).or_default(), i);
+            }
+        }
+        let rows =
+            table(backend.query(
+                "SELECT ?a ?name WHERE { ?a a tr:Actor ; rdfs:label|skos:altLabel ?name }",
+            )?);
+        for row in rows {
+            if let (Some(Term::NamedNode(iri)), Some(Term::Literal(name))) = (&row[0], &row[1])
+                && let Some(i) = index.get(iri.as_str())
+            {
+                push(
+                    lookup.names.entry(name.value().to_lowercase()).or_default(),
+                    *i,
+                );
+            }
+        }
+        let rows = table(backend.query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?);
+        for row in rows {
+            if let Some(Term::NamedNode(c)) = &row[0] {
+                lookup.concepts.insert(c.as_str().to_owned());
+            }
+        }
+        let rows = table(backend.query("SELECT ?p ?pp WHERE { ?p tr:datePrecision ?pp }")?);
+        for row in rows {
+            if let (Some(Term::NamedNode(p)), Some(Term::NamedNode(pp))) = (&row[0], &row[1]) {
+                lookup.precision.insert(p.as_str().to_owned(), pp.clone());
+            }
+        }
+        Ok(lookup)
+    }
+
+    /// The actor a cell names, chosen among those sharing a code or name by the year of the
+    /// row (the actor that existed then, else the nearest in time, else the present-day one).
+    pub(super) fn actor(
+        &self,
+        value: &str,
+        by: &[MatchBy],
+        year: Option<i64>,
+    ) -> Option<&NamedNode> {
+        for method in by {
+            let candidates = match method {
+                MatchBy::Cow => parse_integer(value).ok().and_then(|c| self.cow.get(&c)),
+                MatchBy::Iso => self.iso.get(&value.to_uppercase()),
+                MatchBy::Name => self.names.get(&value.to_lowercase()),
+            };
+            if let Some(candidates) = candidates {
+                return candidates
+                    .iter()
+                    .map(|i| &self.actors[*i])
+                    .min_by_key(|a| (distance(a, year), a.until.is_some(), a.iri.as_str()))
+                    .map(|a| &a.iri);
+            }
+        }
+        None
+    }
+}
+
+impl Lookup {
+    /// Why `iri` cannot be a concept value: an IRI in the treaty namespace that the store does
+    /// not describe as a concept (a typo, most likely), with the nearest one. IRIs elsewhere are
+    /// the user's business.
+    pub(super) fn unknown_concept(&self, iri: &NamedNode) -> Option<String> {
+        if !iri.as_str().starts_with(vocab::DATA) || self.concepts.contains(iri.as_str()) {
+            return None;
+        }
+        let show = |i: &str| vocab::compact(i).unwrap_or_else(|| i.to_owned());
+        // IRIs share their namespace, so only a close one is a likely typo.
+        let nearest = suggest::nearest(iri.as_str(), self.concepts.iter().map(String::as_str), 0.9)
+            .map(|c| format!("; did you mean {}?", show(c)))
+            .unwrap_or_default();
+        Some(format!(
+            "{} is not a concept of the store's schemes{nearest}",
+            show(iri.as_str())
+        ))
+    }
+}
+
+/// How far `year` lies outside the years an actor existed (0 inside); without a year, 0.
+fn distance(actor: &Actor, year: Option<i64>) -> i64 {
+    let Some(year) = year else { return 0 };
+    let before = actor.from.map_or(0, |from| (from - year).max(0));
+    let after = actor.until.map_or(0, |until| (year - until).max(0));
+    before + after
+}
+
+fn push(list: &mut Vec<usize>, i: usize) {
+    if !list.contains(&i) {
+        list.push(i);
+    }
+}
+
+fn table(answer: Answer) -> Vec<Vec<Option<Term>>> {
+    match answer {
+        Answer::Table(t) => t.rows,
+        Answer::Boolean(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_sharing_a_code_are_told_apart_by_year() {
+        let mut lookup = Lookup::default();
+        for (iri, from, until) in [
+            ("a:empire", Some(1721), Some(1917)),
+            ("a:ussr", Some(1922), Some(1991)),
+            ("a:russia", Some(1991), None),
+        ] {
+            lookup.actors.push(Actor {
+                iri: NamedNode::new_unchecked(iri),
+                from,
+                until,
+            });
+        }
+        lookup.cow.insert(365, vec![0, 1, 2]);
+        let pick = |y| {
+            lookup
+                .actor("365", &[MatchBy::Cow], y)
+                .unwrap()
+                .as_str()
+                .to_owned()
+        };
+        assert_eq!(pick(Some(1850)), "a:empire");
+        assert_eq!(pick(Some(1950)), "a:ussr");
+        assert_eq!(pick(Some(2005)), "a:russia");
+        assert_eq!(
+            pick(None),
+            "a:russia",
+            "without a year, the present-day state"
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! Rows to quads: a mapping compiled against a file's header (`Plan`), then each row turned into
+//! the triples of its entities, in the import's graph. Nothing here touches the store: actors
+//! and date-precision properties come from a `Lookup` read beforehand, so the same quads can go
+//! to the embedded store or elsewhere.
+//!
+//! `lookup.rs` reads what the store knows, `plan.rs` compiles the mapping, this file converts
+//! the rows; `import::cell` reads the cells.
+
+mod lookup;
+mod plan;
+
+use std::collections::BTreeMap;
+
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+
+pub use lookup::Lookup;
+pub use plan::namespace;
+
+use super::cell::{self, Date, literal, parse_date, parse_integer, same_value, scientific_integer};
+use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, Unmatched};
+use crate::error::{Error, Result};
+use crate::vocab;
+
+const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
+const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
+
+fn tr(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY))
+}
+
+/// A bad cell: which column, what it held, why it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCell {
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// A mapping compiled against one file's header.
+pub struct Plan {
+    namespace: String,
+    /// The mapping's "no value" cells, which identifiers, names and required columns refuse.
+    unknown: Vec<String>,
+    graph: GraphName,
+    source: NamedNode,
+    entities: Vec<EntityPlan>,
+    header: Vec<String>,
+}
+
+struct EntityPlan {
+    link: Option<NamedNode>,
+    when: Option<(usize, Vec<String>)>,
+    class: NamedNode,
+    segment: String,
+    id: Vec<Piece>,
+    label: Option<Vec<Piece>>,
+    required: Vec<usize>,
+    fields: Vec<FieldPlan>,
+    constants: Vec<(NamedNode, Term)>,
+}
+
+enum Piece {
+    Text(String),
+    Column(usize),
+}
+
+struct FieldPlan {
+    property: NamedNode,
+    kind: Kind,
+    from: From,
+    split: Option<String>,
+    unknown: Vec<String>,
+    formats: Vec<String>,
+    values: Option<BTreeMap<String, String>>,
+    unmatched: Unmatched,
+    match_by: Vec<MatchBy>,
+    lang: Option<String>,
+    precision: Option<NamedNode>,
+}
+
+enum From {
+    Column(usize),
+    Group(Vec<usize>),
+    Parts {
+        year: usize,
+        month: Option<usize>,
+        day: Option<usize>,
+    },
+}
+
+/// What converting the rows found beyond the quads.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Actor cells linked to an actor already in the store.
+    pub linked: u64,
+    /// Actors minted because nothing in the store matched: IRI to (name, COW code).
+    pub minted: BTreeMap<String, (String, Option<i64>)>,
+}
+
+impl Plan {
+    /// The triples describing the dataset the mapping cites (or, without `[source]`, the file).
+    pub fn source_quads(&self, loaded: &Loaded, file: &str) -> Vec<Quad> {
+        let mut out = Vec::new();
+        let s = &self.source;
+        let (label, citation, url) = match &loaded.mapping.source {
+            Some(src) => (src.label.clone(), src.citation.clone(), src.url.clone()),
+            None => (
+                format!(
+                    "{} (imported with mapping {})",
+                    std::path::Path::new(file)
+                        .file_name()
+                        .map_or_else(|| file.into(), |n| n.to_string_lossy()),
+                    loaded.name
+                ),
+                None,
+                None,
+            ),
+        };
+        self.quad(&mut out, s, &rdf::TYPE.into_owned(), tr("Source").into());
+        self.quad(&mut out, s, &rdfs::LABEL.into_owned(), en(&label).into());
+        if let Some(c) = citation {
+            self.quad(
+                &mut out,
+                s,
+                &NamedNode::new_unchecked(DCT_CITATION),
+                Literal::new_simple_literal(c).into(),
+            );
+        }
+        if let Some(u) = url {
+            self.quad(
+                &mut out,
+                s,
+                &tr("url"),
+                Literal::new_typed_literal(u, xsd::ANY_URI).into(),
+            );
+        }
+        out
+    }
+
+    /// The triples for the actors minted during the conversion.
+    pub fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
+        let mut out = Vec::new();
+        for (iri, (name, cow)) in &tally.minted {
+            let s = NamedNode::new_unchecked(iri.clone());
+            self.quad(&mut out, &s, &rdf::TYPE.into_owned(), tr("Actor").into());
+            self.quad(&mut out, &s, &rdfs::LABEL.into_owned(), en(name).into());
+            if let Some(code) = cow {
+                self.quad(
+                    &mut out,
+                    &s,
+                    &tr("cowCode"),
+                    Literal::new_typed_literal(code.to_string(), xsd::INTEGER).into(),
+                );
+            }
+        }
+        out
+    }
+
+    /// Appends the quads of one row to `out`, or leaves `out` and `tally` as they were and says
+    /// which cell is bad.
+    pub fn row(
+        &self,
+        cells: &[String],
+        lookup: &Lookup,
+        out: &mut Vec<Quad>,
+        tally: &mut Tally,
+    ) -> std::result::Result<(), BadCell> {
+        let mark = out.len();
+        let mut minted = BTreeMap::new();
+        let mut linked = 0;
+        let result = self.row_inner(cells, lookup, out, &mut minted, &mut linked);
+        match result {
+            Ok(()) => {
+                tally.linked += linked;
+                tally.minted.extend(minted);
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(mark);
+                Err(e)
+            }
+        }
+    }
+
+    fn row_inner(
+        &self,
+        cells: &[String],
+        lookup: &Lookup,
+        out: &mut Vec<Quad>,
+        minted: &mut BTreeMap<String, (String, Option<i64>)>,
+        linked: &mut u64,
+    ) -> std::result::Result<(), BadCell> {
+        let mut main: Option<NamedNode> = None;
+        let mut year = None;
+        for entity in &self.entities {
+            if let Some((column, equals)) = &entity.when {
+                let cell = cells[*column].trim();
+                if !equals.iter().any(|e| same_value(e, cell)) {
+                    continue;
+                }
+            }
+            for column in &entity.required {
+                if self.is_unknown(&cells[*column]) {
+                    return Err(self.bad(*column, &cells[*column], "a value is required here"));
+                }
+            }
+            let id = self.render(&entity.id, cells)?;
+            let subject = NamedNode::new_unchecked(format!(
+                "{}{}/{}",
+                self.namespace,
+                entity.segment,
+                encode(&id)
+            ));
+            self.quad(
+                out,
+                &subject,
+                &rdf::TYPE.into_owned(),
+                entity.class.clone().into(),
+            );
+            if let Some(label) = &entity.label {
+                let label = self.render(label, cells)?;
+                self.quad(out, &subject, &rdfs::LABEL.into_owned(), en(&label).into());
+            }
+            match (&entity.link, &main) {
+                (Some(link), Some(main)) => self.quad(out, main, link, subject.clone().into()),
+                _ => self.quad(
+                    out,
+                    &subject,
+                    &NamedNode::new_unchecked(DCT_SOURCE),
+                    self.source.clone().into(),
+                ),
+            }
+            for (property, value) in &entity.constants {
+                self.quad(out, &subject, property, value.clone());
+            }
+            // Dates first: their year chooses among actors that share a code or a name.
+            let (dates, others): (Vec<&FieldPlan>, Vec<&FieldPlan>) =
+                entity.fields.iter().partition(|f| f.kind == Kind::Date);
+            for field in dates.into_iter().chain(others) {
+                self.field(
+                    field, cells, &subject, lookup, out, minted, linked, &mut year,
+                )?;
+            }
+            if main.is_none() {
+                main = Some(subject);
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn field(
+        &self,
+        field: &FieldPlan,
+        cells: &[String],
+        subject: &NamedNode,
+        lookup: &Lookup,
+        out: &mut Vec<Quad>,
+        minted: &mut BTreeMap<String, (String, Option<i64>)>,
+        linked: &mut u64,
+        year: &mut Option<i64>,
+    ) -> std::result::Result<(), BadCell> {
+        let unknown = |v: &str| field.unknown.iter().any(|u| same_value(u, v));
+        if let From::Parts {
+            year: y,
+            month,
+            day,
+        } = &field.from
+        {
+            let part = |c: Option<usize>| -> std::result::Result<Option<u32>, BadCell> {
+                let Some(c) = c else { return Ok(None) };
+                let v = cells[c].trim();
+                if unknown(v) {
+                    return Ok(None);
+                }
+                parse_integer(v)
+                    .ok()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| self.bad(c, v, "expected a whole number"))
+            };
+            let Some(y_value) = part(Some(*y))? else {
+                return Ok(());
+            };
+            let date = Date::new(y_value as i64, part(*month)?, part(*day)?)
+                .map_err(|why| self.bad(month.or(*day).unwrap_or(*y), &cells[*y], &why))?;
+            year.get_or_insert(date.year);
+            self.date(field, subject, &date, out);
+            return Ok(());
+        }
+        let columns: Vec<usize> = match &field.from {
+            From::Column(c) => vec![*c],
+            From::Group(cs) => cs.clone(),
+            From::Parts { .. } => unreachable!("handled above"),
+        };
+        for column in columns {
+            let cell = cells[column].as_str();
+            let pieces: Vec<&str> = match &field.split {
+                Some(sep) => cell.split(sep.as_str()).map(str::trim).collect(),
+                None => vec![cell.trim()],
+            };
+            for raw in pieces {
+                if unknown(raw) {
+                    continue;
+                }
+                let value = match &field.values {
+                    Some(table) => {
+                        let found = table.get(raw).or_else(|| {
+                            table
+                                .iter()
+                                .find(|(k, _)| same_value(k, raw))
+                                .map(|(_, v)| v)
+                        });
+                        match (found, field.unmatched) {
+                            (Some(v), _) => v.as_str(),
+                            (None, Unmatched::Skip) => continue,
+                            (None, Unmatched::Keep) => raw,
+                            (None, Unmatched::Error) => {
+                                let known: Vec<&str> = table.keys().map(String::as_str).collect();
+                                return Err(self.bad(
+                                    column,
+                                    raw,
+                                    &format!(
+                                        "not in the mapping's value table ({})",
+                                        known.join(", ")
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                    None => raw,
+                };
+                let object: Term = match field.kind {
+                    Kind::Date => {
+                        let date = parse_date(value, &field.formats)
+                            .map_err(|why| self.bad(column, raw, &why))?;
+                        year.get_or_insert(date.year);
+                        self.date(field, subject, &date, out);
+                        continue;
+                    }
+                    Kind::Concept => {
+                        let iri =
+                            mapping::expand(value).map_err(|why| self.bad(column, raw, &why))?;
+                        if let Some(why) = lookup.unknown_concept(&iri) {
+                            return Err(self.bad(column, raw, &why));
+                        }
+                        iri.into()
+                    }
+                    Kind::Actor => match lookup.actor(value, &field.match_by, *year) {
+                        Some(iri) => {
+                            *linked += 1;
+                            iri.clone().into()
+                        }
+                        None => self.mint(value, &field.match_by, minted).into(),
+                    },
+                    kind => literal(value, kind, field.lang.as_deref())
+                        .map_err(|why| self.bad(column, raw, &why))?
+                        .into(),
+                };
+                self.quad(out, subject, &field.property, object);
+            }
+        }
+        Ok(())
+    }
+
+    fn date(&self, field: &FieldPlan, subject: &NamedNode, date: &Date, out: &mut Vec<Quad>) {
+        self.quad(out, subject, &field.property, date.literal().into());
+        if let (Some(precision), Some(level)) = (&field.precision, date.precision()) {
+            self.quad(out, subject, precision, tr(level).into());
+        }
+    }
+
+    /// An actor for a name or code nothing in the store matched, under the mapping's namespace.
+    fn mint(
+        &self,
+        value: &str,
+        by: &[MatchBy],
+        minted: &mut BTreeMap<String, (String, Option<i64>)>,
+    ) -> NamedNode {
+        let cow = by
+            .contains(&MatchBy::Cow)
+            .then(|| parse_integer(value).ok())
+            .flatten();
+        let (local, name) = match cow {
+            Some(code) => (format!("cow-{code}"), format!("COW state {code}")),
+            None => (iri_segment(value), value.to_owned()),
+        };
+        let iri = format!("{}actor/{local}", self.namespace);
+        minted.entry(iri.clone()).or_insert((name, cow));
+        NamedNode::new_unchecked(iri)
+    }
+
+    /// A template with the row's values; a placeholder without a value is a bad cell.
+    fn render(&self, pieces: &[Piece], cells: &[String]) -> std::result::Result<String, BadCell> {
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Column(c) => {
+                    let v = cells[*c].trim();
+                    if self.is_unknown(v) {
+                        return Err(self.bad(*c, v, "the identifier or name needs a value here"));
+                    }
+                    // A spreadsheet writes long identifiers as 3.45E+12: use the number itself.
+                    match scientific_integer(v) {
+                        Some(n) => out.push_str(&n.to_string()),
+                        None => out.push_str(v),
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn is_unknown(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        cell.is_empty() || self.unknown.iter().any(|u| same_value(u, cell))
+    }
+
+    fn quad(&self, out: &mut Vec<Quad>, s: &NamedNode, p: &NamedNode, o: Term) {
+        out.push(Quad::new(s.clone(), p.clone(), o, self.graph.clone()));
+    }
+
+    fn bad(&self, column: usize, value: &str, message: &str) -> BadCell {
+        BadCell {
+            column: self.header[column].clone(),
+            value: value.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn en(text: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(text, "en")
+}
+
+/// Percent-encodes everything but unreserved characters, so distinct identifiers stay distinct.
+fn encode(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A name as an IRI segment: its slug, percent-encoded.
+fn iri_segment(text: &str) -> String {
+    let out = crate::slug::slug(text);
+    if out.is_empty() {
+        "unnamed".to_owned()
+    } else {
+        encode(&out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_stay_distinct_and_valid() {
+        assert_eq!(encode("a b/c"), "a%20b%2Fc");
+        assert_eq!(
+            iri_segment("Bosnia and Herzegovina"),
+            "bosnia-and-herzegovina"
+        );
+        assert_eq!(iri_segment("  "), "unnamed");
+    }
+}

@@ -1,0 +1,230 @@
+//! Statements and clauses: scripts split at `;`, `let`, `sparql`, queries and their clauses
+//! (each at most once but `where`, `with` and `without`), `show` items and `order by` keys.
+
+use nom::Parser;
+use nom::combinator::{cut, opt};
+use nom::multi::separated_list1;
+use nom::sequence::preceded;
+
+use super::*;
+
+/// `script = [ statement { ";" statement } ] [ ";" ] EOF`
+pub(super) fn script(i: In) -> PResult<Vec<Statement>> {
+    let mut statements = Vec::new();
+    let mut i = skip_ws(i);
+    if i.fragment().is_empty() {
+        return Ok((i, statements));
+    }
+    if let Ok((after, _)) = symbol_quiet(";")(i)
+        && skip_ws(after).fragment().is_empty()
+    {
+        return Ok((skip_ws(after), statements));
+    }
+    loop {
+        let (rest, statement) = match statement(i) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                if !statements.is_empty() {
+                    // After a `;`, the text may also just end.
+                    expect(&i, Expected::End);
+                }
+                return Err(error);
+            }
+        };
+        statements.push(statement);
+        let at = skip_ws(rest);
+        let (after, semicolon) = opt(symbol(";")).parse(at)?;
+        let next = skip_ws(after);
+        if next.fragment().is_empty() {
+            return Ok((next, statements));
+        }
+        if semicolon.is_none() {
+            expect(&next, Expected::End);
+            return backtrack();
+        }
+        i = next;
+    }
+}
+
+/// `statement = "let" IDENT "=" query | "sparql" STRING | query`
+pub(super) fn statement(i: In) -> PResult<Statement> {
+    let start = skip_ws(i);
+    expect(&start, ENTITY_SET);
+    expect(&start, Expected::Keyword("let"));
+    expect(&start, Expected::Keyword("sparql"));
+    if let Ok((rest, _)) = keyword_quiet("let")(start) {
+        let (rest, name) = cut(name("a name for the query")).parse(rest)?;
+        let (rest, _) = cut(symbol("=")).parse(rest)?;
+        let (rest, query) = cut(query).parse(rest)?;
+        let span = span(&start, &rest);
+        return Ok((rest, Statement::Let { name, query, span }));
+    }
+    if let Ok((rest, _)) = keyword_quiet("sparql")(start) {
+        let text = |i| {
+            let at = skip_ws(i);
+            expect(
+                &at,
+                Expected::Thing("the SPARQL query as a string, such as \"\"\"SELECT ...\"\"\""),
+            );
+            string(at)
+        };
+        let (rest, text) = cut(text).parse(rest)?;
+        let span = span(&start, &rest);
+        return Ok((rest, Statement::Sparql { text, span }));
+    }
+    query.map(Statement::Query).parse(start)
+}
+
+/// `query = [ "count" ] IDENT { clause }`
+pub(super) fn query(i: In) -> PResult<Query> {
+    let start = skip_ws(i);
+    let (rest, count) = opt(keyword_quiet("count")).parse(start)?;
+    let (rest, source) = if count.is_some() {
+        cut(name(ENTITY_SET_TEXT)).parse(rest)?
+    } else {
+        name(ENTITY_SET_TEXT).parse(rest)?
+    };
+    let mut rest = rest;
+    let mut clauses = Vec::new();
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    loop {
+        let (at, word, _) = next_word(rest);
+        let (after, clause) = match clause(rest) {
+            Ok(parsed) => parsed,
+            Err(nom::Err::Error(_)) => break,
+            Err(error) => return Err(error),
+        };
+        let keyword = span(&at, &at.take_from(word.len()));
+        if let Some(name) = once_only(&clause) {
+            if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == name) {
+                return fatal(repeated_clause(name, keyword, *first), false);
+            }
+            seen.push((name, keyword));
+        }
+        clauses.push(clause);
+        rest = after;
+    }
+    let span = span(&start, &rest);
+    Ok((
+        rest,
+        Query {
+            count,
+            source,
+            clauses,
+            span,
+        },
+    ))
+}
+
+/// The name of a clause that a query may have only once (all but `where`, `with`, `without`).
+pub(super) fn once_only(clause: &Clause) -> Option<&'static str> {
+    match clause {
+        Clause::Where(_) | Clause::With(_) | Clause::Without(_) => None,
+        Clause::Show { .. } => Some("show"),
+        Clause::By { .. } => Some("by"),
+        Clause::Having(_) => Some("having"),
+        Clause::OrderBy { .. } => Some("order by"),
+        Clause::Limit(_) => Some("limit"),
+        Clause::Offset(_) => Some("offset"),
+    }
+}
+
+pub(super) fn repeated_clause(name: &str, second: Span, first: Span) -> Diagnostic {
+    let help = match name {
+        "show" => "list all the columns in one `show`, separated by commas".to_string(),
+        "by" | "order by" => format!("list all the keys in one `{name}`, separated by commas"),
+        "having" => "join the conditions with `and` in one `having`".to_string(),
+        _ => format!("keep one `{name}`"),
+    };
+    Diagnostic::new(
+        second,
+        format!("a query takes one `{name}` clause, and this is a second"),
+    )
+    .with_label(format!("the first is on line {}", first.line))
+    .with_help(help)
+}
+
+/// One clause, chosen by its keyword.
+pub(super) fn clause(i: In) -> PResult<Clause> {
+    let (at, word, rest) = next_word(i);
+    expect(&at, CLAUSE);
+    let clause = match word.to_ascii_lowercase().as_str() {
+        "where" => {
+            let (rest, condition) = cut(|i| condition(i, 0)).parse(rest)?;
+            (rest, Clause::Where(*condition))
+        }
+        "having" => {
+            let (rest, condition) = cut(|i| condition(i, 0)).parse(rest)?;
+            (rest, Clause::Having(*condition))
+        }
+        "with" => {
+            let (rest, path) = cut(path).parse(rest)?;
+            (rest, Clause::With(path))
+        }
+        "without" => {
+            let (rest, path) = cut(path).parse(rest)?;
+            (rest, Clause::Without(path))
+        }
+        "show" => {
+            let (rest, distinct) = opt(keyword_quiet("distinct")).parse(rest)?;
+            let (rest, items) = cut(list(item)).parse(rest)?;
+            let span = span(&at, &rest);
+            let distinct = distinct.is_some();
+            (
+                rest,
+                Clause::Show {
+                    distinct,
+                    items,
+                    span,
+                },
+            )
+        }
+        "by" => {
+            let (rest, keys) = cut(list(|i| expr(i, 0))).parse(rest)?;
+            let span = span(&at, &rest);
+            (rest, Clause::By { keys, span })
+        }
+        "order" => {
+            let (rest, _) = cut(keyword("by")).parse(rest)?;
+            let (rest, keys) = cut(list(order_key)).parse(rest)?;
+            let span = span(&at, &rest);
+            (rest, Clause::OrderBy { keys, span })
+        }
+        "limit" => {
+            let (rest, n) = cut(whole_number).parse(rest)?;
+            (rest, Clause::Limit(n))
+        }
+        "offset" => {
+            let (rest, n) = cut(whole_number).parse(rest)?;
+            (rest, Clause::Offset(n))
+        }
+        _ => return backtrack(),
+    };
+    Ok(clause)
+}
+
+/// One or more `element`s separated by commas; an element is required after each comma.
+pub(super) fn list<'a, T>(
+    element: impl Parser<In<'a>, Output = T, Error = PError>,
+) -> impl Parser<In<'a>, Output = Vec<T>, Error = PError> {
+    separated_list1(symbol(","), cut(element))
+}
+
+/// `item = expr [ "as" IDENT ]`
+pub(super) fn item(i: In) -> PResult<Item> {
+    let (rest, expr) = expr(i, 0)?;
+    let (rest, alias) =
+        opt(preceded(keyword_quiet("as"), cut(name("a column name")))).parse(rest)?;
+    Ok((rest, Item { expr, alias }))
+}
+
+/// `orderkey = expr [ "asc" | "desc" ]`
+pub(super) fn order_key(i: In) -> PResult<OrderKey> {
+    let (rest, expr) = expr(i, 0)?;
+    let (rest, descending) = opt(keyword_quiet("asc")
+        .map(|_| false)
+        .or(keyword_quiet("desc").map(|_| true)))
+    .parse(rest)?;
+    let descending = descending.unwrap_or(false);
+    Ok((rest, OrderKey { expr, descending }))
+}
