@@ -100,6 +100,16 @@ pub enum Condition {
         /// Compare as lower-case text.
         text: bool,
     },
+    /// A value of the operand from `low` to `high`, both included: one value in the range
+    /// (`between`, a date equal to a year), where two comparisons joined by `and` could each
+    /// hold for a different value.
+    Range {
+        left: Operand,
+        low: Literal,
+        high: Literal,
+        /// Compare as lower-case text.
+        text: bool,
+    },
     /// Case-insensitive substring test on the value (the label for entities).
     Contains {
         path: Path,
@@ -352,6 +362,19 @@ impl fmt::Display for Condition {
             Condition::Compare {
                 left, op, right, ..
             } => write!(f, "{left} {op} {}", Value(right)),
+            Condition::Range {
+                left,
+                low,
+                high,
+                text,
+            } => {
+                if *text {
+                    write!(f, "lcase({left})")?;
+                } else {
+                    write!(f, "{left}")?;
+                }
+                write!(f, " between {} and {}", Value(low), Value(high))
+            }
             Condition::Contains { path, text } => {
                 write!(f, "{path} contains {}", Literal::new_simple_literal(text))
             }

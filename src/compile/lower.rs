@@ -21,6 +21,10 @@ use super::ir::{self, Agg, ColumnValue, Condition, Func, Operand, Path, Shape};
 use crate::lang::ast::{CompareOp, Repeat};
 use crate::schema::ValueKind;
 
+/// The nodes a scope (one `where` clause, one operand of `or`/`not`, one shown expression)
+/// has reached, by the steps that lead to them: paths that begin alike share them.
+type Scope = HashMap<String, Variable>;
+
 /// Separates the values of a multi-valued cell in the query's answer. The session sorts them
 /// and joins them with "; " (`super::tidy_lists`), because SPARQL leaves the order of
 /// `GROUP_CONCAT` to the engine and engines differ. A control character cannot occur in our
@@ -38,9 +42,10 @@ pub fn lower(resolved: &ir::Query) -> Query {
         rdf::TYPE.into_owned(),
         resolved.class.clone().into(),
     );
-    let mut shared = HashMap::new();
+    // Each clause is a scope of its own: paths that begin alike share their nodes within a
+    // `where` clause, never across clauses (SEMANTICS.md R1).
     for condition in &resolved.conditions {
-        b.direct(condition, &this, &mut main, &mut shared);
+        b.direct(condition, &this, &mut main, &mut Scope::new());
     }
 
     let column_vars: Vec<Variable> = resolved
@@ -425,35 +430,29 @@ impl Builder {
     }
 
     /// Adds the steps of `path` from `from` to `group`; returns the variable of the end.
-    /// With `shared`, steps before the last reuse the variables of earlier identical prefixes.
+    /// Steps before the last reuse the nodes the scope `shared` reached by the same steps.
     fn walk(
         &mut self,
         path: &Path,
         from: &Variable,
         group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
+        shared: &mut Scope,
         end: Option<TermPattern>,
     ) -> TermPattern {
         let mut current: TermPattern = from.clone().into();
         let mut key = String::new();
         let last = path.steps.len().saturating_sub(1);
         for (i, step) in path.steps.iter().enumerate() {
-            key.push_str(&format!(
-                "{}{}{:?}/",
-                step.predicate, step.inverse, step.repeat
-            ));
+            key.push_str(&step_key(step));
+            // The last step is never shared: `party = A and party = B` are two parties.
             let next: TermPattern = if i == last {
                 end.clone().unwrap_or_else(|| self.fresh().into())
-            } else if let Some(map) = shared.as_deref_mut() {
-                map.entry(key.clone())
-                    .or_insert_with(|| {
-                        self.next += 1;
-                        Variable::new_unchecked(format!("__v{}", self.next))
-                    })
-                    .clone()
-                    .into()
+            } else if let Some(v) = shared.get(&key) {
+                v.clone().into()
             } else {
-                self.fresh().into()
+                let v = self.fresh();
+                shared.insert(key.clone(), v.clone());
+                v.into()
             };
             let (subject, object) = if step.inverse {
                 (next.clone(), current.clone())
@@ -503,7 +502,7 @@ impl Builder {
         condition: &Condition,
         this: &Variable,
         group: &mut Group,
-        shared: &mut HashMap<String, Variable>,
+        shared: &mut Scope,
     ) {
         match condition {
             Condition::And(parts) => {
@@ -515,14 +514,22 @@ impl Builder {
                 let expression = self.expression(condition, this);
                 group.filters.push(expression);
             }
-            atom => self.atom(atom, this, group, Some(shared)),
+            atom => self.atom(atom, this, group, shared),
         }
     }
 
-    /// A condition as a filter expression, atoms as `EXISTS` tests.
+    /// A condition as a filter expression. Each operand of `or` and `not` is an `EXISTS` test
+    /// of its own (SEMANTICS.md R2); an operand that is a conjunction is one test whose paths
+    /// share their beginnings (R1 again), unless it only combines other such tests.
     fn expression(&mut self, condition: &Condition, this: &Variable) -> Expression {
         match condition {
-            Condition::And(parts) => self.fold(parts, this, Expression::And),
+            Condition::And(parts)
+                if parts
+                    .iter()
+                    .all(|p| matches!(p, Condition::Or(_) | Condition::Not(_))) =>
+            {
+                self.fold(parts, this, Expression::And)
+            }
             Condition::Or(parts) => self.fold(parts, this, Expression::Or),
             // `!!x` is not SPARQL (`!` takes a primary expression): a double negation is
             // dropped instead.
@@ -530,9 +537,9 @@ impl Builder {
                 Condition::Not(twice) => self.expression(twice, this),
                 inner => Expression::Not(Box::new(self.expression(inner, this))),
             },
-            atom => {
+            scope => {
                 let mut group = Group::default();
-                self.atom(atom, this, &mut group, None);
+                self.direct(scope, this, &mut group, &mut Scope::new());
                 Expression::Exists(Box::new(group.build()))
             }
         }
@@ -559,7 +566,7 @@ impl Builder {
         atom: &Condition,
         this: &Variable,
         group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
+        shared: &mut Scope,
     ) {
         match atom {
             Condition::OneOf { path, iris } if iris.len() == 1 => {
@@ -591,12 +598,37 @@ impl Builder {
                     .push(compare(*op, value, Expression::Literal(right.clone())));
             }
             Condition::CompareValues { left, op, right } => {
-                let left = self.operand(left, this, group, shared.as_deref_mut());
+                let left = self.operand(left, this, group, shared);
                 let right = self.operand(right, this, group, shared);
                 group.filters.push(compare(
                     *op,
                     Expression::Variable(left),
                     Expression::Variable(right),
+                ));
+            }
+            Condition::Range {
+                left,
+                low,
+                high,
+                text,
+            } => {
+                let value = self.operand(left, this, group, shared);
+                let value = if *text {
+                    lower_case(Expression::Variable(value))
+                } else {
+                    Expression::Variable(value)
+                };
+                group.filters.push(Expression::And(
+                    Box::new(compare(
+                        CompareOp::Ge,
+                        value.clone(),
+                        Expression::Literal(low.clone()),
+                    )),
+                    Box::new(compare(
+                        CompareOp::Le,
+                        value,
+                        Expression::Literal(high.clone()),
+                    )),
                 ));
             }
             Condition::Contains { path, text } => {
@@ -638,7 +670,7 @@ impl Builder {
         operand: &Operand,
         this: &Variable,
         group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
+        shared: &mut Scope,
     ) -> Variable {
         match operand {
             Operand::Path(path) => {
@@ -649,7 +681,7 @@ impl Builder {
                 let values: Vec<Expression> = args
                     .iter()
                     .map(|a| {
-                        let end = self.walk(a, this, group, shared.as_deref_mut(), None);
+                        let end = self.walk(a, this, group, shared, None);
                         Expression::Variable(self.readable(a, end, group))
                     })
                     .collect();
@@ -672,10 +704,11 @@ impl Builder {
         let mut inner = Group::default();
         let value = match operand {
             Operand::Path(path) => {
-                let end = self.walk(path, this, &mut inner, None, None);
+                let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
                 self.readable(path, end, &mut inner)
             }
-            Operand::Call(..) => self.operand(operand, this, &mut inner, None),
+            // The arguments of one call share the beginnings of their paths (R3).
+            Operand::Call(..) => self.operand(operand, this, &mut inner, &mut Scope::new()),
         };
         main.elements.push(Element::Optional(inner.build()));
         value
@@ -694,11 +727,11 @@ impl Builder {
             Operand::Path(path)
                 if !matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) =>
             {
-                self.walk(path, this, &mut inner, None, Some(target.into()));
+                self.walk(path, this, &mut inner, &mut Scope::new(), Some(target.into()));
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Path(path) => {
-                let end = self.walk(path, this, &mut inner, None, None);
+                let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
                 let TermPattern::Variable(v) = end else {
                     unreachable!()
                 };
@@ -706,10 +739,11 @@ impl Builder {
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Call(func, args) => {
+                let mut shared = Scope::new();
                 let values: Vec<Expression> = args
                     .iter()
                     .map(|a| {
-                        let end = self.walk(a, this, &mut inner, None, None);
+                        let end = self.walk(a, this, &mut inner, &mut shared, None);
                         Expression::Variable(self.readable(a, end, &mut inner))
                     })
                     .collect();
@@ -730,7 +764,7 @@ impl Builder {
     ) -> Variable {
         if let (Operand::Path(path), Agg::Count) = (operand, agg) {
             let mut inner = Group::default();
-            let end = self.walk(path, this, &mut inner, None, None);
+            let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
             main.elements.push(Element::Optional(inner.build()));
             let TermPattern::Variable(v) = end else {
                 unreachable!()
@@ -739,6 +773,11 @@ impl Builder {
         }
         self.optional_operand(operand, this, main)
     }
+}
+
+/// The key under which a scope shares the node a step reaches (with the steps before it).
+fn step_key(step: &ir::Step) -> String {
+    format!("{}{}{:?}/", step.predicate, step.inverse, step.repeat)
 }
 
 fn lower_case(value: Expression) -> Expression {

@@ -36,10 +36,10 @@ impl Resolver<'_> {
                 expr, low, high, ..
             } => {
                 let operand = self.operand(expr)?;
-                Condition::And(vec![
+                range(
                     self.compare(operand.clone(), CompareOp::Ge, low)?,
                     self.compare(operand, CompareOp::Le, high)?,
-                ])
+                )
             }
             C::In { expr, values, .. } => {
                 let operand = self.operand(expr)?;
@@ -47,7 +47,13 @@ impl Resolver<'_> {
                 for value in values {
                     alternatives.push(self.compare(operand.clone(), CompareOp::Eq, value)?);
                 }
-                any(alternatives)
+                // `x in (a, b)` is one test of one value when its alternatives merge into one
+                // (names): an atom that shares its path's beginning with the conjunction
+                // around it, like `x = a` (R1).
+                match any(alternatives) {
+                    Condition::Or(mut parts) if parts.len() == 1 => parts.remove(0),
+                    other => other,
+                }
             }
             C::Contains { expr, text, .. } => Condition::Contains {
                 path: self.text_path(expr)?,
@@ -77,6 +83,21 @@ impl Resolver<'_> {
             Operand::Path(p) => p.kind.clone(),
             Operand::Call(..) => ValueKind::Number,
         };
+        // Against a value, `!=` is `not` of `=` for every kind (SEMANTICS.md R2): `name !=
+        // "x"` holds when no name is "x" (also when there is none), as `party != Britain`
+        // does.
+        if op == CompareOp::Ne
+            && matches!(
+                kind,
+                ValueKind::Number | ValueKind::Boolean | ValueKind::Text | ValueKind::Resource
+            )
+        {
+            return Ok(Condition::Not(Box::new(self.compare(
+                left,
+                CompareOp::Eq,
+                value,
+            )?)));
+        }
         match kind {
             ValueKind::Entity(_) | ValueKind::Concept(_) => {
                 let Operand::Path(path) = left else {
@@ -194,13 +215,11 @@ impl Resolver<'_> {
             CompareOp::Le => cmp(CompareOp::Le, high),
             CompareOp::Gt => cmp(CompareOp::Gt, high),
             CompareOp::Ge => cmp(CompareOp::Ge, low),
-            CompareOp::Eq => {
-                Condition::And(vec![cmp(CompareOp::Ge, low), cmp(CompareOp::Le, high)])
-            }
-            CompareOp::Ne => Condition::Not(Box::new(Condition::And(vec![
+            CompareOp::Eq => range(cmp(CompareOp::Ge, low), cmp(CompareOp::Le, high)),
+            CompareOp::Ne => Condition::Not(Box::new(range(
                 cmp(CompareOp::Ge, low),
                 cmp(CompareOp::Le, high),
-            ]))),
+            ))),
         })
     }
 }
@@ -236,4 +255,32 @@ fn any(alternatives: Vec<Condition>) -> Condition {
     // own (`EXISTS`), as an `or` always is, not a pattern that shares its path with the other
     // conditions (which would change the meaning, and multiply rows).
     Condition::Or(merged)
+}
+
+/// `low <= x and x <= high` on one operand, as one test of one value (SEMANTICS.md R1: the
+/// last step of a path is never shared, so two comparisons could each hold for a different
+/// value). Other pairs stay a conjunction.
+fn range(low: Condition, high: Condition) -> Condition {
+    match (low, high) {
+        (
+            Condition::Compare {
+                left,
+                op: CompareOp::Ge,
+                right: low,
+                text,
+            },
+            Condition::Compare {
+                left: left2,
+                op: CompareOp::Le,
+                right: high,
+                text: text2,
+            },
+        ) if left == left2 && text == text2 => Condition::Range {
+            left,
+            low,
+            high,
+            text,
+        },
+        (low, high) => Condition::And(vec![low, high]),
+    }
 }
