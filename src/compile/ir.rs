@@ -204,6 +204,26 @@ impl Query {
     }
 }
 
+impl Query {
+    /// For each aggregate that skips missing values (`sum`, `avg`, `min`, `max` of a grouped
+    /// query), the hidden column that counts the entities it left out, and the column's name.
+    /// `lower` projects these columns after the shown ones; the session takes them out of the
+    /// answer and says what they count in a note (`super::take_skipped`).
+    pub fn skipped(&self) -> Vec<(String, String)> {
+        if !matches!(self.shape, Shape::Grouped { .. }) {
+            return Vec::new();
+        }
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(&c.value, ColumnValue::Aggregate { agg, arg: Some(_), .. } if *agg != Agg::Count)
+            })
+            .map(|(i, c)| (super::lower::skipped_column(i), c.name.clone()))
+            .collect()
+    }
+}
+
 impl Operand {
     /// True when the operand has at most one value per entity.
     pub fn single(&self) -> bool {

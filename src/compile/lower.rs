@@ -34,6 +34,18 @@ pub(super) const LIST_SEPARATOR: &str = "\u{1f}";
 /// Builds the algebra of a resolved query. The columns [`ir::Query::lists`] names come as
 /// values joined with [`LIST_SEPARATOR`].
 pub fn lower(resolved: &ir::Query) -> Query {
+    let over_values = resolved.columns.iter().any(|c| {
+        matches!(
+            c.value,
+            ColumnValue::Aggregate {
+                arg: Some(_),
+                ..
+            }
+        )
+    });
+    if over_values && matches!(resolved.shape, Shape::Grouped { .. }) {
+        return lower_grouped(resolved);
+    }
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
@@ -264,6 +276,343 @@ pub fn lower(resolved: &ir::Query) -> Query {
     }
 }
 
+/// The name of the hidden column that counts, for the aggregate in column `index`, the
+/// entities of the group without a value ([`ir::Query::skipped`]).
+pub(super) fn skipped_column(index: usize) -> String {
+    format!("__skipped{index}")
+}
+
+/// The entities of the query with their group keys bound to `keys`, and `group_id`, one text
+/// that tells the groups apart: always bound, so that patterns can be joined on it, where an
+/// unbound key would join with every group.
+fn entities_with_keys(
+    b: &mut Builder,
+    resolved: &ir::Query,
+    this: &Variable,
+    keys: &[Variable],
+    group_id: &Variable,
+) -> Group {
+    let mut group = Group::default();
+    group.triple(
+        this.clone().into(),
+        rdf::TYPE.into_owned(),
+        resolved.class.clone().into(),
+    );
+    for condition in &resolved.conditions {
+        b.direct(condition, this, &mut group, &mut Scope::new());
+    }
+    for (column, key) in resolved.columns.iter().zip(keys) {
+        if let ColumnValue::Value(operand) = &column.value {
+            b.optional_operand_into(operand, this, &mut group, key.clone());
+        }
+    }
+    // "+value" for a key with a value, "-" for one without, joined by a control character.
+    let mut parts: Vec<Expression> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            parts.push(Expression::Literal(Literal::new_simple_literal(
+                LIST_SEPARATOR,
+            )));
+        }
+        parts.push(Expression::If(
+            Box::new(Expression::Bound(key.clone())),
+            Box::new(Expression::FunctionCall(
+                Function::Concat,
+                vec![
+                    Expression::Literal(Literal::new_simple_literal("+")),
+                    Expression::FunctionCall(
+                        Function::Str,
+                        vec![Expression::Variable(key.clone())],
+                    ),
+                ],
+            )),
+            Box::new(Expression::Literal(Literal::new_simple_literal("-"))),
+        ));
+    }
+    let id = match parts.len() {
+        0 => Expression::Literal(Literal::new_simple_literal("")),
+        1 => parts.remove(0),
+        _ => Expression::FunctionCall(Function::Concat, parts),
+    };
+    group.elements.push(Element::Bind(id, group_id.clone()));
+    group
+}
+
+/// A grouped query with aggregates over values (SEMANTICS.md R6). Rows multiply along
+/// multi-valued paths, so an aggregate cannot run over the rows of the groups: each runs in a
+/// sub-select of its own over the distinct (entity, group, bindings of the aggregate's own
+/// paths, value), missing values left out, and is joined to its group by `?__g`. The groups
+/// themselves and `count(*)` come from one sub-select over the entities. A group without
+/// values has no row in an aggregate's sub-select, so its cell is empty (a count is 0).
+fn lower_grouped(resolved: &ir::Query) -> Query {
+    let keys = match resolved.shape {
+        Shape::Grouped { keys } => keys.min(resolved.columns.len()),
+        _ => 0,
+    };
+    let mut b = Builder::default();
+    let this = Variable::new_unchecked("__this");
+    let group_id = Variable::new_unchecked("__g");
+    let entities = Variable::new_unchecked("__n");
+    let column_vars: Vec<Variable> = resolved
+        .columns
+        .iter()
+        .map(|c| Variable::new_unchecked(c.name.clone()))
+        .collect();
+    let key_vars = &column_vars[..keys];
+
+    // The groups: `?__g`, the keys, the number of entities and the `count(*)` columns.
+    let groups = entities_with_keys(&mut b, resolved, &this, key_vars, &group_id);
+    let count = AggregateExpression::FunctionCall {
+        name: AggregateFunction::Count,
+        expr: Expression::Variable(this.clone()),
+        distinct: true,
+    };
+    let mut group_vars = Vec::new();
+    // Without keys there is one group, also when it has no entity (a count of 0).
+    if keys > 0 {
+        group_vars.push(group_id.clone());
+    }
+    group_vars.extend(key_vars.iter().cloned());
+    let counted_agg = b.aggregate();
+    let mut inner = GraphPattern::Group {
+        inner: Box::new(groups.build()),
+        variables: group_vars.clone(),
+        aggregates: vec![(counted_agg.clone(), count)],
+    };
+    let mut projected = group_vars;
+    let counted = std::iter::once(entities.clone()).chain(
+        resolved
+            .columns
+            .iter()
+            .zip(&column_vars)
+            .filter(|(c, _)| matches!(c.value, ColumnValue::Aggregate { arg: None, .. }))
+            .map(|(_, v)| v.clone()),
+    );
+    for var in counted {
+        inner = GraphPattern::Extend {
+            inner: Box::new(inner),
+            variable: var.clone(),
+            expression: Expression::Variable(counted_agg.clone()),
+        };
+        projected.push(var);
+    }
+    let mut pattern = GraphPattern::Project {
+        inner: Box::new(inner),
+        variables: projected,
+    };
+
+    // Each aggregate over values, joined to its group.
+    let mut shown: Vec<(Variable, Expression)> = Vec::new();
+    for (index, column) in resolved.columns.iter().enumerate() {
+        let ColumnValue::Aggregate {
+            agg,
+            distinct,
+            arg: Some(operand),
+        } = &column.value
+        else {
+            continue;
+        };
+        let value = Variable::new_unchecked(format!("__a{index}"));
+        let with_value = Variable::new_unchecked(format!("__h{index}"));
+        let sub = aggregate_over_values(
+            &mut b,
+            resolved,
+            &this,
+            keys,
+            &group_id,
+            operand,
+            (*agg, *distinct),
+            (&value, &with_value),
+        );
+        pattern = GraphPattern::LeftJoin {
+            left: Box::new(pattern),
+            right: Box::new(sub),
+            expression: None,
+        };
+        let cell = match agg {
+            Agg::Count => Expression::Coalesce(vec![
+                Expression::Variable(value),
+                Expression::Literal(Literal::from(0)),
+            ]),
+            Agg::Avg => rounded(Expression::Variable(value)),
+            _ => Expression::Variable(value),
+        };
+        shown.push((column_vars[index].clone(), cell));
+        if *agg != Agg::Count {
+            // The entities of the group the aggregate left out for want of a value.
+            shown.push((
+                Variable::new_unchecked(skipped_column(index)),
+                Expression::Subtract(
+                    Box::new(Expression::Variable(entities.clone())),
+                    Box::new(Expression::Coalesce(vec![
+                        Expression::Variable(with_value),
+                        Expression::Literal(Literal::from(0)),
+                    ])),
+                ),
+            ));
+        }
+    }
+    for (variable, expression) in &shown {
+        pattern = GraphPattern::Extend {
+            inner: Box::new(pattern),
+            variable: variable.clone(),
+            expression: expression.clone(),
+        };
+    }
+
+    let mut having: Option<Expression> = None;
+    for ir::Having { column, op, value } in &resolved.having {
+        let test = compare(
+            *op,
+            Expression::Variable(column_vars[*column].clone()),
+            Expression::Literal(value.clone()),
+        );
+        having = Some(match having {
+            Some(h) => Expression::And(Box::new(h), Box::new(test)),
+            None => test,
+        });
+    }
+    if let Some(expr) = having {
+        pattern = GraphPattern::Filter {
+            expr,
+            inner: Box::new(pattern),
+        };
+    }
+    let order: Vec<OrderExpression> = resolved
+        .order
+        .iter()
+        .map(|o| {
+            let key = Expression::Variable(column_vars[o.column].clone());
+            if o.descending {
+                OrderExpression::Desc(key)
+            } else {
+                OrderExpression::Asc(key)
+            }
+        })
+        .collect();
+    if !order.is_empty() {
+        pattern = GraphPattern::OrderBy {
+            inner: Box::new(pattern),
+            expression: order,
+        };
+    }
+    let mut variables = column_vars.clone();
+    variables.extend(
+        shown
+            .iter()
+            .map(|(v, _)| v)
+            .filter(|v| !column_vars.contains(v))
+            .cloned(),
+    );
+    pattern = GraphPattern::Project {
+        inner: Box::new(pattern),
+        variables,
+    };
+    if resolved.limit.is_some() || resolved.offset.is_some() {
+        pattern = GraphPattern::Slice {
+            inner: Box::new(pattern),
+            start: resolved.offset.unwrap_or(0) as usize,
+            length: resolved.limit.map(|l| l as usize),
+        };
+    }
+    Query::Select {
+        dataset: None,
+        pattern,
+        base_iri: None,
+    }
+}
+
+/// `{ SELECT ?__g (AGG(?v) AS ?value) (COUNT(DISTINCT ?__this) AS ?with_value) WHERE { SELECT
+/// DISTINCT ?__this ?__g <the paths' nodes> ?v WHERE { ... } } GROUP BY ?__g }`: one value per
+/// entity and binding of the aggregate's own paths (R3, R6), never multiplied by other paths.
+#[allow(clippy::too_many_arguments)]
+fn aggregate_over_values(
+    b: &mut Builder,
+    resolved: &ir::Query,
+    this: &Variable,
+    keys: usize,
+    group_id: &Variable,
+    operand: &Operand,
+    (agg, distinct): (Agg, bool),
+    (value, with_value): (&Variable, &Variable),
+) -> GraphPattern {
+    // Fresh names for the keys: inside, they are the sub-select's own.
+    let key_vars: Vec<Variable> = (0..keys).map(|_| b.fresh()).collect();
+    let mut group = entities_with_keys(b, resolved, this, &key_vars, group_id);
+    let first = b.next;
+    let v = match (operand, agg) {
+        // Counting entities counts them, not their names (two may share one).
+        (Operand::Path(path), Agg::Count) => {
+            match b.walk(path, this, &mut group, &mut Scope::new(), None) {
+                TermPattern::Variable(v) => v,
+                _ => unreachable!("walk ends in a variable unless given a constant"),
+            }
+        }
+        (operand, _) => b.operand(operand, this, &mut group, &mut Scope::new()),
+    };
+    // The nodes the operand's paths reached tell its bindings apart.
+    let mut variables = vec![this.clone(), group_id.clone()];
+    variables.extend(
+        (first + 1..=b.next)
+            .map(|n| Variable::new_unchecked(format!("__v{n}")))
+            .filter(|n| *n != v),
+    );
+    variables.push(v.clone());
+    group.filters.push(Expression::Bound(v.clone()));
+    let tuples = GraphPattern::Distinct {
+        inner: Box::new(GraphPattern::Project {
+            inner: Box::new(group.build()),
+            variables,
+        }),
+    };
+    let name = match agg {
+        Agg::Count => AggregateFunction::Count,
+        Agg::Min => AggregateFunction::Min,
+        Agg::Max => AggregateFunction::Max,
+        Agg::Sum => AggregateFunction::Sum,
+        Agg::Avg => AggregateFunction::Avg,
+    };
+    // Names of their own in the whole query, as the parser gives them.
+    let (agg0, agg1) = (b.aggregate(), b.aggregate());
+    // Grouped by `?__g` also without keys (when it is ""), so that no values give no row,
+    // and the cell stays empty, where SPARQL's SUM and AVG of nothing are 0.
+    let grouped = GraphPattern::Group {
+        inner: Box::new(tuples),
+        variables: vec![group_id.clone()],
+        aggregates: vec![
+            (
+                agg0.clone(),
+                AggregateExpression::FunctionCall {
+                    name,
+                    expr: Expression::Variable(v),
+                    distinct,
+                },
+            ),
+            (
+                agg1.clone(),
+                AggregateExpression::FunctionCall {
+                    name: AggregateFunction::Count,
+                    expr: Expression::Variable(this.clone()),
+                    distinct: true,
+                },
+            ),
+        ],
+    };
+    let with_results = GraphPattern::Extend {
+        inner: Box::new(GraphPattern::Extend {
+            inner: Box::new(grouped),
+            variable: value.clone(),
+            expression: Expression::Variable(agg0),
+        }),
+        variable: with_value.clone(),
+        expression: Expression::Variable(agg1),
+    };
+    GraphPattern::Project {
+        inner: Box::new(with_results),
+        variables: vec![group_id.clone(), value.clone(), with_value.clone()],
+    }
+}
+
 /// An average to two decimal places. Engines compute averages to different precisions
 /// (Oxigraph to 18 decimal places, Virtuoso to about 15 significant digits), so the full
 /// value would differ from one backend to another; two places are plenty for years.
@@ -421,9 +770,17 @@ fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
 #[derive(Default)]
 struct Builder {
     next: usize,
+    /// Aggregate variables made so far (sub-selects each have theirs).
+    aggregates: usize,
 }
 
 impl Builder {
+    fn aggregate(&mut self) -> Variable {
+        let v = Variable::new_unchecked(format!("__agg{}", self.aggregates));
+        self.aggregates += 1;
+        v
+    }
+
     fn fresh(&mut self) -> Variable {
         self.next += 1;
         Variable::new_unchecked(format!("__v{}", self.next))

@@ -206,27 +206,67 @@ fn aggregates_averages_rounded_and_derived_values() {
         expect![[r#"
             PREFIX tr: <https://w3id.org/treaty/ontology#>
             PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-            SELECT
-              ?century_signed
-              (COUNT(DISTINCT ?__this) AS ?n)
-              (ROUND(AVG(?__v5) * 100) / 100 AS ?held)
-              (MAX(?__v7) AS ?max_decade_signed)
+            SELECT ?century_signed ?n ?held ?max_decade_signed ?__skipped2 ?__skipped3
             WHERE {
-              ?__this a tr:Settlement .
-              ?__this tr:peaceHeldUntil ?__v1 .
-              OPTIONAL { ?__this tr:signed ?__v2 . }
-              BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
-              OPTIONAL {
-                ?__this tr:signed ?__v3 .
-                ?__this tr:peaceHeldUntil ?__v4 .
-                BIND(YEAR(?__v4) - YEAR(?__v3) - IF(((MONTH(?__v4) < MONTH(?__v3)) || ((MONTH(?__v4) = MONTH(?__v3)) && (DAY(?__v4) < DAY(?__v3)))), 1, 0) AS ?__v5)
+              {
+                SELECT ?__g ?century_signed (COUNT(DISTINCT ?__this) AS ?__n) (COUNT(DISTINCT ?__this) AS ?n)
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this tr:peaceHeldUntil ?__v1 .
+                  OPTIONAL { ?__this tr:signed ?__v2 . }
+                  BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
+                  BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
+                }
+                GROUP BY ?__g ?century_signed
               }
               OPTIONAL {
-                ?__this tr:signed ?__v6 .
-                BIND(xsd:integer(FLOOR(YEAR(?__v6) / 10.0)) * 10 AS ?__v7)
+                {
+                  SELECT ?__g (AVG(?__v8) AS ?__a2) (COUNT(DISTINCT ?__this) AS ?__h2)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v6 ?__v7 ?__v8
+                      WHERE {
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v4 .
+                        OPTIONAL { ?__this tr:signed ?__v5 . }
+                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v5) - 1) / 100.0)) + 1 AS ?__v3)
+                        BIND(IF(BOUND(?__v3), CONCAT("+", STR(?__v3)), "-") AS ?__g)
+                        ?__this tr:signed ?__v6 .
+                        ?__this tr:peaceHeldUntil ?__v7 .
+                        BIND(YEAR(?__v7) - YEAR(?__v6) - IF(((MONTH(?__v7) < MONTH(?__v6)) || ((MONTH(?__v7) = MONTH(?__v6)) && (DAY(?__v7) < DAY(?__v6)))), 1, 0) AS ?__v8)
+                        FILTER(BOUND(?__v8))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
               }
+              OPTIONAL {
+                {
+                  SELECT ?__g (MAX(?__v13) AS ?__a3) (COUNT(DISTINCT ?__this) AS ?__h3)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v12 ?__v13
+                      WHERE {
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v10 .
+                        OPTIONAL { ?__this tr:signed ?__v11 . }
+                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v11) - 1) / 100.0)) + 1 AS ?__v9)
+                        BIND(IF(BOUND(?__v9), CONCAT("+", STR(?__v9)), "-") AS ?__g)
+                        ?__this tr:signed ?__v12 .
+                        BIND(xsd:integer(FLOOR(YEAR(?__v12) / 10.0)) * 10 AS ?__v13)
+                        FILTER(BOUND(?__v13))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
+              }
+              BIND(ROUND(?__a2 * 100) / 100 AS ?held)
+              BIND(?__n - COALESCE(?__h2, 0) AS ?__skipped2)
+              BIND(?__a3 AS ?max_decade_signed)
+              BIND(?__n - COALESCE(?__h3, 0) AS ?__skipped3)
             }
-            GROUP BY ?century_signed
             ORDER BY ASC(?century_signed) ASC(?n) ASC(?held) ASC(?max_decade_signed)"#]],
     );
 }

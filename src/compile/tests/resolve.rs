@@ -262,7 +262,7 @@ fn aggregates_in_show_group_by_the_other_items() {
             where tr:outcome = to:violated
             group by mechanism = tr:mechanism
             show n = count(distinct this)
-                 count_guarantor = count(distinct tr:guarantor)
+                 count_guarantor = count(tr:guarantor)
                  min_settlement_signed = min(^tr:guarantee/tr:signed)
                  avg_year_settlement_signed = avg(year(^tr:guarantee/tr:signed))
             order by mechanism, n, count_guarantor, min_settlement_signed, avg_year_settlement_signed
