@@ -86,11 +86,16 @@ pub enum Condition {
         path: Path,
         iris: Vec<NamedNode>,
     },
-    /// A comparison of two values of the same entity (`end < start`).
+    /// A comparison of two values of the same entity (`end < start`, `guarantor !=
+    /// settlement.party`; SEMANTICS.md R9). Entities and concepts compare as IRIs with `=`
+    /// and `!=`, by label otherwise; `=` means "some value is among the right side's values",
+    /// `!=` "some value is not among them".
     CompareValues {
         left: Operand,
         op: CompareOp,
         right: Operand,
+        /// Compare as lower-case text (labels for entities and concepts).
+        text: bool,
     },
     /// A comparison of the operand's value (its label for entities) with a literal.
     Compare {
@@ -372,7 +377,15 @@ impl fmt::Display for Condition {
                     f.write_str(")")
                 }
             },
-            Condition::CompareValues { left, op, right } => write!(f, "{left} {op} {right}"),
+            Condition::CompareValues {
+                left,
+                op,
+                right,
+                text: true,
+            } => write!(f, "lcase({left}) {op} lcase({right})"),
+            Condition::CompareValues {
+                left, op, right, ..
+            } => write!(f, "{left} {op} {right}"),
             Condition::Compare {
                 left,
                 op,

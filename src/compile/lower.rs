@@ -954,15 +954,12 @@ impl Builder {
                     .filters
                     .push(compare(*op, value, Expression::Literal(right.clone())));
             }
-            Condition::CompareValues { left, op, right } => {
-                let left = self.operand(left, this, group, shared);
-                let right = self.operand(right, this, group, shared);
-                group.filters.push(compare(
-                    *op,
-                    Expression::Variable(left),
-                    Expression::Variable(right),
-                ));
-            }
+            Condition::CompareValues {
+                left,
+                op,
+                right,
+                text,
+            } => self.compare_values(left, *op, right, *text, this, group, shared),
             Condition::Range {
                 left,
                 low,
@@ -1019,6 +1016,113 @@ impl Builder {
                 group.filters.push(expression);
             }
         }
+    }
+
+    /// `left op right` between two fields (SEMANTICS.md R9). Entities and concepts compare
+    /// as IRIs unless `text` (then by label, in lower case, like text). `=` joins the two
+    /// sides; `!=` against a path reads "not among its values": the right path's beginning
+    /// is walked here (shared with the rest of the scope), its last step under `NOT EXISTS`.
+    /// Order operators compare some value with some value.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_values(
+        &mut self,
+        left: &Operand,
+        op: CompareOp,
+        right: &Operand,
+        text: bool,
+        this: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) {
+        let node = |o: &Operand| {
+            !text
+                && matches!(
+                    o,
+                    Operand::Path(Path {
+                        kind: ValueKind::Entity(_) | ValueKind::Concept(_),
+                        ..
+                    })
+                )
+        };
+        let prepared = |v: Variable| {
+            if text {
+                lower_case(Expression::Variable(v))
+            } else {
+                Expression::Variable(v)
+            }
+        };
+        let by_iri = node(right);
+        let x = match left {
+            Operand::Path(path) if node(left) => match self.walk(path, this, group, shared, None) {
+                TermPattern::Variable(v) => v,
+                _ => unreachable!("walk ends in a variable unless given a constant"),
+            },
+            other => self.operand(other, this, group, shared),
+        };
+        match (op, right) {
+            (CompareOp::Ne, Operand::Path(path)) if !path.steps.is_empty() => {
+                let (last, prefix) = path.steps.split_last().expect("not empty");
+                let from = self.walk_prefix(prefix, this, group, shared);
+                let mut inner = Group::default();
+                let one = Path {
+                    steps: vec![last.clone()],
+                    ..path.clone()
+                };
+                if by_iri {
+                    self.walk(&one, &from, &mut inner, &mut Scope::new(), Some(x.into()));
+                } else {
+                    let end = self.walk(&one, &from, &mut inner, &mut Scope::new(), None);
+                    let y = self.readable(&one, end, &mut inner);
+                    inner
+                        .filters
+                        .push(Expression::Equal(Box::new(prepared(y)), Box::new(prepared(x))));
+                }
+                group
+                    .filters
+                    .push(Expression::Not(Box::new(Expression::Exists(Box::new(
+                        inner.build(),
+                    )))));
+            }
+            (CompareOp::Eq, Operand::Path(path)) if by_iri => {
+                self.walk(path, this, group, shared, Some(x.into()));
+            }
+            _ => {
+                let y = self.operand(right, this, group, shared);
+                group.filters.push(compare(op, prepared(x), prepared(y)));
+            }
+        }
+    }
+
+    /// Walks the steps that begin a path, every one shared with the scope (unlike `walk`,
+    /// which never shares a path's last step); returns the node reached (`from` for none).
+    fn walk_prefix(
+        &mut self,
+        steps: &[ir::Step],
+        from: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) -> Variable {
+        if steps.is_empty() {
+            return from.clone();
+        }
+        let path = Path {
+            steps: steps.to_vec(),
+            kind: ValueKind::Resource,
+            single: false,
+            name: String::new(),
+        };
+        // The last of these steps is shared too: walk it as the beginning of a longer path.
+        let key: String = steps.iter().map(step_key).collect();
+        if let Some(v) = shared.get(&key) {
+            // Already reached: the triples that lead to it are in the scope.
+            return v.clone();
+        }
+        let end = self.walk(&path, from, group, shared, None);
+        let TermPattern::Variable(v) = end else {
+            unreachable!("walk ends in a variable unless given a constant")
+        };
+        shared.insert(key, v.clone());
+        v
     }
 
     /// The variable of an operand's readable value, added to `group`.
