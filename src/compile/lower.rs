@@ -805,7 +805,9 @@ impl Builder {
             let next: TermPattern = if i == last {
                 end.clone().unwrap_or_else(|| self.fresh().into())
             } else if let Some(v) = shared.get(&key) {
-                v.clone().into()
+                // Reached before in this scope, whose group already holds the step.
+                current = v.clone().into();
+                continue;
             } else {
                 let v = self.fresh();
                 shared.insert(key.clone(), v.clone());
