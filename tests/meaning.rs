@@ -51,7 +51,8 @@ fn cells(answer: &Answer) -> Vec<Vec<String>> {
 }
 
 fn number(text: &str) -> f64 {
-    text.parse().unwrap_or_else(|_| panic!("not a number: {text:?}"))
+    text.parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
 
 /// R3/R4: the Dunkirk query of issue 13. Each settlement's span uses its own two dates, so
@@ -141,7 +142,10 @@ fn counts_and_averages_skip_missing_values() {
     );
     assert_eq!(rows[0][0], by_hand[0][0]);
     assert_eq!(rows[0][1], by_hand[0][1]);
-    assert_ne!(rows[0][0], rows[0][1], "some settlements share an end of peace");
+    assert_ne!(
+        rows[0][0], rows[0][1],
+        "some settlements share an end of peace"
+    );
     assert_eq!(rows[0][2], all[0][0]);
     assert!(!rows[0][3].is_empty(), "the average has a value");
     assert_eq!(
@@ -172,18 +176,15 @@ fn where_clauses_and_not_scope_their_paths() {
     let store = store();
     let count = |q: &str| tql(&store, q).0[0][0].clone();
     let hand = |q: &str| sparql(&store, q)[0][0].clone();
-    let one = count(
-        "count guarantees where settlement.signed > 1900 and settlement.kind is armistice",
-    );
-    let two = count(
-        "count guarantees where settlement.signed > 1900 where settlement.kind is armistice",
-    );
+    let one =
+        count("count guarantees where settlement.signed > 1900 and settlement.kind is armistice");
+    let two =
+        count("count guarantees where settlement.signed > 1900 where settlement.kind is armistice");
     let negated = count(
         "count guarantees where settlement.signed > 1900 and settlement.kind is not armistice",
     );
     // `is` takes narrower concepts too.
-    let armistice =
-        "?k . ?k <http://www.w3.org/2004/02/skos/core#broader>* <https://w3id.org/treaty/id/kind/armistice>";
+    let armistice = "?k . ?k <http://www.w3.org/2004/02/skos/core#broader>* <https://w3id.org/treaty/id/kind/armistice>";
     assert_eq!(
         one,
         hand(&format!(

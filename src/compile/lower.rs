@@ -34,15 +34,10 @@ pub(super) const LIST_SEPARATOR: &str = "\u{1f}";
 /// Builds the algebra of a resolved query. The columns [`ir::Query::lists`] names come as
 /// values joined with [`LIST_SEPARATOR`].
 pub fn lower(resolved: &ir::Query) -> Query {
-    let over_values = resolved.columns.iter().any(|c| {
-        matches!(
-            c.value,
-            ColumnValue::Aggregate {
-                arg: Some(_),
-                ..
-            }
-        )
-    });
+    let over_values = resolved
+        .columns
+        .iter()
+        .any(|c| matches!(c.value, ColumnValue::Aggregate { arg: Some(_), .. }));
     if over_values && matches!(resolved.shape, Shape::Grouped { .. }) {
         return lower_grouped(resolved);
     }
@@ -920,13 +915,7 @@ impl Builder {
             .fold(first, |a, b| combine(Box::new(a), Box::new(b)))
     }
 
-    fn atom(
-        &mut self,
-        atom: &Condition,
-        this: &Variable,
-        group: &mut Group,
-        shared: &mut Scope,
-    ) {
+    fn atom(&mut self, atom: &Condition, this: &Variable, group: &mut Group, shared: &mut Scope) {
         match atom {
             Condition::OneOf { path, iris } if iris.len() == 1 => {
                 self.walk(path, this, group, shared, Some(iris[0].clone().into()));
@@ -1075,9 +1064,10 @@ impl Builder {
                 } else {
                     let end = self.walk(&one, &from, &mut inner, &mut Scope::new(), None);
                     let y = self.readable(&one, end, &mut inner);
-                    inner
-                        .filters
-                        .push(Expression::Equal(Box::new(prepared(y)), Box::new(prepared(x))));
+                    inner.filters.push(Expression::Equal(
+                        Box::new(prepared(y)),
+                        Box::new(prepared(x)),
+                    ));
                 }
                 group
                     .filters
@@ -1190,7 +1180,13 @@ impl Builder {
             Operand::Path(path)
                 if !matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) =>
             {
-                self.walk(path, this, &mut inner, &mut Scope::new(), Some(target.into()));
+                self.walk(
+                    path,
+                    this,
+                    &mut inner,
+                    &mut Scope::new(),
+                    Some(target.into()),
+                );
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Path(path) => {

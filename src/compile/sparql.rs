@@ -292,7 +292,7 @@ impl Printer<'_> {
             clauses.push(format!("LIMIT {length}"));
         }
         clauses
-        }
+    }
 
     fn iri(&mut self, iri: &NamedNode) -> String {
         for (i, (prefix, namespace)) in self.prefixes.iter().enumerate() {

@@ -93,7 +93,10 @@ impl Resolver<'_> {
             Expr::Path(p)
                 if p.steps.len() == 1
                     && p.steps[0].repeat == ast::Repeat::Once
-                    && self.schema.field(self.set, &p.steps[0].field.node).is_none() =>
+                    && self
+                        .schema
+                        .field(self.set, &p.steps[0].field.node)
+                        .is_none() =>
             {
                 Ok(None)
             }
