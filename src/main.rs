@@ -334,6 +334,9 @@ fn run_tql(
         }
         output::write(answer, format, &mut out)?;
         out.flush()?;
+        for note in outcome.notes() {
+            eprintln!("note: {note}");
+        }
         print_notes(backend);
     }
     Ok(())

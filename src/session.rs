@@ -54,6 +54,8 @@ pub enum Done {
     Query {
         query: Query,
         answer: Option<Answer>,
+        /// What a reader should know about the answer (aggregates that left entities out).
+        notes: Vec<String>,
     },
 }
 
@@ -91,6 +93,14 @@ impl Outcome {
         match &self.result {
             Ok(Done::Query { answer, .. }) => answer.as_ref(),
             _ => None,
+        }
+    }
+
+    /// What a reader should know about the answer, to be shown beside it (never in it).
+    pub fn notes(&self) -> &[String] {
+        match &self.result {
+            Ok(Done::Query { notes, .. }) => notes,
+            _ => &[],
         }
     }
 
@@ -260,6 +270,7 @@ impl<'b> Session<'b> {
         execute: bool,
     ) -> Result<Done> {
         let compiled = self.compile(name, text, statement)?;
+        let mut notes = Vec::new();
         let (query, answer) = match compiled {
             Compiled::Defined(name) => {
                 let source = match statement {
@@ -268,9 +279,15 @@ impl<'b> Session<'b> {
                 };
                 return Ok(Done::Defined { name, source });
             }
-            Compiled::Select { query, lists } => {
+            Compiled::Select {
+                query,
+                lists,
+                skipped,
+            } => {
                 let answer = if execute {
                     let answer = self.backend.evaluate(&query)?;
+                    let (answer, skipped) = crate::compile::take_skipped(answer, &skipped);
+                    notes = skipped;
                     Some(crate::compile::tidy_lists(answer, &lists))
                 } else {
                     None
@@ -286,7 +303,11 @@ impl<'b> Session<'b> {
                 (Query::Text(raw), answer)
             }
         };
-        Ok(Done::Query { query, answer })
+        Ok(Done::Query {
+            query,
+            answer,
+            notes,
+        })
     }
 
     /// Compiles a statement, reading the names it uses from the backend as the compiler

@@ -86,17 +86,32 @@ pub enum Condition {
         path: Path,
         iris: Vec<NamedNode>,
     },
-    /// A comparison of two values of the same entity (`end < start`).
+    /// A comparison of two values of the same entity (`end < start`, `guarantor !=
+    /// settlement.party`; SEMANTICS.md R9). Entities and concepts compare as IRIs with `=`
+    /// and `!=`, by label otherwise; `=` means "some value is among the right side's values",
+    /// `!=` "some value is not among them".
     CompareValues {
         left: Operand,
         op: CompareOp,
         right: Operand,
+        /// Compare as lower-case text (labels for entities and concepts).
+        text: bool,
     },
     /// A comparison of the operand's value (its label for entities) with a literal.
     Compare {
         left: Operand,
         op: CompareOp,
         right: Literal,
+        /// Compare as lower-case text.
+        text: bool,
+    },
+    /// A value of the operand from `low` to `high`, both included: one value in the range
+    /// (`between`, a date equal to a year), where two comparisons joined by `and` could each
+    /// hold for a different value.
+    Range {
+        left: Operand,
+        low: Literal,
+        high: Literal,
         /// Compare as lower-case text.
         text: bool,
     },
@@ -190,6 +205,26 @@ impl Query {
             .iter()
             .filter(|c| matches!(&c.value, ColumnValue::Value(operand) if !operand.single()))
             .map(|c| c.name.clone())
+            .collect()
+    }
+}
+
+impl Query {
+    /// For each aggregate that skips missing values (`sum`, `avg`, `min`, `max` of a grouped
+    /// query), the hidden column that counts the entities it left out, and the column's name.
+    /// `lower` projects these columns after the shown ones; the session takes them out of the
+    /// answer and says what they count in a note (`super::take_skipped`).
+    pub fn skipped(&self) -> Vec<(String, String)> {
+        if !matches!(self.shape, Shape::Grouped { .. }) {
+            return Vec::new();
+        }
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(&c.value, ColumnValue::Aggregate { agg, arg: Some(_), .. } if *agg != Agg::Count)
+            })
+            .map(|(i, c)| (super::lower::skipped_column(i), c.name.clone()))
             .collect()
     }
 }
@@ -342,7 +377,15 @@ impl fmt::Display for Condition {
                     f.write_str(")")
                 }
             },
-            Condition::CompareValues { left, op, right } => write!(f, "{left} {op} {right}"),
+            Condition::CompareValues {
+                left,
+                op,
+                right,
+                text: true,
+            } => write!(f, "lcase({left}) {op} lcase({right})"),
+            Condition::CompareValues {
+                left, op, right, ..
+            } => write!(f, "{left} {op} {right}"),
             Condition::Compare {
                 left,
                 op,
@@ -352,6 +395,19 @@ impl fmt::Display for Condition {
             Condition::Compare {
                 left, op, right, ..
             } => write!(f, "{left} {op} {}", Value(right)),
+            Condition::Range {
+                left,
+                low,
+                high,
+                text,
+            } => {
+                if *text {
+                    write!(f, "lcase({left})")?;
+                } else {
+                    write!(f, "{left}")?;
+                }
+                write!(f, " between {} and {}", Value(low), Value(high))
+            }
             Condition::Contains { path, text } => {
                 write!(f, "{path} contains {}", Literal::new_simple_literal(text))
             }

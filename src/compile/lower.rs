@@ -21,6 +21,10 @@ use super::ir::{self, Agg, ColumnValue, Condition, Func, Operand, Path, Shape};
 use crate::lang::ast::{CompareOp, Repeat};
 use crate::schema::ValueKind;
 
+/// The nodes a scope (one `where` clause, one operand of `or`/`not`, one shown expression)
+/// has reached, by the steps that lead to them: paths that begin alike share them.
+type Scope = HashMap<String, Variable>;
+
 /// Separates the values of a multi-valued cell in the query's answer. The session sorts them
 /// and joins them with "; " (`super::tidy_lists`), because SPARQL leaves the order of
 /// `GROUP_CONCAT` to the engine and engines differ. A control character cannot occur in our
@@ -30,6 +34,13 @@ pub(super) const LIST_SEPARATOR: &str = "\u{1f}";
 /// Builds the algebra of a resolved query. The columns [`ir::Query::lists`] names come as
 /// values joined with [`LIST_SEPARATOR`].
 pub fn lower(resolved: &ir::Query) -> Query {
+    let over_values = resolved
+        .columns
+        .iter()
+        .any(|c| matches!(c.value, ColumnValue::Aggregate { arg: Some(_), .. }));
+    if over_values && matches!(resolved.shape, Shape::Grouped { .. }) {
+        return lower_grouped(resolved);
+    }
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
@@ -38,9 +49,10 @@ pub fn lower(resolved: &ir::Query) -> Query {
         rdf::TYPE.into_owned(),
         resolved.class.clone().into(),
     );
-    let mut shared = HashMap::new();
+    // Each clause is a scope of its own: paths that begin alike share their nodes within a
+    // `where` clause, never across clauses (SEMANTICS.md R1).
     for condition in &resolved.conditions {
-        b.direct(condition, &this, &mut main, &mut shared);
+        b.direct(condition, &this, &mut main, &mut Scope::new());
     }
 
     let column_vars: Vec<Variable> = resolved
@@ -259,6 +271,343 @@ pub fn lower(resolved: &ir::Query) -> Query {
     }
 }
 
+/// The name of the hidden column that counts, for the aggregate in column `index`, the
+/// entities of the group without a value ([`ir::Query::skipped`]).
+pub(super) fn skipped_column(index: usize) -> String {
+    format!("__skipped{index}")
+}
+
+/// The entities of the query with their group keys bound to `keys`, and `group_id`, one text
+/// that tells the groups apart: always bound, so that patterns can be joined on it, where an
+/// unbound key would join with every group.
+fn entities_with_keys(
+    b: &mut Builder,
+    resolved: &ir::Query,
+    this: &Variable,
+    keys: &[Variable],
+    group_id: &Variable,
+) -> Group {
+    let mut group = Group::default();
+    group.triple(
+        this.clone().into(),
+        rdf::TYPE.into_owned(),
+        resolved.class.clone().into(),
+    );
+    for condition in &resolved.conditions {
+        b.direct(condition, this, &mut group, &mut Scope::new());
+    }
+    for (column, key) in resolved.columns.iter().zip(keys) {
+        if let ColumnValue::Value(operand) = &column.value {
+            b.optional_operand_into(operand, this, &mut group, key.clone());
+        }
+    }
+    // "+value" for a key with a value, "-" for one without, joined by a control character.
+    let mut parts: Vec<Expression> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            parts.push(Expression::Literal(Literal::new_simple_literal(
+                LIST_SEPARATOR,
+            )));
+        }
+        parts.push(Expression::If(
+            Box::new(Expression::Bound(key.clone())),
+            Box::new(Expression::FunctionCall(
+                Function::Concat,
+                vec![
+                    Expression::Literal(Literal::new_simple_literal("+")),
+                    Expression::FunctionCall(
+                        Function::Str,
+                        vec![Expression::Variable(key.clone())],
+                    ),
+                ],
+            )),
+            Box::new(Expression::Literal(Literal::new_simple_literal("-"))),
+        ));
+    }
+    let id = match parts.len() {
+        0 => Expression::Literal(Literal::new_simple_literal("")),
+        1 => parts.remove(0),
+        _ => Expression::FunctionCall(Function::Concat, parts),
+    };
+    group.elements.push(Element::Bind(id, group_id.clone()));
+    group
+}
+
+/// A grouped query with aggregates over values (SEMANTICS.md R6). Rows multiply along
+/// multi-valued paths, so an aggregate cannot run over the rows of the groups: each runs in a
+/// sub-select of its own over the distinct (entity, group, bindings of the aggregate's own
+/// paths, value), missing values left out, and is joined to its group by `?__g`. The groups
+/// themselves and `count(*)` come from one sub-select over the entities. A group without
+/// values has no row in an aggregate's sub-select, so its cell is empty (a count is 0).
+fn lower_grouped(resolved: &ir::Query) -> Query {
+    let keys = match resolved.shape {
+        Shape::Grouped { keys } => keys.min(resolved.columns.len()),
+        _ => 0,
+    };
+    let mut b = Builder::default();
+    let this = Variable::new_unchecked("__this");
+    let group_id = Variable::new_unchecked("__g");
+    let entities = Variable::new_unchecked("__n");
+    let column_vars: Vec<Variable> = resolved
+        .columns
+        .iter()
+        .map(|c| Variable::new_unchecked(c.name.clone()))
+        .collect();
+    let key_vars = &column_vars[..keys];
+
+    // The groups: `?__g`, the keys, the number of entities and the `count(*)` columns.
+    let groups = entities_with_keys(&mut b, resolved, &this, key_vars, &group_id);
+    let count = AggregateExpression::FunctionCall {
+        name: AggregateFunction::Count,
+        expr: Expression::Variable(this.clone()),
+        distinct: true,
+    };
+    let mut group_vars = Vec::new();
+    // Without keys there is one group, also when it has no entity (a count of 0).
+    if keys > 0 {
+        group_vars.push(group_id.clone());
+    }
+    group_vars.extend(key_vars.iter().cloned());
+    let counted_agg = b.aggregate();
+    let mut inner = GraphPattern::Group {
+        inner: Box::new(groups.build()),
+        variables: group_vars.clone(),
+        aggregates: vec![(counted_agg.clone(), count)],
+    };
+    let mut projected = group_vars;
+    let counted = std::iter::once(entities.clone()).chain(
+        resolved
+            .columns
+            .iter()
+            .zip(&column_vars)
+            .filter(|(c, _)| matches!(c.value, ColumnValue::Aggregate { arg: None, .. }))
+            .map(|(_, v)| v.clone()),
+    );
+    for var in counted {
+        inner = GraphPattern::Extend {
+            inner: Box::new(inner),
+            variable: var.clone(),
+            expression: Expression::Variable(counted_agg.clone()),
+        };
+        projected.push(var);
+    }
+    let mut pattern = GraphPattern::Project {
+        inner: Box::new(inner),
+        variables: projected,
+    };
+
+    // Each aggregate over values, joined to its group.
+    let mut shown: Vec<(Variable, Expression)> = Vec::new();
+    for (index, column) in resolved.columns.iter().enumerate() {
+        let ColumnValue::Aggregate {
+            agg,
+            distinct,
+            arg: Some(operand),
+        } = &column.value
+        else {
+            continue;
+        };
+        let value = Variable::new_unchecked(format!("__a{index}"));
+        let with_value = Variable::new_unchecked(format!("__h{index}"));
+        let sub = aggregate_over_values(
+            &mut b,
+            resolved,
+            &this,
+            keys,
+            &group_id,
+            operand,
+            (*agg, *distinct),
+            (&value, &with_value),
+        );
+        pattern = GraphPattern::LeftJoin {
+            left: Box::new(pattern),
+            right: Box::new(sub),
+            expression: None,
+        };
+        let cell = match agg {
+            Agg::Count => Expression::Coalesce(vec![
+                Expression::Variable(value),
+                Expression::Literal(Literal::from(0)),
+            ]),
+            Agg::Avg => rounded(Expression::Variable(value)),
+            _ => Expression::Variable(value),
+        };
+        shown.push((column_vars[index].clone(), cell));
+        if *agg != Agg::Count {
+            // The entities of the group the aggregate left out for want of a value.
+            shown.push((
+                Variable::new_unchecked(skipped_column(index)),
+                Expression::Subtract(
+                    Box::new(Expression::Variable(entities.clone())),
+                    Box::new(Expression::Coalesce(vec![
+                        Expression::Variable(with_value),
+                        Expression::Literal(Literal::from(0)),
+                    ])),
+                ),
+            ));
+        }
+    }
+    for (variable, expression) in &shown {
+        pattern = GraphPattern::Extend {
+            inner: Box::new(pattern),
+            variable: variable.clone(),
+            expression: expression.clone(),
+        };
+    }
+
+    let mut having: Option<Expression> = None;
+    for ir::Having { column, op, value } in &resolved.having {
+        let test = compare(
+            *op,
+            Expression::Variable(column_vars[*column].clone()),
+            Expression::Literal(value.clone()),
+        );
+        having = Some(match having {
+            Some(h) => Expression::And(Box::new(h), Box::new(test)),
+            None => test,
+        });
+    }
+    if let Some(expr) = having {
+        pattern = GraphPattern::Filter {
+            expr,
+            inner: Box::new(pattern),
+        };
+    }
+    let order: Vec<OrderExpression> = resolved
+        .order
+        .iter()
+        .map(|o| {
+            let key = Expression::Variable(column_vars[o.column].clone());
+            if o.descending {
+                OrderExpression::Desc(key)
+            } else {
+                OrderExpression::Asc(key)
+            }
+        })
+        .collect();
+    if !order.is_empty() {
+        pattern = GraphPattern::OrderBy {
+            inner: Box::new(pattern),
+            expression: order,
+        };
+    }
+    let mut variables = column_vars.clone();
+    variables.extend(
+        shown
+            .iter()
+            .map(|(v, _)| v)
+            .filter(|v| !column_vars.contains(v))
+            .cloned(),
+    );
+    pattern = GraphPattern::Project {
+        inner: Box::new(pattern),
+        variables,
+    };
+    if resolved.limit.is_some() || resolved.offset.is_some() {
+        pattern = GraphPattern::Slice {
+            inner: Box::new(pattern),
+            start: resolved.offset.unwrap_or(0) as usize,
+            length: resolved.limit.map(|l| l as usize),
+        };
+    }
+    Query::Select {
+        dataset: None,
+        pattern,
+        base_iri: None,
+    }
+}
+
+/// `{ SELECT ?__g (AGG(?v) AS ?value) (COUNT(DISTINCT ?__this) AS ?with_value) WHERE { SELECT
+/// DISTINCT ?__this ?__g <the paths' nodes> ?v WHERE { ... } } GROUP BY ?__g }`: one value per
+/// entity and binding of the aggregate's own paths (R3, R6), never multiplied by other paths.
+#[allow(clippy::too_many_arguments)]
+fn aggregate_over_values(
+    b: &mut Builder,
+    resolved: &ir::Query,
+    this: &Variable,
+    keys: usize,
+    group_id: &Variable,
+    operand: &Operand,
+    (agg, distinct): (Agg, bool),
+    (value, with_value): (&Variable, &Variable),
+) -> GraphPattern {
+    // Fresh names for the keys: inside, they are the sub-select's own.
+    let key_vars: Vec<Variable> = (0..keys).map(|_| b.fresh()).collect();
+    let mut group = entities_with_keys(b, resolved, this, &key_vars, group_id);
+    let first = b.next;
+    let v = match (operand, agg) {
+        // Counting entities counts them, not their names (two may share one).
+        (Operand::Path(path), Agg::Count) => {
+            match b.walk(path, this, &mut group, &mut Scope::new(), None) {
+                TermPattern::Variable(v) => v,
+                _ => unreachable!("walk ends in a variable unless given a constant"),
+            }
+        }
+        (operand, _) => b.operand(operand, this, &mut group, &mut Scope::new()),
+    };
+    // The nodes the operand's paths reached tell its bindings apart.
+    let mut variables = vec![this.clone(), group_id.clone()];
+    variables.extend(
+        (first + 1..=b.next)
+            .map(|n| Variable::new_unchecked(format!("__v{n}")))
+            .filter(|n| *n != v),
+    );
+    variables.push(v.clone());
+    group.filters.push(Expression::Bound(v.clone()));
+    let tuples = GraphPattern::Distinct {
+        inner: Box::new(GraphPattern::Project {
+            inner: Box::new(group.build()),
+            variables,
+        }),
+    };
+    let name = match agg {
+        Agg::Count => AggregateFunction::Count,
+        Agg::Min => AggregateFunction::Min,
+        Agg::Max => AggregateFunction::Max,
+        Agg::Sum => AggregateFunction::Sum,
+        Agg::Avg => AggregateFunction::Avg,
+    };
+    // Names of their own in the whole query, as the parser gives them.
+    let (agg0, agg1) = (b.aggregate(), b.aggregate());
+    // Grouped by `?__g` also without keys (when it is ""), so that no values give no row,
+    // and the cell stays empty, where SPARQL's SUM and AVG of nothing are 0.
+    let grouped = GraphPattern::Group {
+        inner: Box::new(tuples),
+        variables: vec![group_id.clone()],
+        aggregates: vec![
+            (
+                agg0.clone(),
+                AggregateExpression::FunctionCall {
+                    name,
+                    expr: Expression::Variable(v),
+                    distinct,
+                },
+            ),
+            (
+                agg1.clone(),
+                AggregateExpression::FunctionCall {
+                    name: AggregateFunction::Count,
+                    expr: Expression::Variable(this.clone()),
+                    distinct: true,
+                },
+            ),
+        ],
+    };
+    let with_results = GraphPattern::Extend {
+        inner: Box::new(GraphPattern::Extend {
+            inner: Box::new(grouped),
+            variable: value.clone(),
+            expression: Expression::Variable(agg0),
+        }),
+        variable: with_value.clone(),
+        expression: Expression::Variable(agg1),
+    };
+    GraphPattern::Project {
+        inner: Box::new(with_results),
+        variables: vec![group_id.clone(), value.clone(), with_value.clone()],
+    }
+}
+
 /// An average to two decimal places. Engines compute averages to different precisions
 /// (Oxigraph to 18 decimal places, Virtuoso to about 15 significant digits), so the full
 /// value would differ from one backend to another; two places are plenty for years.
@@ -416,44 +765,48 @@ fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
 #[derive(Default)]
 struct Builder {
     next: usize,
+    /// Aggregate variables made so far (sub-selects each have theirs).
+    aggregates: usize,
 }
 
 impl Builder {
+    fn aggregate(&mut self) -> Variable {
+        let v = Variable::new_unchecked(format!("__agg{}", self.aggregates));
+        self.aggregates += 1;
+        v
+    }
+
     fn fresh(&mut self) -> Variable {
         self.next += 1;
         Variable::new_unchecked(format!("__v{}", self.next))
     }
 
     /// Adds the steps of `path` from `from` to `group`; returns the variable of the end.
-    /// With `shared`, steps before the last reuse the variables of earlier identical prefixes.
+    /// Steps before the last reuse the nodes the scope `shared` reached by the same steps.
     fn walk(
         &mut self,
         path: &Path,
         from: &Variable,
         group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
+        shared: &mut Scope,
         end: Option<TermPattern>,
     ) -> TermPattern {
         let mut current: TermPattern = from.clone().into();
         let mut key = String::new();
         let last = path.steps.len().saturating_sub(1);
         for (i, step) in path.steps.iter().enumerate() {
-            key.push_str(&format!(
-                "{}{}{:?}/",
-                step.predicate, step.inverse, step.repeat
-            ));
+            key.push_str(&step_key(step));
+            // The last step is never shared: `party = A and party = B` are two parties.
             let next: TermPattern = if i == last {
                 end.clone().unwrap_or_else(|| self.fresh().into())
-            } else if let Some(map) = shared.as_deref_mut() {
-                map.entry(key.clone())
-                    .or_insert_with(|| {
-                        self.next += 1;
-                        Variable::new_unchecked(format!("__v{}", self.next))
-                    })
-                    .clone()
-                    .into()
+            } else if let Some(v) = shared.get(&key) {
+                // Reached before in this scope, whose group already holds the step.
+                current = v.clone().into();
+                continue;
             } else {
-                self.fresh().into()
+                let v = self.fresh();
+                shared.insert(key.clone(), v.clone());
+                v.into()
             };
             let (subject, object) = if step.inverse {
                 (next.clone(), current.clone())
@@ -503,7 +856,7 @@ impl Builder {
         condition: &Condition,
         this: &Variable,
         group: &mut Group,
-        shared: &mut HashMap<String, Variable>,
+        shared: &mut Scope,
     ) {
         match condition {
             Condition::And(parts) => {
@@ -515,14 +868,22 @@ impl Builder {
                 let expression = self.expression(condition, this);
                 group.filters.push(expression);
             }
-            atom => self.atom(atom, this, group, Some(shared)),
+            atom => self.atom(atom, this, group, shared),
         }
     }
 
-    /// A condition as a filter expression, atoms as `EXISTS` tests.
+    /// A condition as a filter expression. Each operand of `or` and `not` is an `EXISTS` test
+    /// of its own (SEMANTICS.md R2); an operand that is a conjunction is one test whose paths
+    /// share their beginnings (R1 again), unless it only combines other such tests.
     fn expression(&mut self, condition: &Condition, this: &Variable) -> Expression {
         match condition {
-            Condition::And(parts) => self.fold(parts, this, Expression::And),
+            Condition::And(parts)
+                if parts
+                    .iter()
+                    .all(|p| matches!(p, Condition::Or(_) | Condition::Not(_))) =>
+            {
+                self.fold(parts, this, Expression::And)
+            }
             Condition::Or(parts) => self.fold(parts, this, Expression::Or),
             // `!!x` is not SPARQL (`!` takes a primary expression): a double negation is
             // dropped instead.
@@ -530,9 +891,9 @@ impl Builder {
                 Condition::Not(twice) => self.expression(twice, this),
                 inner => Expression::Not(Box::new(self.expression(inner, this))),
             },
-            atom => {
+            scope => {
                 let mut group = Group::default();
-                self.atom(atom, this, &mut group, None);
+                self.direct(scope, this, &mut group, &mut Scope::new());
                 Expression::Exists(Box::new(group.build()))
             }
         }
@@ -554,13 +915,7 @@ impl Builder {
             .fold(first, |a, b| combine(Box::new(a), Box::new(b)))
     }
 
-    fn atom(
-        &mut self,
-        atom: &Condition,
-        this: &Variable,
-        group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
-    ) {
+    fn atom(&mut self, atom: &Condition, this: &Variable, group: &mut Group, shared: &mut Scope) {
         match atom {
             Condition::OneOf { path, iris } if iris.len() == 1 => {
                 self.walk(path, this, group, shared, Some(iris[0].clone().into()));
@@ -590,13 +945,35 @@ impl Builder {
                     .filters
                     .push(compare(*op, value, Expression::Literal(right.clone())));
             }
-            Condition::CompareValues { left, op, right } => {
-                let left = self.operand(left, this, group, shared.as_deref_mut());
-                let right = self.operand(right, this, group, shared);
-                group.filters.push(compare(
-                    *op,
-                    Expression::Variable(left),
-                    Expression::Variable(right),
+            Condition::CompareValues {
+                left,
+                op,
+                right,
+                text,
+            } => self.compare_values(left, *op, right, *text, this, group, shared),
+            Condition::Range {
+                left,
+                low,
+                high,
+                text,
+            } => {
+                let value = self.operand(left, this, group, shared);
+                let value = if *text {
+                    lower_case(Expression::Variable(value))
+                } else {
+                    Expression::Variable(value)
+                };
+                group.filters.push(Expression::And(
+                    Box::new(compare(
+                        CompareOp::Ge,
+                        value.clone(),
+                        Expression::Literal(low.clone()),
+                    )),
+                    Box::new(compare(
+                        CompareOp::Le,
+                        value,
+                        Expression::Literal(high.clone()),
+                    )),
                 ));
             }
             Condition::Contains { path, text } => {
@@ -632,13 +1009,121 @@ impl Builder {
         }
     }
 
+    /// `left op right` between two fields (SEMANTICS.md R9). Entities and concepts compare
+    /// as IRIs unless `text` (then by label, in lower case, like text). `=` joins the two
+    /// sides; `!=` against a path reads "not among its values": the right path's beginning
+    /// is walked here (shared with the rest of the scope), its last step under `NOT EXISTS`.
+    /// Order operators compare some value with some value.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_values(
+        &mut self,
+        left: &Operand,
+        op: CompareOp,
+        right: &Operand,
+        text: bool,
+        this: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) {
+        let node = |o: &Operand| {
+            !text
+                && matches!(
+                    o,
+                    Operand::Path(Path {
+                        kind: ValueKind::Entity(_) | ValueKind::Concept(_),
+                        ..
+                    })
+                )
+        };
+        let prepared = |v: Variable| {
+            if text {
+                lower_case(Expression::Variable(v))
+            } else {
+                Expression::Variable(v)
+            }
+        };
+        let by_iri = node(right);
+        let x = match left {
+            Operand::Path(path) if node(left) => match self.walk(path, this, group, shared, None) {
+                TermPattern::Variable(v) => v,
+                _ => unreachable!("walk ends in a variable unless given a constant"),
+            },
+            other => self.operand(other, this, group, shared),
+        };
+        match (op, right) {
+            (CompareOp::Ne, Operand::Path(path)) if !path.steps.is_empty() => {
+                let (last, prefix) = path.steps.split_last().expect("not empty");
+                let from = self.walk_prefix(prefix, this, group, shared);
+                let mut inner = Group::default();
+                let one = Path {
+                    steps: vec![last.clone()],
+                    ..path.clone()
+                };
+                if by_iri {
+                    self.walk(&one, &from, &mut inner, &mut Scope::new(), Some(x.into()));
+                } else {
+                    let end = self.walk(&one, &from, &mut inner, &mut Scope::new(), None);
+                    let y = self.readable(&one, end, &mut inner);
+                    inner.filters.push(Expression::Equal(
+                        Box::new(prepared(y)),
+                        Box::new(prepared(x)),
+                    ));
+                }
+                group
+                    .filters
+                    .push(Expression::Not(Box::new(Expression::Exists(Box::new(
+                        inner.build(),
+                    )))));
+            }
+            (CompareOp::Eq, Operand::Path(path)) if by_iri => {
+                self.walk(path, this, group, shared, Some(x.into()));
+            }
+            _ => {
+                let y = self.operand(right, this, group, shared);
+                group.filters.push(compare(op, prepared(x), prepared(y)));
+            }
+        }
+    }
+
+    /// Walks the steps that begin a path, every one shared with the scope (unlike `walk`,
+    /// which never shares a path's last step); returns the node reached (`from` for none).
+    fn walk_prefix(
+        &mut self,
+        steps: &[ir::Step],
+        from: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) -> Variable {
+        if steps.is_empty() {
+            return from.clone();
+        }
+        let path = Path {
+            steps: steps.to_vec(),
+            kind: ValueKind::Resource,
+            single: false,
+            name: String::new(),
+        };
+        // The last of these steps is shared too: walk it as the beginning of a longer path.
+        let key: String = steps.iter().map(step_key).collect();
+        if let Some(v) = shared.get(&key) {
+            // Already reached: the triples that lead to it are in the scope.
+            return v.clone();
+        }
+        let end = self.walk(&path, from, group, shared, None);
+        let TermPattern::Variable(v) = end else {
+            unreachable!("walk ends in a variable unless given a constant")
+        };
+        shared.insert(key, v.clone());
+        v
+    }
+
     /// The variable of an operand's readable value, added to `group`.
     fn operand(
         &mut self,
         operand: &Operand,
         this: &Variable,
         group: &mut Group,
-        mut shared: Option<&mut HashMap<String, Variable>>,
+        shared: &mut Scope,
     ) -> Variable {
         match operand {
             Operand::Path(path) => {
@@ -649,7 +1134,7 @@ impl Builder {
                 let values: Vec<Expression> = args
                     .iter()
                     .map(|a| {
-                        let end = self.walk(a, this, group, shared.as_deref_mut(), None);
+                        let end = self.walk(a, this, group, shared, None);
                         Expression::Variable(self.readable(a, end, group))
                     })
                     .collect();
@@ -672,10 +1157,11 @@ impl Builder {
         let mut inner = Group::default();
         let value = match operand {
             Operand::Path(path) => {
-                let end = self.walk(path, this, &mut inner, None, None);
+                let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
                 self.readable(path, end, &mut inner)
             }
-            Operand::Call(..) => self.operand(operand, this, &mut inner, None),
+            // The arguments of one call share the beginnings of their paths (R3).
+            Operand::Call(..) => self.operand(operand, this, &mut inner, &mut Scope::new()),
         };
         main.elements.push(Element::Optional(inner.build()));
         value
@@ -694,11 +1180,17 @@ impl Builder {
             Operand::Path(path)
                 if !matches!(path.kind, ValueKind::Entity(_) | ValueKind::Concept(_)) =>
             {
-                self.walk(path, this, &mut inner, None, Some(target.into()));
+                self.walk(
+                    path,
+                    this,
+                    &mut inner,
+                    &mut Scope::new(),
+                    Some(target.into()),
+                );
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Path(path) => {
-                let end = self.walk(path, this, &mut inner, None, None);
+                let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
                 let TermPattern::Variable(v) = end else {
                     unreachable!()
                 };
@@ -706,10 +1198,11 @@ impl Builder {
                 main.elements.push(Element::Optional(inner.build()));
             }
             Operand::Call(func, args) => {
+                let mut shared = Scope::new();
                 let values: Vec<Expression> = args
                     .iter()
                     .map(|a| {
-                        let end = self.walk(a, this, &mut inner, None, None);
+                        let end = self.walk(a, this, &mut inner, &mut shared, None);
                         Expression::Variable(self.readable(a, end, &mut inner))
                     })
                     .collect();
@@ -730,7 +1223,7 @@ impl Builder {
     ) -> Variable {
         if let (Operand::Path(path), Agg::Count) = (operand, agg) {
             let mut inner = Group::default();
-            let end = self.walk(path, this, &mut inner, None, None);
+            let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
             main.elements.push(Element::Optional(inner.build()));
             let TermPattern::Variable(v) = end else {
                 unreachable!()
@@ -739,6 +1232,11 @@ impl Builder {
         }
         self.optional_operand(operand, this, main)
     }
+}
+
+/// The key under which a scope shares the node a step reaches (with the steps before it).
+fn step_key(step: &ir::Step) -> String {
+    format!("{}{}{:?}/", step.predicate, step.inverse, step.repeat)
 }
 
 fn lower_case(value: Expression) -> Expression {

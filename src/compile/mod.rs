@@ -38,6 +38,10 @@ pub enum Compiled {
     Select {
         query: Box<spargebra::Query>,
         lists: Vec<String>,
+        /// Hidden columns that count the entities an aggregate left out for want of a
+        /// value, with the aggregate's column and the entity set's plural: see
+        /// [`take_skipped`].
+        skipped: Skipped,
     },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
@@ -83,6 +87,58 @@ pub fn tidy_lists(answer: Answer, lists: &[String]) -> Answer {
         }
     }
     Answer::Table(table)
+}
+
+/// The hidden columns of a grouped query that count, per group, the entities an aggregate
+/// left out because it has no value for them (SEMANTICS.md R6: aggregates skip missing
+/// values, and the answer says how many).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Skipped {
+    /// (hidden column, shown column) pairs.
+    pub columns: Vec<(String, String)>,
+    /// The plural of the entity set, for the note.
+    pub plural: String,
+}
+
+/// Takes the hidden columns [`Skipped`] names out of `answer` and says in a note, for each
+/// aggregate that left entities out, how many (summed over the groups): the table, CSV and
+/// JSON keep only the columns asked for.
+pub fn take_skipped(answer: Answer, skipped: &Skipped) -> (Answer, Vec<String>) {
+    let Answer::Table(mut table) = answer else {
+        return (answer, Vec::new());
+    };
+    let mut notes = Vec::new();
+    for (hidden, shown) in &skipped.columns {
+        let Some(index) = table.columns.iter().position(|c| c == hidden) else {
+            continue;
+        };
+        let left_out: i64 = table
+            .rows
+            .iter()
+            .filter_map(|row| match row.get(index) {
+                Some(Some(Term::Literal(n))) => n.value().parse::<i64>().ok(),
+                _ => None,
+            })
+            .sum();
+        if left_out > 0 {
+            let groups = if table.rows.len() > 1 {
+                " (summed over the groups)"
+            } else {
+                ""
+            };
+            notes.push(format!(
+                "`{shown}` left out {left_out} {} without a value{groups}",
+                skipped.plural
+            ));
+        }
+        table.columns.remove(index);
+        for row in &mut table.rows {
+            if index < row.len() {
+                row.remove(index);
+            }
+        }
+    }
+    (Answer::Table(table), notes)
 }
 
 /// Compiles statements against a schema and a name index, remembering parameters and `let`
@@ -140,9 +196,16 @@ impl Compiler {
             }
             Statement::Query(query) => {
                 let resolved = resolve(&expand(query, &self.lets), schema, names, &self.params)?;
+                let plural = schema
+                    .set_of_class(&resolved.class)
+                    .map_or_else(|| "entities".to_owned(), |s| s.plural.clone());
                 Ok(Compiled::Select {
                     query: Box::new(lower(&resolved)),
                     lists: resolved.lists(),
+                    skipped: Skipped {
+                        columns: resolved.skipped(),
+                        plural,
+                    },
                 })
             }
         }

@@ -41,6 +41,11 @@ impl<'a> Select<'a> {
         let Query::Select { pattern, .. } = query else {
             return None;
         };
+        Self::of_pattern(pattern)
+    }
+
+    /// The clauses of a query or sub-select whose algebra is `pattern`.
+    fn of_pattern(pattern: &'a GraphPattern) -> Option<Self> {
         let mut node = pattern;
         let (mut start, mut length, mut distinct) = (0, None, false);
         if let GraphPattern::Slice {
@@ -115,6 +120,15 @@ pub fn to_sparql(query: &Query) -> String {
     let Some(select) = Select::of(query) else {
         return query.to_string();
     };
+    // spargebra writes a grouped sub-select as two nested ones, which parse back to another
+    // algebra: a query with sub-selects is the multi-line text (full IRIs) on one line.
+    if has_subselect(select.pattern) {
+        return pretty(query, &[])
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let aggregates: Vec<(String, String)> = select
         .aggregates
         .iter()
@@ -176,53 +190,7 @@ pub fn pretty(query: &Query, prefixes: &[(&str, &str)]) -> String {
         used: vec![false; prefixes.len()],
         aggregates: HashMap::new(),
     };
-    let mut clauses = Vec::new();
-
-    // The head and the modifiers name aggregates by their text, as the parser reads them.
-    p.aggregates = select.aggregates.iter().map(|(v, a)| (v, a)).collect();
-    let mut head: Vec<String> = Vec::new();
-    for variable in select.variables {
-        head.push(match select.selected.get(variable) {
-            Some(expression) => format!("({} AS {variable})", p.expression(expression, 0)),
-            None => variable.to_string(),
-        });
-    }
-    let group = select.group_by.map(|keys| {
-        let keys: Vec<String> = keys.iter().map(Variable::to_string).collect();
-        format!("GROUP BY {}", keys.join(" "))
-    });
-    let having = select
-        .having
-        .map(|expr| format!("HAVING {}", p.bracketed(expr, 0)));
-    let order = select.order.map(|keys| {
-        let keys: Vec<String> = keys
-            .iter()
-            .map(|key| match key {
-                OrderExpression::Asc(e) => format!("ASC({})", p.expression(e, 0)),
-                OrderExpression::Desc(e) => format!("DESC({})", p.expression(e, 0)),
-            })
-            .collect();
-        words("ORDER BY", &keys)
-    });
-    p.aggregates.clear();
-    let body = p.block(select.pattern, 0, false);
-
-    let select_keyword = if select.distinct {
-        "SELECT DISTINCT"
-    } else {
-        "SELECT"
-    };
-    clauses.push(words(select_keyword, &head));
-    clauses.push(format!("WHERE {body}"));
-    clauses.extend(group);
-    clauses.extend(having);
-    clauses.extend(order);
-    if select.start > 0 {
-        clauses.push(format!("OFFSET {}", select.start));
-    }
-    if let Some(length) = select.length {
-        clauses.push(format!("LIMIT {length}"));
-    }
+    let clauses = p.select(&select, 0);
     let mut out = String::new();
     for ((prefix, namespace), used) in prefixes.iter().zip(&p.used) {
         if *used {
@@ -257,7 +225,7 @@ struct Printer<'a> {
     /// Which of `prefixes` the text uses.
     used: Vec<bool>,
     /// Aggregate variables, written as their aggregates in the head and modifiers.
-    aggregates: HashMap<&'a Variable, &'a AggregateExpression>,
+    aggregates: HashMap<Variable, AggregateExpression>,
 }
 
 fn pad(indent: usize) -> String {
@@ -265,6 +233,67 @@ fn pad(indent: usize) -> String {
 }
 
 impl Printer<'_> {
+    /// The clauses of a query or sub-select, its body indented by `indent`.
+    fn select(&mut self, select: &Select<'_>, indent: usize) -> Vec<String> {
+        let p = self;
+        let mut clauses = Vec::new();
+        // The head and the modifiers name aggregates by their text, as the parser reads them;
+        // the body (with its own sub-selects) does not.
+        let outer = std::mem::replace(
+            &mut p.aggregates,
+            select
+                .aggregates
+                .iter()
+                .map(|(v, a)| (v.clone(), a.clone()))
+                .collect(),
+        );
+        let mut head: Vec<String> = Vec::new();
+        for variable in select.variables {
+            head.push(match select.selected.get(variable) {
+                Some(expression) => format!("({} AS {variable})", p.expression(expression, 0)),
+                None => variable.to_string(),
+            });
+        }
+        let group = select.group_by.map(|keys| {
+            let keys: Vec<String> = keys.iter().map(Variable::to_string).collect();
+            format!("GROUP BY {}", keys.join(" "))
+        });
+        let having = select
+            .having
+            .map(|expr| format!("HAVING {}", p.bracketed(expr, 0)));
+        let order = select.order.map(|keys| {
+            let keys: Vec<String> = keys
+                .iter()
+                .map(|key| match key {
+                    OrderExpression::Asc(e) => format!("ASC({})", p.expression(e, 0)),
+                    OrderExpression::Desc(e) => format!("DESC({})", p.expression(e, 0)),
+                })
+                .collect();
+            words("ORDER BY", &keys)
+        });
+        p.aggregates.clear();
+        let body = p.block(select.pattern, indent, false);
+        p.aggregates = outer;
+
+        let select_keyword = if select.distinct {
+            "SELECT DISTINCT"
+        } else {
+            "SELECT"
+        };
+        clauses.push(words(select_keyword, &head));
+        clauses.push(format!("WHERE {body}"));
+        clauses.extend(group);
+        clauses.extend(having);
+        clauses.extend(order);
+        if select.start > 0 {
+            clauses.push(format!("OFFSET {}", select.start));
+        }
+        if let Some(length) = select.length {
+            clauses.push(format!("LIMIT {length}"));
+        }
+        clauses
+    }
+
     fn iri(&mut self, iri: &NamedNode) -> String {
         for (i, (prefix, namespace)) in self.prefixes.iter().enumerate() {
             if let Some(local) = iri.as_str().strip_prefix(namespace)
@@ -482,7 +511,16 @@ impl Printer<'_> {
                 };
                 lines.push(line);
             }
-            // Sub-queries and services: spargebra's own text, on one line.
+            GraphPattern::Project { .. }
+            | GraphPattern::Distinct { .. }
+            | GraphPattern::Slice { .. }
+                if let Some(select) = Select::of_pattern(pattern) =>
+            {
+                let clauses = self.select(&select, indent + 1);
+                let block = self.braces(clauses, indent, false);
+                lines.push(block);
+            }
+            // Services and the like: spargebra's own text, on one line.
             other => lines.push(other.to_string()),
         }
     }
@@ -500,8 +538,8 @@ impl Printer<'_> {
         match expression {
             Expression::NamedNode(iri) => self.iri(iri),
             Expression::Literal(literal) => self.literal(literal),
-            Expression::Variable(v) => match self.aggregates.get(v).copied() {
-                Some(aggregate) => self.aggregate(aggregate, indent),
+            Expression::Variable(v) => match self.aggregates.get(v).cloned() {
+                Some(aggregate) => self.aggregate(&aggregate, indent),
                 None => v.to_string(),
             },
             Expression::Or(a, b) => two(self, a, "||", b, true),
@@ -662,8 +700,30 @@ pub fn canonical_sse(query: &Query) -> String {
     substitute(&query.to_sse(), &renamed)
 }
 
+/// True when `pattern` holds a sub-select.
+fn has_subselect(pattern: &GraphPattern) -> bool {
+    match pattern {
+        GraphPattern::Project { .. } => true,
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => has_subselect(left) || has_subselect(right),
+        GraphPattern::Extend { inner, .. }
+        | GraphPattern::Filter { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. }
+        | GraphPattern::OrderBy { inner, .. } => has_subselect(inner),
+        _ => false,
+    }
+}
+
 fn collect_aggregates(pattern: &GraphPattern, names: &mut Vec<Variable>) {
     match pattern {
+        GraphPattern::Join { left, right } | GraphPattern::LeftJoin { left, right, .. } => {
+            collect_aggregates(left, names);
+            collect_aggregates(right, names);
+        }
         GraphPattern::Group {
             inner, aggregates, ..
         } => {

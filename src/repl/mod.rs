@@ -361,6 +361,9 @@ impl<'s> Shell<'s> {
                     self.write_result(&format!("-- {}\n", outcome.heading()));
                 }
                 self.show(answer);
+                for note in outcome.notes() {
+                    self.note(&format!("note: {note}"));
+                }
             }
             if self.timer {
                 self.note(&format!("time: {}", duration(outcome.elapsed)));

@@ -5,7 +5,7 @@
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode};
 
-use super::Resolver;
+use super::{Resolver, operand_name};
 use crate::compile::ir::{Condition, Operand, Path};
 use crate::lang::ast::{self, CompareOp, Expr, Span};
 use crate::lang::diagnostic::Diagnostic;
@@ -36,10 +36,10 @@ impl Resolver<'_> {
                 expr, low, high, ..
             } => {
                 let operand = self.operand(expr)?;
-                Condition::And(vec![
+                range(
                     self.compare(operand.clone(), CompareOp::Ge, low)?,
                     self.compare(operand, CompareOp::Le, high)?,
-                ])
+                )
             }
             C::In { expr, values, .. } => {
                 let operand = self.operand(expr)?;
@@ -47,7 +47,13 @@ impl Resolver<'_> {
                 for value in values {
                     alternatives.push(self.compare(operand.clone(), CompareOp::Eq, value)?);
                 }
-                any(alternatives)
+                // `x in (a, b)` is one test of one value when its alternatives merge into one
+                // (names): an atom that shares its path's beginning with the conjunction
+                // around it, like `x = a` (R1).
+                match any(alternatives) {
+                    Condition::Or(mut parts) if parts.len() == 1 => parts.remove(0),
+                    other => other,
+                }
             }
             C::Contains { expr, text, .. } => Condition::Contains {
                 path: self.text_path(expr)?,
@@ -59,7 +65,7 @@ impl Resolver<'_> {
             },
             C::Is { path, concept, .. } => {
                 let path = self.path(path)?;
-                self.compare(Operand::Path(path), CompareOp::Eq, concept)?
+                self.compare_value(Operand::Path(path), CompareOp::Eq, concept)?
             }
         })
     }
@@ -71,12 +77,104 @@ impl Resolver<'_> {
         }
     }
 
-    /// `operand op value`, typed by the operand's kind.
+    /// `operand op value` or `operand op field`.
     fn compare(&self, left: Operand, op: CompareOp, value: &Expr) -> Result<Condition, Diagnostic> {
+        match self.field_operand(value)? {
+            Some(right) => self.compare_fields(left, op, right, value.span()),
+            None => self.compare_value(left, op, value),
+        }
+    }
+
+    /// The right side of a comparison as a field of the entity set, when it is one: a path of
+    /// several steps or with `+`/`*`, a function call, or a single word that names a field of
+    /// the set. A single word that is no field stays a value (a name, or text).
+    fn field_operand(&self, value: &Expr) -> Result<Option<Operand>, Diagnostic> {
+        match value {
+            Expr::Path(p)
+                if p.steps.len() == 1
+                    && p.steps[0].repeat == ast::Repeat::Once
+                    && self
+                        .schema
+                        .field(self.set, &p.steps[0].field.node)
+                        .is_none() =>
+            {
+                Ok(None)
+            }
+            Expr::Path(_) | Expr::Call { .. } => self.operand(value).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// `FIELD op FIELD` of any kind both sides share (an entity or concept also compares with
+    /// text, by its label). SEMANTICS.md R9.
+    fn compare_fields(
+        &self,
+        left: Operand,
+        op: CompareOp,
+        right: Operand,
+        span: Span,
+    ) -> Result<Condition, Diagnostic> {
+        let kind = |o: &Operand| match o {
+            Operand::Path(p) => p.kind.clone(),
+            Operand::Call(..) => ValueKind::Number,
+        };
+        let (lk, rk) = (kind(&left), kind(&right));
+        let family = |k: &ValueKind| match k {
+            ValueKind::Entity(_) | ValueKind::Concept(_) => "entity",
+            ValueKind::Text | ValueKind::Resource => "text",
+            ValueKind::Number => "number",
+            ValueKind::Date => "date",
+            ValueKind::Boolean => "true or false",
+        };
+        let (lf, rf) = (family(&lk), family(&rk));
+        let by_label = matches!((lf, rf), ("entity", "text") | ("text", "entity"));
+        if lf != rf && !by_label {
+            let describe = |o: &Operand, f: &str| format!("`{}` ({f})", operand_name(o));
+            return Err(Diagnostic::new(
+                span,
+                format!(
+                    "cannot compare {} with {}",
+                    describe(&left, lf),
+                    describe(&right, rf)
+                ),
+            )
+            .with_label("a field of another kind"));
+        }
+        let iris = lf == "entity" && rf == "entity" && matches!(op, CompareOp::Eq | CompareOp::Ne);
+        Ok(Condition::CompareValues {
+            left,
+            op,
+            right,
+            text: !iris && (lf == "text" || lf == "entity" || rf == "text"),
+        })
+    }
+
+    /// `operand op value`, typed by the operand's kind.
+    fn compare_value(
+        &self,
+        left: Operand,
+        op: CompareOp,
+        value: &Expr,
+    ) -> Result<Condition, Diagnostic> {
         let kind = match &left {
             Operand::Path(p) => p.kind.clone(),
             Operand::Call(..) => ValueKind::Number,
         };
+        // Against a value, `!=` is `not` of `=` for every kind (SEMANTICS.md R2): `name !=
+        // "x"` holds when no name is "x" (also when there is none), as `party != Britain`
+        // does.
+        if op == CompareOp::Ne
+            && matches!(
+                kind,
+                ValueKind::Number | ValueKind::Boolean | ValueKind::Text | ValueKind::Resource
+            )
+        {
+            return Ok(Condition::Not(Box::new(self.compare_value(
+                left,
+                CompareOp::Eq,
+                value,
+            )?)));
+        }
         match kind {
             ValueKind::Entity(_) | ValueKind::Concept(_) => {
                 let Operand::Path(path) = left else {
@@ -112,20 +210,6 @@ impl Resolver<'_> {
                 text: true,
             }),
         }
-    }
-
-    /// The other side of a field-to-field comparison: a date of the same entity.
-    fn value_operand(&self, value: &Expr) -> Result<Operand, Diagnostic> {
-        let operand = self.operand(value)?;
-        if let Operand::Path(p) = &operand
-            && p.kind != ValueKind::Date
-        {
-            return Err(
-                Diagnostic::new(value.span(), format!("`{}` is not a date", p.name))
-                    .with_label("dates compare with dates"),
-            );
-        }
-        Ok(operand)
     }
 
     /// A path compared with a name: one of the entities the name stands for (with its
@@ -175,13 +259,6 @@ impl Resolver<'_> {
         op: CompareOp,
         value: &Expr,
     ) -> Result<Condition, Diagnostic> {
-        if let Expr::Path(_) = value {
-            return Ok(Condition::CompareValues {
-                left,
-                op,
-                right: self.value_operand(value)?,
-            });
-        }
         let (low, high) = self.date_bounds(value)?;
         let cmp = |op, d: String| Condition::Compare {
             left: left.clone(),
@@ -194,13 +271,11 @@ impl Resolver<'_> {
             CompareOp::Le => cmp(CompareOp::Le, high),
             CompareOp::Gt => cmp(CompareOp::Gt, high),
             CompareOp::Ge => cmp(CompareOp::Ge, low),
-            CompareOp::Eq => {
-                Condition::And(vec![cmp(CompareOp::Ge, low), cmp(CompareOp::Le, high)])
-            }
-            CompareOp::Ne => Condition::Not(Box::new(Condition::And(vec![
+            CompareOp::Eq => range(cmp(CompareOp::Ge, low), cmp(CompareOp::Le, high)),
+            CompareOp::Ne => Condition::Not(Box::new(range(
                 cmp(CompareOp::Ge, low),
                 cmp(CompareOp::Le, high),
-            ]))),
+            ))),
         })
     }
 }
@@ -236,4 +311,32 @@ fn any(alternatives: Vec<Condition>) -> Condition {
     // own (`EXISTS`), as an `or` always is, not a pattern that shares its path with the other
     // conditions (which would change the meaning, and multiply rows).
     Condition::Or(merged)
+}
+
+/// `low <= x and x <= high` on one operand, as one test of one value (SEMANTICS.md R1: the
+/// last step of a path is never shared, so two comparisons could each hold for a different
+/// value). Other pairs stay a conjunction.
+fn range(low: Condition, high: Condition) -> Condition {
+    match (low, high) {
+        (
+            Condition::Compare {
+                left,
+                op: CompareOp::Ge,
+                right: low,
+                text,
+            },
+            Condition::Compare {
+                left: left2,
+                op: CompareOp::Le,
+                right: high,
+                text: text2,
+            },
+        ) if left == left2 && text == text2 => Condition::Range {
+            left,
+            low,
+            high,
+            text,
+        },
+        (low, high) => Condition::And(vec![low, high]),
+    }
 }

@@ -402,7 +402,7 @@ fn same_expr(a: &Expr, b: &Expr) -> bool {
     expr_text(a) == expr_text(b)
 }
 
-fn operand_name(operand: &Operand) -> String {
+pub(super) fn operand_name(operand: &Operand) -> String {
     match operand {
         Operand::Path(p) => p.name.clone(),
         Operand::Call(func, args) => {

@@ -193,8 +193,8 @@ impl<'a> Resolver<'a> {
         let arg = self.operand(&args[0])?;
         Ok(ColumnValue::Aggregate {
             agg,
-            // Rows multiply along multi-valued paths, so count distinct values.
-            distinct: *distinct || agg == Agg::Count,
+            // `count(x)` counts each entity's values (R6); `count(distinct x)` distinct ones.
+            distinct: *distinct,
             arg: Some(arg),
         })
     }

@@ -363,14 +363,14 @@ fn date_compared_with_a_field_that_is_not_a_date() {
     check(
         "settlements where signed < name",
         expect![[r#"
-        Error: `name` is not a date
-           ╭─[ query:1:28 ]
-           │
-         1 │ settlements where signed < name
-           │                            ──┬─  
-           │                              ╰─── dates compare with dates
-        ───╯
-    "#]],
+            Error: cannot compare `signed` (date) with `name` (text)
+               ╭─[ query:1:28 ]
+               │
+             1 │ settlements where signed < name
+               │                            ──┬─  
+               │                              ╰─── a field of another kind
+            ───╯
+        "#]],
     );
 }
 

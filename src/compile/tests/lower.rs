@@ -63,7 +63,6 @@ fn conditions_joined_by_and_share_the_beginning_of_their_paths() {
               ?__this a tr:Settlement .
               ?__this tr:guarantee ?__v1 .
               ?__v1 tr:mechanism tm:neutrality .
-              ?__this tr:guarantee ?__v1 .
               ?__v1 tr:outcome to:violated .
               OPTIONAL { ?__this rdfs:label ?__v2 . }
             }
@@ -206,27 +205,67 @@ fn aggregates_averages_rounded_and_derived_values() {
         expect![[r#"
             PREFIX tr: <https://w3id.org/treaty/ontology#>
             PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-            SELECT
-              ?century_signed
-              (COUNT(DISTINCT ?__this) AS ?n)
-              (ROUND(AVG(?__v5) * 100) / 100 AS ?held)
-              (MAX(?__v7) AS ?max_decade_signed)
+            SELECT ?century_signed ?n ?held ?max_decade_signed ?__skipped2 ?__skipped3
             WHERE {
-              ?__this a tr:Settlement .
-              ?__this tr:peaceHeldUntil ?__v1 .
-              OPTIONAL { ?__this tr:signed ?__v2 . }
-              BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
-              OPTIONAL {
-                ?__this tr:signed ?__v3 .
-                ?__this tr:peaceHeldUntil ?__v4 .
-                BIND(YEAR(?__v4) - YEAR(?__v3) - IF(((MONTH(?__v4) < MONTH(?__v3)) || ((MONTH(?__v4) = MONTH(?__v3)) && (DAY(?__v4) < DAY(?__v3)))), 1, 0) AS ?__v5)
+              {
+                SELECT ?__g ?century_signed (COUNT(DISTINCT ?__this) AS ?__n) (COUNT(DISTINCT ?__this) AS ?n)
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this tr:peaceHeldUntil ?__v1 .
+                  OPTIONAL { ?__this tr:signed ?__v2 . }
+                  BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
+                  BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
+                }
+                GROUP BY ?__g ?century_signed
               }
               OPTIONAL {
-                ?__this tr:signed ?__v6 .
-                BIND(xsd:integer(FLOOR(YEAR(?__v6) / 10.0)) * 10 AS ?__v7)
+                {
+                  SELECT ?__g (AVG(?__v8) AS ?__a2) (COUNT(DISTINCT ?__this) AS ?__h2)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v6 ?__v7 ?__v8
+                      WHERE {
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v4 .
+                        OPTIONAL { ?__this tr:signed ?__v5 . }
+                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v5) - 1) / 100.0)) + 1 AS ?__v3)
+                        BIND(IF(BOUND(?__v3), CONCAT("+", STR(?__v3)), "-") AS ?__g)
+                        ?__this tr:signed ?__v6 .
+                        ?__this tr:peaceHeldUntil ?__v7 .
+                        BIND(YEAR(?__v7) - YEAR(?__v6) - IF(((MONTH(?__v7) < MONTH(?__v6)) || ((MONTH(?__v7) = MONTH(?__v6)) && (DAY(?__v7) < DAY(?__v6)))), 1, 0) AS ?__v8)
+                        FILTER(BOUND(?__v8))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
               }
+              OPTIONAL {
+                {
+                  SELECT ?__g (MAX(?__v13) AS ?__a3) (COUNT(DISTINCT ?__this) AS ?__h3)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v12 ?__v13
+                      WHERE {
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v10 .
+                        OPTIONAL { ?__this tr:signed ?__v11 . }
+                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v11) - 1) / 100.0)) + 1 AS ?__v9)
+                        BIND(IF(BOUND(?__v9), CONCAT("+", STR(?__v9)), "-") AS ?__g)
+                        ?__this tr:signed ?__v12 .
+                        BIND(xsd:integer(FLOOR(YEAR(?__v12) / 10.0)) * 10 AS ?__v13)
+                        FILTER(BOUND(?__v13))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
+              }
+              BIND(ROUND(?__a2 * 100) / 100 AS ?held)
+              BIND(?__n - COALESCE(?__h2, 0) AS ?__skipped2)
+              BIND(?__a3 AS ?max_decade_signed)
+              BIND(?__n - COALESCE(?__h3, 0) AS ?__skipped3)
             }
-            GROUP BY ?century_signed
             ORDER BY ASC(?century_signed) ASC(?n) ASC(?held) ASC(?max_decade_signed)"#]],
     );
 }
@@ -269,5 +308,223 @@ fn field_to_field_comparison() {
         }
         GROUP BY ?__this
         ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
+    );
+}
+
+// The rules of SEMANTICS.md at the SPARQL level; expectations are filled in by UPDATE_EXPECT=1
+// and reviewed: each says which nodes a scope shares.
+
+#[test]
+fn r1_each_where_clause_is_its_own_scope() {
+    check(
+        "guarantees where settlement.signed > 1900 and settlement.kind is armistice \
+         where settlement.signed < 1950 show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX tk: <https://w3id.org/treaty/id/kind/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            SELECT (SAMPLE(?__v5) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              ?__v1 tr:guarantee ?__this .
+              ?__v1 tr:signed ?__v2 .
+              ?__v1 tr:kind tk:armistice .
+              ?__v3 tr:guarantee ?__this .
+              ?__v3 tr:signed ?__v4 .
+              OPTIONAL { ?__this rdfs:label ?__v5 . }
+              FILTER((?__v2 > "1900-12-31"^^xsd:date) && (?__v4 < "1950-01-01"^^xsd:date))
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v5))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn r2_each_operand_of_or_and_not_is_its_own_exists_with_its_conjunction_correlated() {
+    check(
+        "guarantees where settlement.signed > 1900 and \
+         not (settlement.kind is armistice and settlement.signed < 1950) show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX tk: <https://w3id.org/treaty/id/kind/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            SELECT (SAMPLE(?__v5) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              ?__v1 tr:guarantee ?__this .
+              ?__v1 tr:signed ?__v2 .
+              OPTIONAL { ?__this rdfs:label ?__v5 . }
+              FILTER((?__v2 > "1900-12-31"^^xsd:date) && NOT EXISTS {
+                ?__v3 tr:guarantee ?__this .
+                ?__v3 tr:kind tk:armistice .
+                ?__v3 tr:signed ?__v4 .
+                FILTER(?__v4 < "1950-01-01"^^xsd:date)
+              })
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v5))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn r3_a_shown_expression_correlates_its_paths() {
+    check(
+        "guarantees show years(settlement.signed, settlement.peace_held_until) as y",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            SELECT (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v4), ""); SEPARATOR = "\u001F") AS ?y)
+            WHERE {
+              ?__this a tr:Guarantee .
+              OPTIONAL {
+                ?__v1 tr:guarantee ?__this .
+                ?__v1 tr:signed ?__v2 .
+                ?__v1 tr:peaceHeldUntil ?__v3 .
+                BIND(YEAR(?__v3) - YEAR(?__v2) - IF(((MONTH(?__v3) < MONTH(?__v2)) || ((MONTH(?__v3) = MONTH(?__v2)) && (DAY(?__v3) < DAY(?__v2)))), 1, 0) AS ?__v4)
+              }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(MIN(?__v4)) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn r6_an_aggregate_runs_over_distinct_entity_bindings_in_its_own_sub_select() {
+    check(
+        "guarantees by mechanism show mechanism, count(guarantor) as n, \
+         count(distinct guarantor) as d, avg(years(settlement.signed, settlement.peace_held_until)) as y",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT ?mechanism ?n ?d ?y ?__skipped3
+            WHERE {
+              {
+                SELECT ?__g ?mechanism (COUNT(DISTINCT ?__this) AS ?__n)
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  OPTIONAL {
+                    ?__this tr:mechanism ?__v1 .
+                    ?__v1 rdfs:label ?mechanism .
+                  }
+                  BIND(IF(BOUND(?mechanism), CONCAT("+", STR(?mechanism)), "-") AS ?__g)
+                }
+                GROUP BY ?__g ?mechanism
+              }
+              OPTIONAL {
+                {
+                  SELECT ?__g (COUNT(?__v4) AS ?__a1) (COUNT(DISTINCT ?__this) AS ?__h1)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v4
+                      WHERE {
+                        ?__this a tr:Guarantee .
+                        OPTIONAL {
+                          ?__this tr:mechanism ?__v3 .
+                          ?__v3 rdfs:label ?__v2 .
+                        }
+                        BIND(IF(BOUND(?__v2), CONCAT("+", STR(?__v2)), "-") AS ?__g)
+                        ?__this tr:guarantor ?__v4 .
+                        FILTER(BOUND(?__v4))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
+              }
+              OPTIONAL {
+                {
+                  SELECT ?__g (COUNT(DISTINCT ?__v7) AS ?__a2) (COUNT(DISTINCT ?__this) AS ?__h2)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v7
+                      WHERE {
+                        ?__this a tr:Guarantee .
+                        OPTIONAL {
+                          ?__this tr:mechanism ?__v6 .
+                          ?__v6 rdfs:label ?__v5 .
+                        }
+                        BIND(IF(BOUND(?__v5), CONCAT("+", STR(?__v5)), "-") AS ?__g)
+                        ?__this tr:guarantor ?__v7 .
+                        FILTER(BOUND(?__v7))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
+              }
+              OPTIONAL {
+                {
+                  SELECT ?__g (AVG(?__v13) AS ?__a3) (COUNT(DISTINCT ?__this) AS ?__h3)
+                  WHERE {
+                    {
+                      SELECT DISTINCT ?__this ?__g ?__v10 ?__v11 ?__v12 ?__v13
+                      WHERE {
+                        ?__this a tr:Guarantee .
+                        OPTIONAL {
+                          ?__this tr:mechanism ?__v9 .
+                          ?__v9 rdfs:label ?__v8 .
+                        }
+                        BIND(IF(BOUND(?__v8), CONCAT("+", STR(?__v8)), "-") AS ?__g)
+                        ?__v10 tr:guarantee ?__this .
+                        ?__v10 tr:signed ?__v11 .
+                        ?__v10 tr:peaceHeldUntil ?__v12 .
+                        BIND(YEAR(?__v12) - YEAR(?__v11) - IF(((MONTH(?__v12) < MONTH(?__v11)) || ((MONTH(?__v12) = MONTH(?__v11)) && (DAY(?__v12) < DAY(?__v11)))), 1, 0) AS ?__v13)
+                        FILTER(BOUND(?__v13))
+                      }
+                    }
+                  }
+                  GROUP BY ?__g
+                }
+              }
+              BIND(COALESCE(?__a1, 0) AS ?n)
+              BIND(COALESCE(?__a2, 0) AS ?d)
+              BIND(ROUND(?__a3 * 100) / 100 AS ?y)
+              BIND(?__n - COALESCE(?__h3, 0) AS ?__skipped3)
+            }
+            ORDER BY ASC(?mechanism) ASC(?n) ASC(?d) ASC(?y)"#]],
+    );
+}
+
+#[test]
+fn r9_not_equal_between_fields_is_not_among() {
+    check(
+        "guarantees where guarantor != settlement.party show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v3) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              ?__this tr:guarantor ?__v1 .
+              ?__v2 tr:guarantee ?__this .
+              OPTIONAL { ?__this rdfs:label ?__v3 . }
+              FILTER(NOT EXISTS { ?__v2 tr:party ?__v1 . })
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn r9_equal_names_compare_labels_in_lower_case() {
+    check(
+        "guarantees where guarantor.name = settlement.party.name show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v6) AS ?name)
+            WHERE {
+              ?__this a tr:Guarantee .
+              ?__this tr:guarantor ?__v1 .
+              ?__v1 rdfs:label ?__v2 .
+              ?__v3 tr:guarantee ?__this .
+              ?__v3 tr:party ?__v4 .
+              ?__v4 rdfs:label ?__v5 .
+              OPTIONAL { ?__this rdfs:label ?__v6 . }
+              FILTER(LCASE(STR(?__v2)) = LCASE(STR(?__v5)))
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v6))) ASC(?__this)"#]],
     );
 }

@@ -101,7 +101,7 @@ fn in_is_a_merged_alternative() {
         "settlements where kind in (armistice, \"peace treaty\") show name",
         expect![[r#"
             from tr:Settlement
-            where (tr:kind in (tk:armistice, tk:peace-treaty))
+            where tr:kind in (tk:armistice, tk:peace-treaty)
             show name = rdfs:label
             order by name
         "#]],
@@ -114,8 +114,7 @@ fn between_years_and_dates_is_from_the_first_day_to_the_last() {
         "settlements where signed between 1900 and 1950-06 show name",
         expect![[r#"
             from tr:Settlement
-            where tr:signed >= 1900-01-01
-              and tr:signed <= 1950-06-30
+            where tr:signed between 1900-01-01 and 1950-06-30
             show name = rdfs:label
             order by name
         "#]],
@@ -129,9 +128,8 @@ fn dates_compare_by_the_days_they_stand_for() {
          and signed <= 1945 and signed > 1800 and signed >= $from show name",
         expect![[r#"
             from tr:Settlement
-            where tr:signed >= 1815-01-01
-              and tr:signed <= 1815-12-31
-              and not (tr:signed >= 1816-02-01 and tr:signed <= 1816-02-29)
+            where tr:signed between 1815-01-01 and 1815-12-31
+              and not (tr:signed between 1816-02-01 and 1816-02-29)
               and tr:signed < 1919-06-28
               and tr:signed <= 1945-12-31
               and tr:signed > 1800-12-31
@@ -264,7 +262,7 @@ fn aggregates_in_show_group_by_the_other_items() {
             where tr:outcome = to:violated
             group by mechanism = tr:mechanism
             show n = count(distinct this)
-                 count_guarantor = count(distinct tr:guarantor)
+                 count_guarantor = count(tr:guarantor)
                  min_settlement_signed = min(^tr:guarantee/tr:signed)
                  avg_year_settlement_signed = avg(year(^tr:guarantee/tr:signed))
             order by mechanism, n, count_guarantor, min_settlement_signed, avg_year_settlement_signed
@@ -334,8 +332,7 @@ fn let_puts_the_definition_in_front() {
          cold_war where kind is armistice show name, signed limit 3",
         expect![[r#"
             from tr:Settlement
-            where tr:signed >= 1947-01-01
-              and tr:signed <= 1991-12-31
+            where tr:signed between 1947-01-01 and 1991-12-31
               and tr:kind = tk:armistice
             show name = rdfs:label
                  signed = tr:signed
