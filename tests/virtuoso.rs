@@ -5,6 +5,7 @@
 //! TREATY_TEST_ENDPOINT to use another server.
 
 mod common;
+mod generator;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -555,4 +556,19 @@ fn an_import_goes_to_the_endpoint_and_joins_bundled_actors() {
     );
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(text(&remote(url, &question).stdout), there);
+}
+
+/// The random queries of tests/reference.rs, fewer of them, on Virtuoso: the compiler's
+/// SPARQL on the server must give the rows the reference evaluator computes from the same
+/// data in an embedded store.
+#[test]
+fn random_queries_agree_with_the_reference_on_virtuoso() {
+    let (url, _serial) = endpoint();
+    let local = treaty::store::Store::open(&treaty::store::Location::Memory, false).unwrap();
+    let reference = treaty::compile::reference::Reference::read(&local).unwrap();
+    let endpoint =
+        treaty::store::remote::Endpoint::new(url, treaty::store::remote::Options::default())
+            .unwrap();
+    let stats = generator::differential(&endpoint, &reference, generator::cases(100), file!());
+    assert!(stats.agreed > 0, "{}", stats.summary());
 }

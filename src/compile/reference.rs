@@ -2,15 +2,16 @@
 //! uses it.
 //!
 //! It reads every triple of a backend into plain maps and evaluates a resolved query by the
-//! rules of TQL's meaning (docs/language.md; R1-R8 below name the rules) directly, with nested
+//! rules of TQL's meaning (R1-R9 below name them) directly, with nested
 //! loops: backtracking over the nodes the paths of a conjunction share, fixpoints for `+` and
 //! `*`, groups as maps. It is slow and obvious on purpose. The differential tests
 //! (tests/reference.rs, tests/virtuoso.rs) run random queries through the compiler and a
 //! backend and compare the rows with what this module computes.
 //!
-//! The rules, in short:
+//! The rules (R1-R9, the meaning issue 13 settles for docs/language.md), in short:
 //! - R1: the conditions of a conjunction are tested on one assignment of nodes to the prefixes
-//!   (all steps but the last) their paths share; last steps are each path's own.
+//!   (all steps but the last) their paths share; last steps are each path's own. Each clause
+//!   (`where`, `with`, `without`) is a conjunction of its own: clauses share nothing.
 //! - R2: each operand of `or`, and the operand of `not`, is its own existential test.
 //! - R3: the paths of one atom (a comparison, a function call) that share a prefix denote the
 //!   same node for it.
@@ -23,6 +24,9 @@
 //!   places; over no values only `count` has a value (0).
 //! - R7: order by the query's keys, then the rest of the columns, then the entity.
 //! - R8: names are IRIs; the resolver lists narrower concepts and predecessors.
+//! - R9: `X = Y`: some value of X among Y's; `X != Y`: some value of X not among Y's (Y's
+//!   last step read universally); order operators: some pair in that order. Entities by IRI
+//!   with `=`/`!=`, by label (as text) otherwise.
 
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -154,15 +158,23 @@ pub enum Known {
     /// R6: `sum`/`avg`/`min`/`max` are empty for a group where some entity has no value
     /// (they should skip it), and `sum`/`avg` of no entities are 0 (they should be empty).
     AggregateOverMissing,
+    /// R1: the atoms of different clauses (two `where`s, a `where` and a `with`) that share
+    /// a prefix walk to the same node, where each clause should be a test of its own.
+    CorrelatedAcrossClauses,
+    /// R9: `X != Y` holds when some value of X differs from some value of Y, where it
+    /// should hold when some value of X is not among the values of Y.
+    NotEqualAsSomePairDiffers,
 }
 
 impl Known {
     /// Every class, for reports.
-    pub const ALL: [Known; 4] = [
+    pub const ALL: [Known; 6] = [
         Known::UncorrelatedExpression,
         Known::UncorrelatedUnderOrNot,
         Known::MultipliedAggregate,
         Known::AggregateOverMissing,
+        Known::CorrelatedAcrossClauses,
+        Known::NotEqualAsSomePairDiffers,
     ];
 }
 
@@ -178,6 +190,12 @@ impl fmt::Display for Known {
             Known::MultipliedAggregate => "R6: sum/avg over rows multiplied by other paths",
             Known::AggregateOverMissing => {
                 "R6: an aggregate is empty when an entity of the group has no value, 0 over none"
+            }
+            Known::CorrelatedAcrossClauses => {
+                "R1: paths sharing a prefix in different clauses are correlated"
+            }
+            Known::NotEqualAsSomePairDiffers => {
+                "R9: X != Y is \"some pair differs\", not \"some X not among Y\""
             }
         })
     }
@@ -412,7 +430,20 @@ fn is_text(operand: &Operand) -> bool {
     matches!(
         operand,
         Operand::Path(Path {
-            kind: ValueKind::Text | ValueKind::Entity(_) | ValueKind::Concept(_) | ValueKind::Resource,
+            kind: ValueKind::Text
+                | ValueKind::Entity(_)
+                | ValueKind::Concept(_)
+                | ValueKind::Resource,
+            ..
+        })
+    )
+}
+
+fn is_entity(operand: &Operand) -> bool {
+    matches!(
+        operand,
+        Operand::Path(Path {
+            kind: ValueKind::Entity(_) | ValueKind::Concept(_) | ValueKind::Resource,
             ..
         })
     )
@@ -519,7 +550,12 @@ impl<'d> Eval<'d> {
     /// An operand's values under one binding of its prefixes, each with the nodes it was
     /// found through (its own binding: R6 counts these). With `raw`, a path's value is the
     /// node it reaches, not its label (what `count` counts).
-    fn tuples(&self, binding: &Binding<'_>, operand: &Operand, raw: bool) -> Vec<(Vec<Term>, Term)> {
+    fn tuples(
+        &self,
+        binding: &Binding<'_>,
+        operand: &Operand,
+        raw: bool,
+    ) -> Vec<(Vec<Term>, Term)> {
         match operand {
             Operand::Path(path) => {
                 let mut out = Vec::new();
@@ -615,9 +651,10 @@ impl<'d> Eval<'d> {
 
     fn atom(&self, binding: &Binding<'_>, atom: &Cond) -> bool {
         match atom {
-            Cond::OneOf { path, iris } => self.ends(binding, path).iter().any(|end| {
-                matches!(end, Term::NamedNode(n) if iris.contains(n))
-            }),
+            Cond::OneOf { path, iris } => self
+                .ends(binding, path)
+                .iter()
+                .any(|end| matches!(end, Term::NamedNode(n) if iris.contains(n))),
             Cond::Exists { path } => !self.ends(binding, path).is_empty(),
             Cond::Compare {
                 left,
@@ -633,10 +670,43 @@ impl<'d> Eval<'d> {
                 }
             }),
             Cond::CompareValues { left, op, right } => {
-                let rights = self.values(binding, right);
-                self.values(binding, left)
-                    .iter()
-                    .any(|l| rights.iter().any(|r| test(*op, compare(l, r))))
+                // R9: entities (and concepts) are the same or not by IRI; ordered, or
+                // against text, they compare by label, as text.
+                let by_iri = matches!(op, CompareOp::Eq | CompareOp::Ne)
+                    && is_entity(left)
+                    && is_entity(right);
+                let textual = !by_iri && (is_text(left) || is_text(right));
+                let side = |operand: &Operand| -> Vec<Term> {
+                    let values = if by_iri {
+                        self.tuples(binding, operand, true)
+                            .into_iter()
+                            .map(|(_, v)| v)
+                            .collect()
+                    } else {
+                        self.values(binding, operand)
+                    };
+                    if textual {
+                        values
+                            .iter()
+                            .map(|v| Literal::new_simple_literal(lexical(v)).into())
+                            .collect()
+                    } else {
+                        values
+                    }
+                };
+                let (lefts, rights) = (side(left), side(right));
+                match op {
+                    // Some value of X is not among the values of Y (R9): Y's last step is
+                    // read universally, its prefix as the binding chose it.
+                    CompareOp::Ne => lefts.iter().any(|l| {
+                        !rights
+                            .iter()
+                            .any(|r| compare(l, r) == Some(Ordering::Equal))
+                    }),
+                    _ => lefts
+                        .iter()
+                        .any(|l| rights.iter().any(|r| test(*op, compare(l, r)))),
+                }
             }
             Cond::Contains { path, text } => {
                 let text = text.to_lowercase();
@@ -672,12 +742,12 @@ impl<'d> Eval<'d> {
     // ---- Queries (R4-R7) -----------------------------------------------------------------
 
     fn query(&self, q: &Resolved) -> Expected {
-        let conds: Vec<&Cond> = q.conditions.iter().collect();
+        // R1: each clause is a conjunction of its own; clauses share no nodes.
         let entities: Vec<Term> = self
             .data
             .instances(&q.class)
             .into_iter()
-            .filter(|e| self.holds(e, &conds))
+            .filter(|e| q.conditions.iter().all(|c| self.holds(e, &[c])))
             .collect();
         let mut tolerance = vec![0.0; q.columns.len()];
         let mut rows = match q.shape {
@@ -742,7 +812,10 @@ impl<'d> Eval<'d> {
                 row.shown
                     .push((!texts.is_empty()).then(|| texts.join("; ")));
                 // A list sorts by its least value; text by its characters.
-                let least = values.iter().min_by(|a, b| order(Some(a), Some(b))).cloned();
+                let least = values
+                    .iter()
+                    .min_by(|a, b| order(Some(a), Some(b)))
+                    .cloned();
                 row.keys.push(match least {
                     Some(v) if is_text(operand) => {
                         Some(Literal::new_simple_literal(lexical(&v)).into())
@@ -763,7 +836,10 @@ impl<'d> Eval<'d> {
             for combination in self.combinations(e, q.columns.len(), q) {
                 if seen.insert(combination.clone()) {
                     rows.push(Row {
-                        shown: combination.iter().map(|c| c.as_ref().map(lexical)).collect(),
+                        shown: combination
+                            .iter()
+                            .map(|c| c.as_ref().map(lexical))
+                            .collect(),
                         keys: combination,
                         entity: None,
                     });
@@ -974,9 +1050,7 @@ fn compare(a: &Term, b: &Term) -> Option<Ordering> {
     match (kind(a).as_deref(), kind(b).as_deref()) {
         (Some("date"), Some("date")) => Some(date(a.value())?.cmp(&date(b.value())?)),
         (Some("string"), Some("string")) => Some(a.value().cmp(b.value())),
-        (Some("boolean"), Some("boolean")) => {
-            Some(boolean(a.value())?.cmp(&boolean(b.value())?))
-        }
+        (Some("boolean"), Some("boolean")) => Some(boolean(a.value())?.cmp(&boolean(b.value())?)),
         _ if a.language().is_some() && a.language() == b.language() => {
             // Language-tagged strings compare within one language.
             Some(a.value().cmp(b.value()))
@@ -1135,9 +1209,8 @@ fn call(func: Func, args: &[Term]) -> Option<Term> {
 /// `AggregateOverMissing`, is added by the evaluator).
 fn classify(q: &Resolved) -> Vec<Known> {
     let mut known = Vec::new();
-    let shares = |a: &Path, b: &Path| {
-        a.steps.len() > 1 && b.steps.len() > 1 && a.steps[0] == b.steps[0]
-    };
+    let shares =
+        |a: &Path, b: &Path| a.steps.len() > 1 && b.steps.len() > 1 && a.steps[0] == b.steps[0];
     let correlated_args = |operand: &Operand| match operand {
         Operand::Call(_, args) => args
             .iter()
@@ -1169,11 +1242,46 @@ fn classify(q: &Resolved) -> Vec<Known> {
     if q.conditions.iter().any(|c| under(c, &shares, false)) {
         known.push(Known::UncorrelatedUnderOrNot);
     }
+    // The compiler puts the atoms at the top of every clause in one pattern.
+    let tops: Vec<Vec<&Path>> = q
+        .conditions
+        .iter()
+        .map(|c| {
+            let (mut atoms, mut tests) = (Vec::new(), Vec::new());
+            flatten(&[c], &mut atoms, &mut tests);
+            atoms.iter().flat_map(|a| atom_paths(a)).collect()
+        })
+        .collect();
+    let across = tops.iter().enumerate().any(|(i, a)| {
+        tops[i + 1..]
+            .iter()
+            .any(|b| a.iter().any(|x| b.iter().any(|y| shares(x, y))))
+    });
+    if across {
+        known.push(Known::CorrelatedAcrossClauses);
+    }
+    fn unequal(cond: &Cond) -> bool {
+        match cond {
+            Cond::CompareValues {
+                op: CompareOp::Ne, ..
+            } => true,
+            Cond::And(parts) | Cond::Or(parts) => parts.iter().any(unequal),
+            Cond::Not(inner) => unequal(inner),
+            _ => false,
+        }
+    }
+    if q.conditions.iter().any(unequal) {
+        known.push(Known::NotEqualAsSomePairDiffers);
+    }
     if let Shape::Grouped { keys } = q.shape {
         // Rows multiply along every path the main pattern walks that is not single: the
         // atoms at the top of the `where` clause, the keys, and the aggregates' arguments.
         let (mut atoms, mut tests) = (Vec::new(), Vec::new());
-        flatten(&q.conditions.iter().collect::<Vec<_>>(), &mut atoms, &mut tests);
+        flatten(
+            &q.conditions.iter().collect::<Vec<_>>(),
+            &mut atoms,
+            &mut tests,
+        );
         let multi = |paths: &[&Path]| paths.iter().filter(|p| !p.single).count();
         let top = multi(&atoms.iter().flat_map(|a| atom_paths(a)).collect::<Vec<_>>());
         let column_paths: Vec<Vec<&Path>> = q
@@ -1237,7 +1345,10 @@ mod tests {
     fn values_compare_as_sparql_says() {
         let int = |n: i64| Term::from(Literal::from(n));
         assert_eq!(compare(&int(9), &int(10)), Some(Ordering::Less));
-        assert_eq!(compare(&d("1900-01-01"), &d("1899-12-31")), Some(Ordering::Greater));
+        assert_eq!(
+            compare(&d("1900-01-01"), &d("1899-12-31")),
+            Some(Ordering::Greater)
+        );
         assert_eq!(compare(&d("1900-01-01"), &int(1900)), None);
         assert_eq!(order(None, Some(&int(1))), Ordering::Less);
         let s = |t: &str| Term::from(Literal::new_simple_literal(t));

@@ -116,8 +116,13 @@ impl Generator {
                 paths: [Vec::new(), Vec::new(), Vec::new()],
                 actors: set.class.as_str().ends_with("#Actor"),
             };
-            let mut walk: Vec<(String, String, Context<'_>, Vec<Term>, bool)> =
-                vec![(String::new(), String::new(), Context::Set(set), entities, false)];
+            let mut walk: Vec<(String, String, Context<'_>, Vec<Term>, bool)> = vec![(
+                String::new(),
+                String::new(),
+                Context::Set(set),
+                entities,
+                false,
+            )];
             for depth in 0..3 {
                 let mut next_walk = Vec::new();
                 for (text, first, context, nodes, repeated) in &walk {
@@ -135,7 +140,11 @@ impl Generator {
                             } else {
                                 format!("{text}.{step}")
                             };
-                            let first = if first.is_empty() { step } else { first.clone() };
+                            let first = if first.is_empty() {
+                                step
+                            } else {
+                                first.clone()
+                            };
                             let reached = follow(reference, nodes, field, mark);
                             let path = describe(
                                 reference,
@@ -197,7 +206,10 @@ impl Generator {
         } else {
             order[c.below(2.min(order.len()))]
         };
-        let q = QueryGen { set, c: RefCell::new(c) };
+        let q = QueryGen {
+            set,
+            c: RefCell::new(c),
+        };
         q.query()
     }
 }
@@ -210,7 +222,11 @@ fn fields<'a>(schema: &'a Schema, context: Context<'a>) -> Vec<&'a Field> {
             .iter()
             .filter(|f| f.domain.as_ref().is_none_or(|d| d.as_str() == SKOS_CONCEPT))
             .collect(),
-        Context::Other => schema.fields.iter().filter(|f| f.domain.is_none()).collect(),
+        Context::Other => schema
+            .fields
+            .iter()
+            .filter(|f| f.domain.is_none())
+            .collect(),
     };
     // The resolver takes the first field of a name; so do we.
     let mut seen = Vec::new();
@@ -418,10 +434,16 @@ impl<'g> QueryGen<'g, '_> {
                     let key = self.key();
                     out.push_str(&format!(" by {key}"));
                     // `count SET` names its column `count`.
-                    vec![Item { text: key, aggregate: false }, Item {
-                        text: "count".into(),
-                        aggregate: true,
-                    }]
+                    vec![
+                        Item {
+                            text: key,
+                            aggregate: false,
+                        },
+                        Item {
+                            text: "count".into(),
+                            aggregate: true,
+                        },
+                    ]
                 }
             }
         } else {
@@ -594,8 +616,20 @@ impl<'g> QueryGen<'g, '_> {
     fn condition(&self, depth: usize) -> String {
         if depth < 3 {
             match self.below(8) {
-                5 => return format!("{} and {}", self.condition(depth + 1), self.condition(depth + 1)),
-                6 => return format!("({} or {})", self.condition(depth + 1), self.condition(depth + 1)),
+                5 => {
+                    return format!(
+                        "{} and {}",
+                        self.condition(depth + 1),
+                        self.condition(depth + 1)
+                    );
+                }
+                6 => {
+                    return format!(
+                        "({} or {})",
+                        self.condition(depth + 1),
+                        self.condition(depth + 1)
+                    );
+                }
                 7 => return format!("not ({})", self.condition(depth + 1)),
                 _ => {}
             }
@@ -606,7 +640,17 @@ impl<'g> QueryGen<'g, '_> {
     fn atom(&self) -> String {
         let p = self.any_path();
         if self.maybe(10) {
-            return format!("{} {}", if self.maybe(50) { "without" } else { "with" }, p.text);
+            return format!(
+                "{} {}",
+                if self.maybe(50) { "without" } else { "with" },
+                p.text
+            );
+        }
+        if p.kind != ValueKind::Date
+            && self.maybe(8)
+            && let Some(atom) = self.paths_atom(p)
+        {
+            return atom;
         }
         match &p.kind {
             ValueKind::Date => self.date_atom(p),
@@ -650,6 +694,34 @@ impl<'g> QueryGen<'g, '_> {
             }
             _ => self.text_atom(p),
         }
+    }
+
+    /// A comparison of `p` with another path of the same kind (R9), sharing its first step
+    /// when there is one: `guarantor != settlement.party`, `name = supersedes.name`.
+    fn paths_atom(&self, p: &PathInfo) -> Option<String> {
+        let all: Vec<&PathInfo> = self
+            .set
+            .paths
+            .iter()
+            .flatten()
+            .filter(|q| q.kind == p.kind && q.text != p.text && !q.texts.is_empty())
+            .collect();
+        let near: Vec<&PathInfo> = all
+            .iter()
+            .copied()
+            .filter(|q| q.first == p.first && q.steps > 1 && p.steps > 1)
+            .collect();
+        let other = if self.maybe(50) && !near.is_empty() {
+            self.pick(&near)?
+        } else {
+            self.pick(&all)?
+        };
+        let ops: &[&str] = match p.kind {
+            ValueKind::Entity(_) | ValueKind::Concept(_) | ValueKind::Boolean => &["=", "!="],
+            _ => &["=", "!=", "<", ">="],
+        };
+        let op = self.pick(ops).unwrap();
+        Some(format!("{} {op} {}", p.text, other.text))
     }
 
     fn set_is_actor_path(&self, p: &PathInfo) -> bool {
@@ -702,12 +774,7 @@ impl<'g> QueryGen<'g, '_> {
             7 => {
                 let other = self.date_path_near(p).unwrap_or(p);
                 let op = self.pick(&[">", ">=", "<", "="]).unwrap();
-                format!(
-                    "years({}, {}) {op} {}",
-                    p.text,
-                    other.text,
-                    self.below(40)
-                )
+                format!("years({}, {}) {op} {}", p.text, other.text, self.below(40))
             }
             _ => {
                 let f = self.pick(&["year", "decade", "century"]).unwrap();
@@ -724,7 +791,10 @@ impl<'g> QueryGen<'g, '_> {
     }
 
     fn text_atom(&self, p: &PathInfo) -> String {
-        let value = self.pick(&p.texts).cloned().unwrap_or_else(|| "zeta".into());
+        let value = self
+            .pick(&p.texts)
+            .cloned()
+            .unwrap_or_else(|| "zeta".into());
         let chars: Vec<char> = value.chars().collect();
         // Entities and concepts compare by name, not as text: only `contains` and `matches`
         // read their labels.
@@ -779,6 +849,8 @@ pub struct Stats {
     pub referenced: Duration,
     /// The slowest query (compiler, backend and reference together).
     pub slowest: (Duration, String),
+    /// Queries that took more than a second, to keep the test's time in check.
+    pub slow: Vec<(Duration, String)>,
 }
 
 impl Stats {
@@ -795,8 +867,13 @@ impl Stats {
             "; {:.1?} in the compiler and backend, {:.1?} in the reference; slowest {:.1?}: {}",
             self.compiled, self.referenced, self.slowest.0, self.slowest.1
         ));
+        for (took, tql) in &self.slow {
+            out.push_str(&format!("\n  slow ({took:.1?}): {tql}"));
+        }
         for (known, (n, example)) in &self.known {
-            out.push_str(&format!("\n  {n} known disagreements ({known}), e.g. {example}"));
+            out.push_str(&format!(
+                "\n  {n} known disagreements ({known}), e.g. {example}"
+            ));
         }
         out
     }
@@ -834,6 +911,9 @@ pub fn check(
     stats.compiled += compiled;
     if compiled + referenced > stats.slowest.0 {
         stats.slowest = (compiled + referenced, tql.to_owned());
+    }
+    if compiled + referenced > Duration::from_secs(1) {
+        stats.slow.push((compiled + referenced, tql.to_owned()));
     }
     if !expected.rows.is_empty() {
         stats.non_empty += 1;
