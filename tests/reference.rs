@@ -71,7 +71,7 @@ fn assert_useful(stats: &Stats) {
 
 #[test]
 fn random_queries_agree_with_the_reference_on_the_bundled_data() {
-    let stats = differential(&bundled(), cases(250));
+    let stats = differential(&bundled(), cases(400));
     assert_useful(&stats);
 }
 

@@ -129,8 +129,20 @@ impl Generator {
                     for field in fields(schema, *context) {
                         let entity_like =
                             matches!(field.kind, ValueKind::Entity(_) | ValueKind::Concept(_));
+                        // `+` and `*` only on a first step, and on fields that lead back
+                        // to their own kind (supersedes, predecessor): elsewhere they add
+                        // nothing, and after a first step Oxigraph walks them from every
+                        // node of the store (`party.predecessor*.existed_from` takes 40 s
+                        // on the bundled data in a debug build).
+                        let recursive = match (&field.kind, context) {
+                            (ValueKind::Entity(class), Context::Set(s)) => {
+                                &s.class == class || s.superclasses.contains(class)
+                            }
+                            (ValueKind::Concept(_), Context::Concept) => true,
+                            _ => false,
+                        };
                         let mut marks = vec![""];
-                        if entity_like && !repeated {
+                        if recursive && depth == 0 {
                             marks.extend(["*", "+"]);
                         }
                         for mark in marks {
