@@ -52,7 +52,7 @@ fn fixture() -> Store {
 /// Runs `cases` random queries on `store` through the compiler and the reference.
 fn differential(store: &Store, cases: u32) -> Stats {
     let reference = Reference::read(store).unwrap();
-    generator::differential(store, &reference, cases, file!())
+    generator::differential(store, &reference, cases, file!(), false)
 }
 
 /// The generator must make queries worth comparing: most compile, many give rows.

@@ -164,18 +164,48 @@ pub enum Known {
     /// R9: `X != Y` holds when some value of X differs from some value of Y, where it
     /// should hold when some value of X is not among the values of Y.
     NotEqualAsSomePairDiffers,
+    /// Virtuoso only (R5, R6, R7): with `limit`, a grouped query loses the group whose key
+    /// is empty, and `show distinct` sorts an empty value last.
+    VirtuosoEmptyKeyWithLimit,
+    /// Virtuoso only (R7): `order by x, x` repeats the sort key in the SPARQL, and Virtuoso
+    /// with `limit` then gives wrong rows (groups repeated, counts shifted).
+    VirtuosoRepeatedOrderKey,
+    /// Virtuoso only: a text compared with `<`, `<=`, `>`, `>=` is compiled to
+    /// `LCASE(STR(?v)) < "text"`, which Virtuoso holds for no value (`STR(LCASE(...))` works).
+    VirtuosoLowerCaseOrder,
+    /// Virtuoso only (R7): the least of several texts (a list column's sort key,
+    /// `STR(MIN(?label))`, and `min`/`max` of text) is not the least by code point when a text
+    /// is long: "Provisional Revolutionary Government of the Republic of South Vietnam" comes
+    /// before "North Vietnam". `MIN(STR(?label))` gives the right one.
+    VirtuosoMinOfLongText,
 }
 
 impl Known {
     /// Every class, for reports.
-    pub const ALL: [Known; 6] = [
+    pub const ALL: [Known; 10] = [
         Known::UncorrelatedExpression,
         Known::UncorrelatedUnderOrNot,
         Known::MultipliedAggregate,
         Known::AggregateOverMissing,
         Known::CorrelatedAcrossClauses,
         Known::NotEqualAsSomePairDiffers,
+        Known::VirtuosoEmptyKeyWithLimit,
+        Known::VirtuosoRepeatedOrderKey,
+        Known::VirtuosoLowerCaseOrder,
+        Known::VirtuosoMinOfLongText,
     ];
+
+    /// True for the classes only one engine shows (the compiler's SPARQL means the right
+    /// thing, the engine answers it wrongly): tolerated only on that engine.
+    pub fn virtuoso_only(self) -> bool {
+        matches!(
+            self,
+            Known::VirtuosoEmptyKeyWithLimit
+                | Known::VirtuosoRepeatedOrderKey
+                | Known::VirtuosoLowerCaseOrder
+                | Known::VirtuosoMinOfLongText
+        )
+    }
 }
 
 impl fmt::Display for Known {
@@ -193,6 +223,16 @@ impl fmt::Display for Known {
             }
             Known::CorrelatedAcrossClauses => {
                 "R1: paths sharing a prefix in different clauses are correlated"
+            }
+            Known::VirtuosoEmptyKeyWithLimit => {
+                "Virtuoso: with `limit`, an empty key is lost or sorted last"
+            }
+            Known::VirtuosoMinOfLongText => {
+                "Virtuoso: the least of several texts is wrong when one is long"
+            }
+            Known::VirtuosoLowerCaseOrder => "Virtuoso: LCASE(text) < \"text\" holds for nothing",
+            Known::VirtuosoRepeatedOrderKey => {
+                "Virtuoso: a sort key repeated, with `limit`, gives wrong rows"
             }
             Known::NotEqualAsSomePairDiffers => {
                 "R9: X != Y is \"some pair differs\", not \"some X not among Y\""
@@ -1272,6 +1312,48 @@ fn classify(q: &Resolved) -> Vec<Known> {
     }
     if q.conditions.iter().any(unequal) {
         known.push(Known::NotEqualAsSomePairDiffers);
+    }
+    fn text_order(cond: &Cond) -> bool {
+        match cond {
+            Cond::Compare {
+                op: CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge,
+                text: true,
+                ..
+            } => true,
+            Cond::And(parts) | Cond::Or(parts) => parts.iter().any(text_order),
+            Cond::Not(inner) => text_order(inner),
+            _ => false,
+        }
+    }
+    let text_list = |c: &super::ir::Column| match &c.value {
+        ColumnValue::Value(operand) => {
+            q.shape == Shape::Entities && !operand.single() && is_text(operand)
+        }
+        ColumnValue::Aggregate {
+            agg: Agg::Min | Agg::Max,
+            arg: Some(operand),
+            ..
+        } => is_text(operand),
+        _ => false,
+    };
+    if q.columns.iter().any(text_list) {
+        known.push(Known::VirtuosoMinOfLongText);
+    }
+    if q.conditions.iter().any(text_order) {
+        known.push(Known::VirtuosoLowerCaseOrder);
+    }
+    if q.limit.is_some() {
+        if matches!(q.shape, Shape::Grouped { keys } if keys > 0) || q.shape == Shape::Distinct {
+            known.push(Known::VirtuosoEmptyKeyWithLimit);
+        }
+        let repeated = q
+            .order
+            .iter()
+            .enumerate()
+            .any(|(i, o)| q.order[..i].iter().any(|p| p.column == o.column));
+        if repeated {
+            known.push(Known::VirtuosoRepeatedOrderKey);
+        }
     }
     if let Shape::Grouped { keys } = q.shape {
         // Rows multiply along every path the main pattern walks that is not single: the

@@ -861,6 +861,9 @@ pub struct Stats {
     pub referenced: Duration,
     /// The slowest query (compiler, backend and reference together).
     pub slowest: (Duration, String),
+    /// Queries a backend refused for a reason in `KNOWN_FAILURES`: how many, and the
+    /// shortest.
+    pub failed: BTreeMap<&'static str, (usize, String)>,
     /// Queries that took more than a second, to keep the test's time in check.
     pub slow: Vec<(Duration, String)>,
 }
@@ -882,6 +885,9 @@ impl Stats {
         for (took, tql) in &self.slow {
             out.push_str(&format!("\n  slow ({took:.1?}): {tql}"));
         }
+        for (why, (n, example)) in &self.failed {
+            out.push_str(&format!("\n  {n} known failures ({why}), e.g. {example}"));
+        }
         for (known, (n, example)) in &self.known {
             out.push_str(&format!(
                 "\n  {n} known disagreements ({known}), e.g. {example}"
@@ -896,6 +902,22 @@ pub fn strict() -> bool {
     std::env::var_os("TREATY_REFERENCE_STRICT").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// Queries the compiler makes that a backend refuses, known and not fixed yet: a fragment of
+/// the error, and what is wrong. Tolerated unless the run is strict; tests/virtuoso.rs pins
+/// each with a minimal query that fails once the compiler is fixed.
+pub const KNOWN_FAILURES: &[(&str, &str)] = &[
+    (
+        "HAVING clause should be preceded by a GROUP BY clause",
+        "`having` without `by` compiles to HAVING without GROUP BY, which Virtuoso refuses",
+    ),
+    (
+        "needs a datetime, date or time as argument 1, not an arg of type DB_NULL",
+        "a function of dates as a group key or `show distinct` column is bound after the \
+         OPTIONAL that reads the dates, and Virtuoso's YEAR() of an unbound value fails the \
+         query instead of leaving the result unbound",
+    ),
+];
+
 /// Runs `tql` through the session's compiler and backend and through the reference, and
 /// compares the rows. A disagreement fails unless the query is in a known class (and the run
 /// is not strict).
@@ -904,6 +926,7 @@ pub fn check(
     reference: &Reference,
     tql: &str,
     stats: &mut Stats,
+    virtuoso: bool,
 ) -> Result<(), String> {
     stats.queries += 1;
     let started = Instant::now();
@@ -917,7 +940,24 @@ pub fn check(
             return Ok(());
         }
     };
-    let outcome = run(session, tql)?;
+    let outcome = match run(session, tql) {
+        Ok(outcome) => outcome,
+        Err(failure) if !strict() => {
+            let Some((_, why)) = KNOWN_FAILURES
+                .iter()
+                .find(|(message, _)| failure.contains(message))
+            else {
+                return Err(failure);
+            };
+            let entry = stats.failed.entry(why).or_insert((0, tql.to_owned()));
+            entry.0 += 1;
+            if tql.len() < entry.1.len() {
+                entry.1 = tql.to_owned();
+            }
+            return Ok(());
+        }
+        Err(failure) => return Err(failure),
+    };
     let answer = outcome.answer().expect("a query has an answer");
     let compiled = started.elapsed() - referenced;
     stats.compiled += compiled;
@@ -930,15 +970,21 @@ pub fn check(
     if !expected.rows.is_empty() {
         stats.non_empty += 1;
     }
+    // Classes one engine shows are tolerated on that engine only.
+    let tolerated = expected
+        .known
+        .iter()
+        .copied()
+        .find(|k| virtuoso || !k.virtuoso_only());
     match expected.check(answer) {
         Ok(()) => {
             stats.agreed += 1;
             Ok(())
         }
-        Err(diff) if !expected.known.is_empty() && !strict() => {
+        Err(diff) if tolerated.is_some() && !strict() => {
             let entry = stats
                 .known
-                .entry(expected.known[0])
+                .entry(tolerated.unwrap())
                 .or_insert((0, tql.to_owned()));
             entry.0 += 1;
             if tql.len() < entry.1.len() {
@@ -971,12 +1017,14 @@ pub fn run(session: &mut Session<'_>, tql: &str) -> Result<Outcome, String> {
 /// Runs `cases` random queries through the compiler on `backend` and through the reference
 /// (read from a store holding the same data), and panics on the first disagreement outside
 /// the known classes, after proptest has shrunk it. Failing cases are kept in the
-/// regressions file next to `source_file` (the caller's `file!()`).
+/// regressions file next to `source_file` (the caller's `file!()`). `virtuoso` tolerates the
+/// known classes only Virtuoso shows.
 pub fn differential(
     backend: &dyn Backend,
     reference: &Reference,
     cases: u32,
     source_file: &'static str,
+    virtuoso: bool,
 ) -> Stats {
     let started = Instant::now();
     let generator = Generator::new(reference);
@@ -999,6 +1047,7 @@ pub fn differential(
             reference,
             &tql,
             &mut stats.borrow_mut(),
+            virtuoso,
         )
         .map_err(TestCaseError::fail)
     });
