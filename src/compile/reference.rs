@@ -165,8 +165,9 @@ pub enum Known {
     /// should hold when some value of X is not among the values of Y.
     NotEqualAsSomePairDiffers,
     /// Virtuoso only (R5, R6, R7): with `limit`, a grouped query loses the group whose key
-    /// is empty, and `show distinct` sorts an empty value last.
-    VirtuosoEmptyKeyWithLimit,
+    /// is empty, and `show distinct` sorts an empty value last; `show distinct` with an empty
+    /// cell can repeat a row.
+    VirtuosoEmptyKey,
     /// Virtuoso only (R7): `order by x, x` repeats the sort key in the SPARQL, and Virtuoso
     /// with `limit` then gives wrong rows (groups repeated, counts shifted).
     VirtuosoRepeatedOrderKey,
@@ -189,7 +190,7 @@ impl Known {
         Known::AggregateOverMissing,
         Known::CorrelatedAcrossClauses,
         Known::NotEqualAsSomePairDiffers,
-        Known::VirtuosoEmptyKeyWithLimit,
+        Known::VirtuosoEmptyKey,
         Known::VirtuosoRepeatedOrderKey,
         Known::VirtuosoLowerCaseOrder,
         Known::VirtuosoMinOfLongText,
@@ -200,7 +201,7 @@ impl Known {
     pub fn virtuoso_only(self) -> bool {
         matches!(
             self,
-            Known::VirtuosoEmptyKeyWithLimit
+            Known::VirtuosoEmptyKey
                 | Known::VirtuosoRepeatedOrderKey
                 | Known::VirtuosoLowerCaseOrder
                 | Known::VirtuosoMinOfLongText
@@ -224,8 +225,8 @@ impl fmt::Display for Known {
             Known::CorrelatedAcrossClauses => {
                 "R1: paths sharing a prefix in different clauses are correlated"
             }
-            Known::VirtuosoEmptyKeyWithLimit => {
-                "Virtuoso: with `limit`, an empty key is lost or sorted last"
+            Known::VirtuosoEmptyKey => {
+                "Virtuoso: an empty key is lost or sorted last with `limit`, or repeats a distinct row"
             }
             Known::VirtuosoMinOfLongText => {
                 "Virtuoso: the least of several texts is wrong when one is long"
@@ -1342,10 +1343,12 @@ fn classify(q: &Resolved) -> Vec<Known> {
     if q.conditions.iter().any(text_order) {
         known.push(Known::VirtuosoLowerCaseOrder);
     }
+    let grouped_with_limit =
+        q.limit.is_some() && matches!(q.shape, Shape::Grouped { keys } if keys > 0);
+    if grouped_with_limit || q.shape == Shape::Distinct {
+        known.push(Known::VirtuosoEmptyKey);
+    }
     if q.limit.is_some() {
-        if matches!(q.shape, Shape::Grouped { keys } if keys > 0) || q.shape == Shape::Distinct {
-            known.push(Known::VirtuosoEmptyKeyWithLimit);
-        }
         let repeated = q
             .order
             .iter()
