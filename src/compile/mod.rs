@@ -13,6 +13,8 @@
 
 pub mod ir;
 mod lower;
+#[cfg(feature = "testing")]
+pub mod reference;
 mod resolve;
 pub mod sparql;
 #[cfg(test)]
