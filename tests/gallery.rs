@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{stdout, treaty};
+use common::treaty;
 use treaty::compile::{Compiled, Compiler, sparql};
 use treaty::lang::{self, ast::Statement};
 use treaty::schema::{NameIndex, Schema};

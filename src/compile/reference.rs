@@ -72,7 +72,9 @@ impl Data {
     pub fn read(backend: &dyn Backend) -> Result<Self> {
         let Answer::Table(table) = backend.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")?
         else {
-            return Err(Error::QueryEvaluation("CONSTRUCT gave a boolean".into()));
+            return Err(Error::Store(crate::store::Error::QueryEvaluation(
+                "CONSTRUCT gave a boolean".into(),
+            )));
         };
         let mut seen = HashSet::new();
         let mut data = Data {
@@ -81,8 +83,12 @@ impl Data {
             triples: 0,
         };
         for row in table.rows {
-            let [Some(s), Some(Term::NamedNode(p)), Some(o)] = <[_; 3]>::try_from(row)
-                .map_err(|_| Error::QueryEvaluation("a triple of three terms".into()))?
+            let [Some(s), Some(Term::NamedNode(p)), Some(o)] =
+                <[_; 3]>::try_from(row).map_err(|_| {
+                    Error::Store(crate::store::Error::QueryEvaluation(
+                        "a triple of three terms".into(),
+                    ))
+                })?
             else {
                 continue;
             };
@@ -446,7 +452,7 @@ fn atom_paths(atom: &Cond) -> Vec<&Path> {
         | Cond::Contains { path, .. }
         | Cond::Matches { path, .. }
         | Cond::Exists { path } => vec![path],
-        Cond::Compare { left, .. } => operand_paths(left),
+        Cond::Compare { left, .. } | Cond::Range { left, .. } => operand_paths(left),
         Cond::CompareValues { left, right, .. } => {
             let mut paths = operand_paths(left);
             paths.extend(operand_paths(right));
@@ -710,13 +716,35 @@ impl<'d> Eval<'d> {
                     test(*op, compare(value, &right.clone().into()))
                 }
             }),
-            Cond::CompareValues { left, op, right } => {
+            Cond::Range {
+                left,
+                low,
+                high,
+                text,
+            } => self.values(binding, left).iter().any(|value| {
+                // One value in the range: both bounds hold for the same value.
+                if *text {
+                    let value = lexical(value).to_lowercase();
+                    value.as_str() >= low.value() && value.as_str() <= high.value()
+                } else {
+                    test(CompareOp::Ge, compare(value, &low.clone().into()))
+                        && test(CompareOp::Le, compare(value, &high.clone().into()))
+                }
+            }),
+            Cond::CompareValues {
+                left,
+                op,
+                right,
+                text,
+            } => {
                 // R9: entities (and concepts) are the same or not by IRI; ordered, or
-                // against text, they compare by label, as text.
-                let by_iri = matches!(op, CompareOp::Eq | CompareOp::Ne)
+                // against text, they compare by label, as lower-case text (the resolved
+                // form says which: `text`).
+                let by_iri = !*text
+                    && matches!(op, CompareOp::Eq | CompareOp::Ne)
                     && is_entity(left)
                     && is_entity(right);
-                let textual = !by_iri && (is_text(left) || is_text(right));
+                let textual = !by_iri && (*text || is_text(left) || is_text(right));
                 let side = |operand: &Operand| -> Vec<Term> {
                     let values = if by_iri {
                         self.tuples(binding, operand, true)
@@ -729,7 +757,15 @@ impl<'d> Eval<'d> {
                     if textual {
                         values
                             .iter()
-                            .map(|v| Literal::new_simple_literal(lexical(v)).into())
+                            .map(|v| {
+                                let v = lexical(v);
+                                Literal::new_simple_literal(if *text {
+                                    v.to_lowercase()
+                                } else {
+                                    v
+                                })
+                                .into()
+                            })
                             .collect()
                     } else {
                         values
