@@ -1125,7 +1125,16 @@ mod tests {
         // `.explain` completes its query.
         let completion = at_end(".explain guarantees where out");
         assert_eq!(completion.start, ".explain guarantees where ".len());
-        assert_eq!(completion.replacements(), ["outcome", "outcome_note"]);
+        assert_eq!(
+            completion.replacements(),
+            [
+                "outcome",
+                "outcome_date",
+                "outcome_date_precision",
+                "outcome_note",
+                "outcome_source"
+            ]
+        );
     }
 
     #[test]
