@@ -20,7 +20,7 @@ fn section<'a>(doc: &'a str, name: &str) -> &'a str {
 fn coverage_tables_in_docs_data_are_current() {
     let doc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data.md")).unwrap();
-    let cases: [(&str, Vec<&str>); 5] = [
+    let cases: [(&str, Vec<&str>); 6] = [
         (
             "regions",
             vec![
@@ -42,6 +42,16 @@ fn coverage_tables_in_docs_data_are_current() {
             ],
         ),
         ("stats", vec!["--memory", "stats", "--format", "md"]),
+        (
+            "peace-endings",
+            vec![
+                "--memory",
+                "query",
+                "--format",
+                "md",
+                "settlements by peace_ending show peace_ending, count(*) as settlements order by settlements desc",
+            ],
+        ),
         (
             "centuries",
             vec![

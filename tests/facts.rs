@@ -265,3 +265,109 @@ fn codes_and_identifiers() {
         "the Kingdom, not Q55: {netherlands}"
     );
 }
+
+/// How a settlement's peace ended: the ending, peace held until, peace ended on (CSV).
+fn peace_ending(name: &str) -> String {
+    let found = rows(&format!(
+        "settlements where name = \"{name}\" show peace_ending, peace_held_until, peace_ended_on"
+    ));
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn how_peaces_ended_with_their_dates() {
+    // War between signatories: Britain and France against Russia, March 1854 (month precision).
+    assert_eq!(
+        peace_ending("Final Act of the Congress of Vienna"),
+        "war resumed,1854-03-01,"
+    );
+    // The alliance faded without war: Britain left the congress system at Verona in October 1822.
+    assert_eq!(
+        peace_ending("Quadruple Alliance (1815)"),
+        "lapsed,,1822-10-01"
+    );
+    // Replaced by the Treaty of Versailles on its entry into force.
+    assert_eq!(
+        peace_ending("Armistice of Compiègne"),
+        "superseded,,1920-01-10"
+    );
+    assert_eq!(
+        peace_ending("Treaty of Sèvres"),
+        "never in force,,1920-08-10"
+    );
+    assert_eq!(
+        peace_ending("Molotov-Ribbentrop Pact"),
+        "war resumed,1941-06-22,"
+    );
+    assert_eq!(
+        peace_ending("Soviet-Japanese Neutrality Pact"),
+        "war resumed,1945-08-09,"
+    );
+    assert_eq!(
+        peace_ending("Panama Canal Neutrality Treaty"),
+        "war resumed,1989-12-20,"
+    );
+    assert_eq!(
+        peace_ending("Budapest Memorandum on Security Assurances"),
+        "war resumed,2014-02-01,"
+    );
+    assert_eq!(
+        peace_ending("Black Sea Grain Initiative"),
+        "lapsed,,2023-07-17"
+    );
+    assert_eq!(peace_ending("Treaty of Ghent"), "holding,,");
+    assert_eq!(peace_ending("Egypt-Israel Peace Treaty"), "holding,,");
+}
+
+#[test]
+fn every_settlement_says_how_its_peace_ended() {
+    assert_eq!(
+        rows(
+            "settlements by peace_ending show peace_ending, count(*) as settlements order by settlements desc, peace_ending"
+        ),
+        [
+            "war resumed,85",
+            "holding,46",
+            "lapsed,13",
+            "superseded,13",
+            "never in force,4"
+        ]
+    );
+    // The narrower concepts count as ended without war.
+    assert_eq!(
+        rows("settlements where peace_ending is \"ended without war\" show count(*)"),
+        ["30"]
+    );
+    // Every ended peace has its date and every holding one has none.
+    assert_eq!(
+        rows(
+            "settlements where peace_ending is \"war resumed\" without peace_held_until show count(*)"
+        ),
+        ["0"]
+    );
+}
+
+#[test]
+fn ended_guarantees_are_dated_or_say_why_not() {
+    assert_eq!(
+        rows(
+            "guarantees where name = \"Guarantee of Belgian neutrality (1839)\" show outcome, outcome_date"
+        ),
+        ["violated,1914-08-04"]
+    );
+    // Russia's circular repudiating the Black Sea clauses.
+    assert_eq!(
+        rows(
+            "guarantees where name = \"Neutralisation of the Black Sea (1856)\" show outcome_date"
+        ),
+        ["1870-10-31"]
+    );
+    // 104 guarantees were violated, lapsed, superseded or never in force: 94 are dated, and the
+    // other ten (nine of them violated) say in their outcome note why no date is stored.
+    assert_eq!(rows("guarantees with outcome_date show count(*)"), ["94"]);
+    assert_eq!(
+        rows("guarantees where outcome is violated without outcome_date show count(*)"),
+        ["9"]
+    );
+}
