@@ -143,7 +143,7 @@ fn an_update_is_refused_without_touching_the_store() {
     store
         .cmd(&["sparql", "DELETE WHERE { ?s ?p ?o }"])
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("queries only"));
     assert_eq!(store.quads(), before);
 }

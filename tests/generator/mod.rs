@@ -917,6 +917,12 @@ pub const KNOWN_FAILURES: &[(&str, &str)] = &[
          query instead of leaving the result unbound",
     ),
     (
+        "No column s_",
+        "a `+` step read backwards (`superseded_by+`) in an OPTIONAL after a BIND makes Virtuoso's \
+         SQL compiler lose a column (error SQ200); found by the generator on the data with peace \
+         endings, not pinned by a minimal query yet",
+    ),
+    (
         "transitive start not given",
         "a `*` step whose start Virtuoso does not see bound (`supersedes* in (...)` beside \
          other patterns) fails the query on Virtuoso",
@@ -1035,16 +1041,37 @@ pub fn differential(
     let generator = Generator::new(reference);
     let session = RefCell::new(Session::new(backend).unwrap());
     let stats = RefCell::new(Stats::default());
-    let mut runner = TestRunner::new(Config {
-        cases,
-        source_file: Some(source_file),
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
-            "proptest-regressions",
-        ))),
-        // Every case runs a query; shrinking a failure further than this takes minutes.
-        max_shrink_iters: 300,
-        ..Config::default()
-    });
+    // The same queries on every run, so that CI is not at the mercy of a new random draw;
+    // TREATY_REFERENCE_RANDOM=1 draws new ones to explore (failures are kept either way).
+    let rng = if std::env::var_os("TREATY_REFERENCE_RANDOM").is_some() {
+        proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or([7; 32], |d| {
+                    let mut seed = [0u8; 32];
+                    seed[..16].copy_from_slice(&d.as_nanos().to_le_bytes());
+                    seed
+                }),
+        )
+    } else {
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        )
+    };
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            source_file: Some(source_file),
+            failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+                "proptest-regressions",
+            ))),
+            // Every case runs a query; shrinking a failure further than this takes minutes.
+            max_shrink_iters: 300,
+            ..Config::default()
+        },
+        rng,
+    );
     let result = runner.run(&choices(), |numbers| {
         let tql = generator.query(&numbers);
         check(

@@ -108,10 +108,15 @@ impl Resolver<'_> {
         match order_ast {
             Some(keys) => {
                 for key in keys {
-                    order.push(Order {
-                        column: self.column_of(&key.expr, &columns, show)?,
-                        descending: key.descending,
-                    });
+                    let column = self.column_of(&key.expr, &columns, show)?;
+                    // A column sorted again later cannot change the order: keep the first
+                    // (Virtuoso repeats groups when a sort key is repeated under `limit`).
+                    if !order.iter().any(|o: &Order| o.column == column) {
+                        order.push(Order {
+                            column,
+                            descending: key.descending,
+                        });
+                    }
                 }
             }
             None => {

@@ -235,15 +235,15 @@ fn meta_commands_and_their_arguments() {
     let completion = at_end(".explain guarantees where out");
     assert_eq!(completion.start, ".explain guarantees where ".len());
     assert_eq!(
-            completion.replacements(),
-            [
-                "outcome",
-                "outcome_date",
-                "outcome_date_precision",
-                "outcome_note",
-                "outcome_source"
-            ]
-        );
+        completion.replacements(),
+        [
+            "outcome",
+            "outcome_date",
+            "outcome_date_precision",
+            "outcome_note",
+            "outcome_source"
+        ]
+    );
 }
 
 #[test]
