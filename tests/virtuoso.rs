@@ -680,12 +680,6 @@ fn known_disagreements_of_virtuoso() {
             Known::VirtuosoEmptyKey,
             "count guarantees by violated_by order by violated_by limit 3",
         ),
-        // Virtuoso repeats groups and shifts counts ("Algeria 1, Algeria 1, Austria-Hungary 1,
-        // Austria-Hungary 2, ...").
-        (
-            Known::VirtuosoRepeatedOrderKey,
-            "count guarantees by violated_by order by violated_by, violated_by limit 6",
-        ),
         // Paris 1973 sorts by "Provisional Revolutionary Government of the Republic of South
         // Vietnam" on Virtuoso, not by "North Vietnam".
         (
