@@ -257,13 +257,20 @@ pub fn lower(resolved: &ir::Query) -> Query {
             inner: Box::new(pattern),
         };
     }
-    if resolved.limit.is_some() || resolved.offset.is_some() {
-        pattern = GraphPattern::Slice {
+    select(pattern, resolved)
+}
+
+/// The query around a finished pattern: `limit` and `offset` as a slice of it.
+fn select(pattern: GraphPattern, resolved: &ir::Query) -> Query {
+    let pattern = if resolved.limit.is_some() || resolved.offset.is_some() {
+        GraphPattern::Slice {
             inner: Box::new(pattern),
             start: resolved.offset.unwrap_or(0) as usize,
             length: resolved.limit.map(|l| l as usize),
-        };
-    }
+        }
+    } else {
+        pattern
+    };
     Query::Select {
         dataset: None,
         pattern,
@@ -503,18 +510,7 @@ fn lower_grouped(resolved: &ir::Query) -> Query {
         inner: Box::new(pattern),
         variables,
     };
-    if resolved.limit.is_some() || resolved.offset.is_some() {
-        pattern = GraphPattern::Slice {
-            inner: Box::new(pattern),
-            start: resolved.offset.unwrap_or(0) as usize,
-            length: resolved.limit.map(|l| l as usize),
-        };
-    }
-    Query::Select {
-        dataset: None,
-        pattern,
-        base_iri: None,
-    }
+    select(pattern, resolved)
 }
 
 /// `{ SELECT ?__g (AGG(?v) AS ?value) (COUNT(DISTINCT ?__this) AS ?with_value) WHERE { SELECT
