@@ -195,6 +195,24 @@ impl From<oxigraph::store::StorageError> for Error {
     }
 }
 
+/// Line `line` of the file at `path` with a caret under `column`, when the file can be read
+/// again: not for standard input, a compressed file, or a line longer than 400 characters.
+pub fn source_excerpt(
+    path: &std::path::Path,
+    line: Option<u64>,
+    column: Option<u64>,
+) -> Option<String> {
+    let (line, column) = (line?, column?);
+    if path.extension().is_some_and(|e| e == "gz") {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let text = std::io::BufRead::lines(std::io::BufReader::new(file))
+        .nth(line.saturating_sub(1) as usize)?
+        .ok()?;
+    (text.len() <= 400).then(|| caret_lines(&text, line, column))
+}
+
 /// `text` shown as line `line` with a caret under `column` (both counted from 1).
 pub fn caret_lines(text: &str, line: u64, column: u64) -> String {
     let gutter = line.to_string().len();

@@ -6,14 +6,12 @@
 mod cli;
 mod progress;
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
-use oxigraph::io::RdfFormat;
 
 use cli::{Cli, Command, ReplArgs};
 use progress::Bar;
@@ -131,22 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Load(args) => {
             if args.bundled {
-                match &target {
-                    Target::Endpoint(endpoint) => {
-                        let started = std::time::Instant::now();
-                        let triples = endpoint.seed()?;
-                        eprintln!(
-                            "put the bundled dataset ({triples} triples) into <{}> on {} in {:.2} s",
-                            treaty::vocab::BUNDLED_GRAPH,
-                            endpoint.url(),
-                            started.elapsed().as_secs_f64()
-                        );
-                    }
-                    Target::Store(_) => eprintln!(
-                        "note: the local store holds the bundled dataset already (it is seeded \
-                         when created, and updated when treaty is)"
-                    ),
-                }
+                eprintln!("{}", load::load_bundled(&target)?);
                 if args.files.is_empty() {
                     return Ok(ExitCode::SUCCESS);
                 }
@@ -187,12 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                      server's own dump tools"
                 );
             };
-            let format = match (&args.format, &args.output) {
-                (Some(name), _) => load::format::from_name(name)?,
-                (None, Some(path)) => load::format::from_file_name(&path.to_string_lossy())
-                    .unwrap_or(RdfFormat::NQuads),
-                (None, None) => RdfFormat::NQuads,
-            };
+            let format = load::format::for_export(args.format.as_deref(), args.output.as_deref())?;
             let graph = args.graph.as_deref().map(load::parse_iri).transpose()?;
             match &args.output {
                 None => {
@@ -235,21 +213,15 @@ fn check(backend: Option<&dyn Backend>, args: &cli::CheckArgs) -> anyhow::Result
             treaty::check::check_files(&inputs, &options, &rules, &Bar::new())?
         }
     };
-    if violations.is_empty() {
-        eprintln!("no violations of {} rules", rules.len());
-        return Ok(ExitCode::SUCCESS);
+    if !violations.is_empty() {
+        print_answer(None, &treaty::check::to_answer(&violations), format)?;
     }
-    print_answer(None, &treaty::check::to_answer(&violations), format)?;
-    let broken: std::collections::BTreeSet<&str> =
-        violations.iter().map(|v| v.rule.as_str()).collect();
-    eprintln!(
-        "{} violation{} of {} rule{}",
-        violations.len(),
-        if violations.len() == 1 { "" } else { "s" },
-        broken.len(),
-        if broken.len() == 1 { "" } else { "s" }
-    );
-    Ok(ExitCode::from(2))
+    eprintln!("{}", treaty::check::summary(&violations, rules.len()));
+    Ok(if violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 /// Writes one answer to standard output, and the backend's notes about it to standard error.
@@ -285,40 +257,14 @@ fn run_tql(
     params: &[(String, String)],
     format_name: Option<&str>,
 ) -> anyhow::Result<()> {
-    let mut format = output_format(format_name)?;
+    let format = output_format(format_name)?;
     let mut session = Session::new(backend)?;
     session.bind(params);
     let statements = session.run_script(name, text)?;
     let results = statements.results();
-    let one_set = |format| matches!(format, Format::Csv | Format::Tsv | Format::Json);
-    if results > 1 && one_set(format) && format_name.is_none() {
-        eprintln!(
-            "note: {name} gives {results} result sets, printed as Markdown tables; \
-             `treaty run FILE -o DIR` writes one CSV file per statement"
-        );
-        format = Format::Markdown;
-    }
-    if results > 1 && one_set(format) {
-        // Result sets with different headers one after the other are no CSV a reader can use.
-        let (kind, advice) = match format {
-            Format::Json => (
-                "JSON",
-                "write them into one JSON document with `treaty run FILE -o OUT.json`",
-            ),
-            Format::Tsv => (
-                "TSV",
-                "write one CSV file per statement with `treaty run FILE -o DIR`",
-            ),
-            _ => (
-                "CSV",
-                "write one CSV file per statement with `treaty run FILE -o DIR`",
-            ),
-        };
-        return Err(treaty::Error::Usage(format!(
-            "{name} gives {results} result sets, and {kind} on standard output holds one: \
-             {advice}, or print them all with --format table or md"
-        ))
-        .into());
+    let (format, note) = output::for_results(name, results, format, format_name.is_some())?;
+    if let Some(note) = note {
+        eprintln!("note: {note}");
     }
     let headed = results > 1 && matches!(format, Format::Table | Format::Markdown);
     let mut out = BufWriter::new(io::stdout().lock());
@@ -392,16 +338,7 @@ fn run_report(
 }
 
 fn output_format(name: Option<&str>) -> anyhow::Result<Format> {
-    match name {
-        Some(name) => Format::from_name(name).ok_or_else(|| {
-            anyhow::anyhow!(
-                "unknown output format '{name}'; expected one of: {}",
-                Format::NAMES.join(", ")
-            )
-        }),
-        None if io::stdout().is_terminal() => Ok(Format::Table),
-        None => Ok(Format::Csv),
-    }
+    Ok(output::choose(name, io::stdout().is_terminal())?)
 }
 
 fn read_file(path: &Path) -> anyhow::Result<String> {
@@ -463,19 +400,9 @@ fn report_error(error: anyhow::Error) -> ExitCode {
 }
 
 /// Shows the line of a malformed data file with a caret under the fault, when the file can be
-/// read again (not for standard input, nor for a compressed file).
+/// read again.
 fn show_source_line(path: &Path, line: Option<u64>, column: Option<u64>) {
-    let (Some(line), Some(column)) = (line, column) else {
-        return;
-    };
-    if path.extension().is_some_and(|e| e == "gz") {
-        return;
-    }
-    let Ok(file) = File::open(path) else { return };
-    let text = io::BufRead::lines(io::BufReader::new(file))
-        .nth(line.saturating_sub(1) as usize)
-        .and_then(Result::ok);
-    if let Some(text) = text.filter(|t| t.len() <= 400) {
-        eprint!("{}", treaty::error::caret_lines(&text, line, column));
+    if let Some(excerpt) = treaty::error::source_excerpt(path, line, column) {
+        eprint!("{excerpt}");
     }
 }

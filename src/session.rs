@@ -216,9 +216,78 @@ impl<'b> Session<'b> {
     /// after it still run if the caller goes on.
     pub fn run_script<'r>(&'r mut self, name: &str, text: &str) -> Result<Runner<'r, 'b>> {
         Ok(Runner {
-            statements: Statements::parse(name, text)?,
+            statements: self.parse(name, text)?,
             session: self,
         })
+    }
+
+    /// Parses `text` (called `name` in messages) into statements to run with [`run_next`].
+    /// A syntax error on a word that, with the words around it, makes a name of the data
+    /// (`guarantor = United States`) says to quote the name.
+    ///
+    /// [`run_next`]: Session::run_next
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<Statements> {
+        match Statements::parse(name, text) {
+            Err(Error::Tql {
+                name,
+                text,
+                mut diagnostic,
+            }) => {
+                if let Some(phrase) = self.name_around(&text, diagnostic.span) {
+                    diagnostic.help = Some(format!(
+                        "`{phrase}` is a name in the data: put it in quotes, \"{phrase}\""
+                    ));
+                }
+                Err(Error::Tql {
+                    name,
+                    text,
+                    diagnostic,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// The longest name of the data made of the word at `at` with up to three words before
+    /// it and two after it, all on one line and separated by spaces only.
+    fn name_around(&mut self, text: &str, at: Span) -> Option<String> {
+        let words = words(text);
+        let i = words.iter().position(|w| w.start == at.start)?;
+        let joined = |a: usize, b: usize| {
+            (a..b).all(|k| {
+                text[words[k].end..words[k + 1].start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t')
+            })
+        };
+        let mut phrases: Vec<String> = Vec::new();
+        for before in 1..=3.min(i) {
+            for after in 0..=2.min(words.len() - 1 - i) {
+                let (a, b) = (i - before, i + after);
+                if joined(a, b) {
+                    let phrase: Vec<&str> = (a..=b).map(|k| &text[words[k].clone()]).collect();
+                    phrases.push(phrase.join(" "));
+                }
+            }
+        }
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let known = |names: &NameIndex| {
+            phrases
+                .iter()
+                .find(|p| !names.lookup(p, &[]).is_empty())
+                .cloned()
+        };
+        if let Some(found) = known(&self.names) {
+            self.names.take_misses();
+            return Some(found);
+        }
+        let misses = self.names.take_misses();
+        if misses.is_empty() || self.names.fetch(self.backend, &misses).is_err() {
+            return None;
+        }
+        let found = known(&self.names);
+        self.names.take_misses();
+        found
     }
 
     /// Compiles and runs the next statement, or returns `None` when none is left. This is
@@ -246,7 +315,7 @@ impl<'b> Session<'b> {
     /// Parses and compiles every statement of `text`, without running any: the outcomes carry
     /// the SPARQL but no rows. Fails at the first statement that does not compile.
     pub fn explain(&mut self, name: &str, text: &str) -> Result<Vec<Outcome>> {
-        let mut statements = Statements::parse(name, text)?;
+        let mut statements = self.parse(name, text)?;
         statements.execute = false;
         let mut outcomes = Vec::new();
         while let Some(outcome) = self.run_next(&mut statements) {
@@ -283,9 +352,11 @@ impl<'b> Session<'b> {
                 query,
                 lists,
                 skipped,
+                dated,
             } => {
                 let answer = if execute {
                     let answer = self.backend.evaluate(&query)?;
+                    let answer = crate::compile::take_precision(answer, &dated);
                     let (answer, skipped) = crate::compile::take_skipped(answer, &skipped);
                     notes = skipped;
                     Some(crate::compile::tidy_lists(answer, &lists))
@@ -405,6 +476,27 @@ impl Iterator for Runner<'_, '_> {
     fn next(&mut self) -> Option<Outcome> {
         self.session.run_next(&mut self.statements)
     }
+}
+
+/// The byte ranges of the words of `text`: letters, digits, `'` and `-`.
+fn words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let word = c.is_alphanumeric() || c == '\'' || c == '-';
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Parses `text`, turning a syntax error into an `Error` that carries the text.

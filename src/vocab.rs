@@ -19,6 +19,12 @@ pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 /// `skos:Concept`, the class of every concept (kinds, outcomes, mechanisms...).
 pub const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
+/// A date known to the year only (the value of a `tr:...Precision` property).
+pub const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
+
+/// A date known to the month only.
+pub const PRECISION_MONTH: &str = "https://w3id.org/treaty/ontology#month";
+
 /// Well-known prefixes, used to shorten IRIs in tables and in SPARQL sent by the tool.
 pub const PREFIXES: &[(&str, &str)] = &[
     ("tr", ONTOLOGY),

@@ -725,3 +725,34 @@ fn several_result_sets_are_never_concatenated_csv() {
     assert!(text.contains("| name"), "{text}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Markdown"));
 }
+
+#[test]
+fn an_aggregate_that_skipped_entities_says_so_in_every_report_format() {
+    // 161 settlements; avg over years(signed, peace_held_until) leaves out those whose peace
+    // did not end in war (no peace_held_until): the report must say how many.
+    let text = "#@title Peace\n## Average\nsettlements show avg(years(signed, peace_held_until)) as years;\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("peace.tq");
+    std::fs::write(&file, text).unwrap();
+    let missing = stdout(treaty().args([
+        "--memory",
+        "query",
+        "count settlements without peace_held_until",
+        "--format",
+        "csv",
+    ]));
+    let missing: usize = missing.lines().nth(1).unwrap().trim().parse().unwrap();
+    assert!(missing > 0);
+    let note = format!("`years` left out {missing} settlements without a value");
+    let md = read(&run_into(dir.path(), &file, "md", &[]));
+    assert!(md.contains(&format!("> Note: {note}")), "{md}");
+    let html = read(&run_into(dir.path(), &file, "html", &[]));
+    let page = Html::parse_document(&html);
+    let notes: Vec<String> = page
+        .select(&sel("p.note"))
+        .map(|p| p.text().collect())
+        .collect();
+    assert_eq!(notes, [format!("Note: {note}")], "{html}");
+    let json = json_of(dir.path(), &file, &[]);
+    assert_eq!(json["results"][0]["notes"][0], note.as_str(), "{json}");
+}

@@ -342,3 +342,113 @@ fn run_reads_a_script_from_standard_input() {
     );
     assert_eq!(out, "count\r\n3\r\n");
 }
+
+#[test]
+fn dates_show_at_their_precision_and_json_keeps_the_stored_date() {
+    // The Seven Years' War began in 1756; the data knows the year only (tr:startPrecision).
+    let tql = "conflicts where name = \"Seven Years' War\" or name = \"Franco-Dutch War\" \
+               show name, start order by start";
+    let csv = stdout(treaty().args(["--memory", "query", tql, "--format", "csv"]));
+    assert_eq!(
+        csv,
+        "name,start\r\nFranco-Dutch War,1672-04-06\r\nSeven Years' War,1756\r\n"
+    );
+    let table = stdout(treaty().args(["--memory", "query", tql, "--format", "md"]));
+    assert!(table.contains("| Seven Years' War | 1756 |"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        treaty().args(["--memory", "query", tql, "--format", "json"]),
+    ))
+    .unwrap();
+    let start = &json["results"]["bindings"][1]["start"];
+    assert_eq!(start["value"], "1756-01-01", "{json}");
+    assert_eq!(
+        start["datatype"], "http://www.w3.org/2001/XMLSchema#date",
+        "{json}"
+    );
+    // A list of dates shows each at its own precision: the conflicts a settlement ended.
+    let list = stdout(treaty().args([
+        "--memory",
+        "query",
+        "settlements where name = \"Treaty of Paris (1763)\" show name, ends.start",
+        "--format",
+        "csv",
+    ]));
+    assert!(list.contains(",1756\r\n"), "{list}");
+    assert!(!list.contains("1756-01-01"), "{list}");
+}
+
+#[test]
+fn functions_of_dates_take_written_dates_and_today() {
+    // The Treaty of Paris (1856) was signed on 30 March 1856: 57 whole years before 1913-04-01,
+    // 56 before 1913-03-29.
+    let tql = "settlements where name = \"Treaty of Paris (1856)\" \
+               show years(signed, 1913-04-01) as a, years(signed, 1913-03-29) as b";
+    assert_eq!(
+        stdout(treaty().args(["--memory", "query", tql, "--format", "csv"])),
+        "a,b\r\n57,56\r\n"
+    );
+    // today(): the same number of whole years as the calendar gives from the test's clock.
+    let today = stdout(treaty().args([
+        "--memory",
+        "query",
+        "settlements where name = \"Treaty of Paris (1856)\" show years(signed, today()) as y",
+        "--format",
+        "csv",
+    ]));
+    let years: i64 = today.lines().nth(1).unwrap().trim().parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let year_now = 1970 + now / 31_556_952; // a Gregorian year, to within a day of New Year
+    assert!(
+        (year_now - 1857..=year_now - 1855).contains(&years),
+        "{years} years since 1856"
+    );
+    // today() where a date goes: nothing was signed after it.
+    assert_eq!(
+        stdout(treaty().args([
+            "--memory",
+            "query",
+            "count settlements where signed > today()",
+            "--format",
+            "csv"
+        ])),
+        "count\r\n0\r\n"
+    );
+    // A year alone is not a day.
+    treaty()
+        .args(["--memory", "query", "settlements show years(signed, 1918)"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "write the full date, such as `1918-01-01`",
+        ));
+}
+
+#[test]
+fn an_unquoted_name_of_several_words_is_told_to_be_quoted() {
+    treaty()
+        .args([
+            "--memory",
+            "query",
+            "guarantees where guarantor = United States",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "`United States` is a name in the data: put it in quotes, \"United States\"",
+        ));
+    // Words that make no name get the parser's own advice only.
+    let out = treaty()
+        .args([
+            "--memory",
+            "query",
+            "guarantees where guarantor = Britain Frobnitz",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("is a name in the data"));
+}

@@ -617,46 +617,25 @@ fn random_queries_agree_with_the_reference_on_virtuoso() {
     assert!(stats.agreed > 0, "{}", stats.summary());
 }
 
-/// Found by the random queries: `having` without `by` (one group, the whole set) compiles to
-/// HAVING without GROUP BY, which SPARQL 1.1 allows and Virtuoso refuses (the embedded store
-/// answers it). Listed in `generator::KNOWN_FAILURES`; when this test fails, the compiler is
-/// fixed: remove both.
+/// Found by the random queries, and fixed in lower.rs: `having` without `by` (one group, the
+/// whole set) compiled to HAVING without GROUP BY, which SPARQL 1.1 allows and Virtuoso refuses;
+/// a function of dates shown with `distinct` or used as a group key was bound after the
+/// OPTIONAL that reads its dates, and Virtuoso's YEAR() of an unbound value failed the whole
+/// query (HTTP 500). Both now answer as on the embedded store.
 #[test]
-fn known_failure_having_without_by_is_refused_by_virtuoso() {
+fn former_failures_on_virtuoso_now_answer_as_locally() {
     let (url, _serial) = endpoint();
-    let endpoint =
-        treaty::store::remote::Endpoint::new(url, treaty::store::remote::Options::default())
-            .unwrap();
-    let mut session = treaty::session::Session::new(&endpoint).unwrap();
-    let tql = "settlements show count(*) having count(*) > 0";
-    let failure = generator::run(&mut session, tql).expect_err("fixed? remove the pin");
-    assert!(
-        failure.contains(generator::KNOWN_FAILURES[0].0),
-        "{failure}"
-    );
-}
-
-/// Found by the random queries: a function of dates shown with `distinct` (or used as a group
-/// key) is bound after the OPTIONAL that reads its dates; for a settlement without a date in
-/// force Virtuoso's YEAR() of the unbound value fails the whole query (HTTP 500) where SPARQL
-/// leaves the value unbound. The fix is in lower.rs (bind inside the OPTIONAL). Listed in
-/// `generator::KNOWN_FAILURES`; when this test fails, remove both.
-#[test]
-fn known_failure_a_date_function_of_a_missing_date_fails_on_virtuoso() {
-    let (url, _serial) = endpoint();
-    let endpoint =
-        treaty::store::remote::Endpoint::new(url, treaty::store::remote::Options::default())
-            .unwrap();
-    let mut session = treaty::session::Session::new(&endpoint).unwrap();
     for tql in [
-        "settlements show distinct year(in_force)",
-        "settlements by decade(in_force) show decade(in_force), count(*)",
+        "settlements show count(*) as n having count(*) > 0",
+        "settlements show distinct year(in_force) as y order by y",
+        "settlements by decade(in_force) show decade(in_force) as d, count(*) as n order by d",
     ] {
-        let failure = generator::run(&mut session, tql).expect_err("fixed? remove the pin");
-        assert!(
-            failure.contains(generator::KNOWN_FAILURES[1].0),
-            "{failure}"
-        );
+        let args = ["query", tql, "--format", "csv"];
+        let here = local(&args);
+        let there = remote(url, &args);
+        assert!(there.status.success(), "{tql}: {}", text(&there.stderr));
+        assert!(text(&here.stdout).lines().count() > 1, "{tql}: no rows");
+        assert_eq!(text(&there.stdout), text(&here.stdout), "{tql}");
     }
 }
 

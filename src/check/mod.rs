@@ -150,6 +150,22 @@ fn show(term: &Term) -> String {
     }
 }
 
+/// One line that sums up a check of `rules` rules: "no violations of 21 rules", "3 violations
+/// of 2 rules".
+pub fn summary(violations: &[Violation], rules: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if violations.is_empty() {
+        return format!("no violations of {}", plural(rules, "rule"));
+    }
+    let broken: std::collections::BTreeSet<&str> =
+        violations.iter().map(|v| v.rule.as_str()).collect();
+    format!(
+        "{} of {}",
+        plural(violations.len(), "violation"),
+        plural(broken.len(), "rule")
+    )
+}
+
 /// The violations as a table answer (rule, entity, detail, fix), for any output format.
 pub fn to_answer(violations: &[Violation]) -> Answer {
     use oxigraph::model::Literal;

@@ -60,6 +60,9 @@ pub struct Path {
     pub steps: Vec<Step>,
     /// The kind of the last step's values.
     pub kind: ValueKind,
+    /// For a date, the property of the last step's subject that says to what precision the
+    /// date is known: shown columns show the date at that precision (`1673`, `1914-07`).
+    pub precision: Option<NamedNode>,
     /// True when every step is single-valued and followed once.
     pub single: bool,
     /// The path as the user wrote it, with `_` for `.`: a column name.
@@ -135,7 +138,40 @@ pub enum Condition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Path(Path),
-    Call(Func, Vec<Path>),
+    Call(Func, Vec<Arg>),
+}
+
+/// An argument of a function of dates: a date field, or a date written in the query
+/// (`1914-07-28`, or `today()`, which the resolver turns into the date it compiles on).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Path(Path),
+    Date {
+        date: Literal,
+        /// As written: `1914-07-28` or `today()`.
+        written: String,
+    },
+}
+
+impl Arg {
+    /// The argument's path, if it is a field.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Arg::Path(path) => Some(path),
+            Arg::Date { .. } => None,
+        }
+    }
+
+    /// The argument's part of a column name: the path's, `today`, `1914_07_28`.
+    pub fn name(&self) -> String {
+        match self {
+            Arg::Path(path) => path.name.clone(),
+            Arg::Date { written, .. } => written
+                .trim_end_matches("()")
+                .replace('-', "_")
+                .to_lowercase(),
+        }
+    }
 }
 
 /// Values derived from dates.
@@ -214,6 +250,38 @@ impl Query {
     /// query), the hidden column that counts the entities it left out, and the column's name.
     /// `lower` projects these columns after the shown ones; the session takes them out of the
     /// answer and says what they count in a note (`super::take_skipped`).
+    pub fn dated(&self) -> Vec<(String, String)> {
+        self.dated_columns()
+            .map(|(i, _)| {
+                (
+                    super::lower::precision_column(i),
+                    self.columns[i].name.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The single-valued date columns of a query with one row per entity whose dates may be
+    /// known to the year or month only: (index, path).
+    pub(super) fn dated_columns(&self) -> impl Iterator<Item = (usize, &Path)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|_| self.shape == Shape::Entities)
+            .filter_map(|(i, c)| match &c.value {
+                ColumnValue::Value(Operand::Path(path))
+                    if path.single && path.precision.is_some() =>
+                {
+                    Some((i, path))
+                }
+                _ => None,
+            })
+    }
+
+    /// For each aggregate that skips missing values (every one but `count`, in a grouped
+    /// query), the hidden column that counts the entities it left out, and the column's name.
+    /// `lower` projects these columns after the shown ones; the session takes them out of the
+    /// answer and says what they count in a note (`super::take_skipped`).
     pub fn skipped(&self) -> Vec<(String, String)> {
         if !matches!(self.shape, Shape::Grouped { .. }) {
             return Vec::new();
@@ -234,7 +302,15 @@ impl Operand {
     pub fn single(&self) -> bool {
         match self {
             Operand::Path(path) => path.single,
-            Operand::Call(_, args) => args.iter().all(|a| a.single),
+            Operand::Call(_, args) => args.iter().filter_map(Arg::path).all(|a| a.single),
+        }
+    }
+
+    /// The paths the operand walks, in the order written.
+    pub fn paths(&self) -> Vec<&Path> {
+        match self {
+            Operand::Path(path) => vec![path],
+            Operand::Call(_, args) => args.iter().filter_map(Arg::path).collect(),
         }
     }
 }
@@ -322,6 +398,18 @@ impl fmt::Display for Path {
             })?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Path(path) => write!(f, "{path}"),
+            Arg::Date { date, written } if written.ends_with("()") => {
+                write!(f, "{written} = {}", date.value())
+            }
+            Arg::Date { date, .. } => f.write_str(date.value()),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use spargebra::algebra::{
 };
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern, Variable};
 
-use super::ir::{self, Agg, ColumnValue, Condition, Func, Operand, Path, Shape};
+use super::ir::{self, Agg, Arg, ColumnValue, Condition, Func, Operand, Path, Shape};
 use crate::lang::ast::{CompareOp, Repeat};
 use crate::schema::ValueKind;
 
@@ -67,12 +67,20 @@ pub fn lower(resolved: &ir::Query) -> Query {
     // order of its text is up to the engine); text sorts as `STR(SAMPLE(?v))`, because
     // Virtuoso does not sort long text through the alias of an aggregate.
     let mut list_keys: Vec<(Variable, AggregateExpression, bool)> = Vec::new();
+    // Single date columns and the variable of their precision.
+    let mut dated: Vec<(Variable, Variable)> = Vec::new();
     let mut text_keys: HashMap<Variable, Expression> = HashMap::new();
 
     for (column, var) in resolved.columns.iter().zip(&column_vars) {
         match (&column.value, resolved.shape) {
             (ColumnValue::Value(operand), Shape::Entities) => {
-                let value = b.optional_operand(operand, &this, &mut main);
+                let (value, precision) = match operand {
+                    Operand::Path(path) if path.precision.is_some() => {
+                        let (value, precision) = b.optional_dated(path, &this, &mut main);
+                        (value, Some(precision))
+                    }
+                    _ => (b.optional_operand(operand, &this, &mut main), None),
+                };
                 // One value is shown as it is; several as a list (`ir::Query::lists`).
                 let single = operand.single();
                 let text = matches!(
@@ -109,15 +117,21 @@ pub fn lower(resolved: &ir::Query) -> Query {
                             separator: Some(LIST_SEPARATOR.into()),
                         },
                         expr: Expression::Coalesce(vec![
-                            Expression::FunctionCall(
-                                Function::Str,
-                                vec![Expression::Variable(value)],
-                            ),
+                            match &precision {
+                                Some(precision) => at_precision(&value, precision),
+                                None => Expression::FunctionCall(
+                                    Function::Str,
+                                    vec![Expression::Variable(value)],
+                                ),
+                            },
                             Expression::Literal(Literal::new_simple_literal("")),
                         ]),
                         distinct: true,
                     }
                 };
+                if let (true, Some(precision)) = (single, precision) {
+                    dated.push((var.clone(), precision));
+                }
                 let agg = push_aggregate(&mut aggregates, aggregate);
                 if single && text {
                     text_keys.insert(
@@ -167,6 +181,23 @@ pub fn lower(resolved: &ir::Query) -> Query {
             }
         }
     }
+    // The precision of each single date column, in hidden columns after the shown ones
+    // (`ir::Query::dated`).
+    let mut hidden: Vec<(Variable, Expression)> = Vec::new();
+    for ((index, _), (_, precision)) in resolved.dated_columns().zip(&dated) {
+        let agg = push_aggregate(
+            &mut aggregates,
+            AggregateExpression::FunctionCall {
+                name: AggregateFunction::Sample,
+                expr: Expression::Variable(precision.clone()),
+                distinct: false,
+            },
+        );
+        hidden.push((
+            Variable::new_unchecked(precision_column(index)),
+            Expression::Variable(agg),
+        ));
+    }
     // After the projection's and HAVING's aggregates, as the SPARQL parser orders them.
     // The ORDER BY's own aggregates come after the projection's and HAVING's, in the order
     // of the keys, as the SPARQL parser collects them.
@@ -202,11 +233,31 @@ pub fn lower(resolved: &ir::Query) -> Query {
     }
     let grouped = resolved.shape != Shape::Distinct;
     if grouped {
+        // `having` over one group, the whole set, is a filter over a sub-select: HAVING
+        // without GROUP BY is SPARQL 1.1, but Virtuoso refuses it.
+        let one_group = group_keys.is_empty() && !resolved.having.is_empty();
         pattern = GraphPattern::Group {
             inner: Box::new(pattern),
             variables: group_keys,
             aggregates: aggregates.clone(),
         };
+        if one_group {
+            for var in &column_vars {
+                if let Some((_, expression)) = selected.iter().find(|(v, _)| v == var) {
+                    pattern = GraphPattern::Extend {
+                        inner: Box::new(pattern),
+                        variable: var.clone(),
+                        expression: expression.clone(),
+                    };
+                }
+            }
+            pattern = GraphPattern::Project {
+                inner: Box::new(pattern),
+                variables: column_vars.clone(),
+            };
+            // The sub-select's columns are the outer query's values from here on.
+            selected.clear();
+        }
         let mut having: Option<Expression> = None;
         for ir::Having { column, op, value } in &resolved.having {
             let column = &column_vars[*column];
@@ -237,6 +288,13 @@ pub fn lower(resolved: &ir::Query) -> Query {
                 };
             }
         }
+        for (variable, expression) in &hidden {
+            pattern = GraphPattern::Extend {
+                inner: Box::new(pattern),
+                variable: variable.clone(),
+                expression: expression.clone(),
+            };
+        }
     }
 
     if resolved.shape == Shape::Entities {
@@ -248,9 +306,11 @@ pub fn lower(resolved: &ir::Query) -> Query {
             expression: order,
         };
     }
+    let mut variables = column_vars;
+    variables.extend(hidden.into_iter().map(|(v, _)| v));
     pattern = GraphPattern::Project {
         inner: Box::new(pattern),
-        variables: column_vars,
+        variables,
     };
     if resolved.shape == Shape::Distinct {
         pattern = GraphPattern::Distinct {
@@ -276,6 +336,39 @@ fn select(pattern: GraphPattern, resolved: &ir::Query) -> Query {
         pattern,
         base_iri: None,
     }
+}
+
+/// The name of the hidden column that holds the precision of the date in column `index`
+/// ([`ir::Query::dated`]).
+pub(super) fn precision_column(index: usize) -> String {
+    format!("__precision{index}")
+}
+
+/// A date as text at its precision: `1673` for a year, `1914-07` for a month, the date itself
+/// otherwise (also when the precision is unbound, which makes the tests an error).
+fn at_precision(value: &Variable, precision: &Variable) -> Expression {
+    let text =
+        || Expression::FunctionCall(Function::Str, vec![Expression::Variable(value.clone())]);
+    let first =
+        |n: i64| Expression::FunctionCall(Function::SubStr, vec![text(), integer(1), integer(n)]);
+    let is = |unit: &NamedNode| {
+        Box::new(Expression::Equal(
+            Box::new(Expression::Variable(precision.clone())),
+            Box::new(Expression::NamedNode(unit.clone())),
+        ))
+    };
+    Expression::Coalesce(vec![
+        Expression::If(
+            is(&NamedNode::new_unchecked(crate::vocab::PRECISION_YEAR)),
+            Box::new(first(4)),
+            Box::new(Expression::If(
+                is(&NamedNode::new_unchecked(crate::vocab::PRECISION_MONTH)),
+                Box::new(first(7)),
+                Box::new(text()),
+            )),
+        ),
+        text(),
+    ])
 }
 
 /// The name of the hidden column that counts, for the aggregate in column `index`, the
@@ -787,6 +880,29 @@ impl Builder {
         shared: &mut Scope,
         end: Option<TermPattern>,
     ) -> TermPattern {
+        self.walk_from(path, from, group, shared, end).1
+    }
+
+    /// [`Builder::walk`], returning the node the last step starts from as well.
+    fn walk_to_last(
+        &mut self,
+        path: &Path,
+        from: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) -> (TermPattern, TermPattern) {
+        self.walk_from(path, from, group, shared, None)
+    }
+
+    fn walk_from(
+        &mut self,
+        path: &Path,
+        from: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+        end: Option<TermPattern>,
+    ) -> (TermPattern, TermPattern) {
+        let mut before_last: TermPattern = from.clone().into();
         let mut current: TermPattern = from.clone().into();
         let mut key = String::new();
         let last = path.steps.len().saturating_sub(1);
@@ -804,6 +920,9 @@ impl Builder {
                 shared.insert(key.clone(), v.clone());
                 v.into()
             };
+            if i == last {
+                before_last = current.clone();
+            }
             let (subject, object) = if step.inverse {
                 (next.clone(), current.clone())
             } else {
@@ -828,7 +947,7 @@ impl Builder {
             }
             current = next;
         }
-        current
+        (before_last, current)
     }
 
     /// The variable holding what a person reads for the path's value: the label of an entity
@@ -1096,6 +1215,7 @@ impl Builder {
         let path = Path {
             steps: steps.to_vec(),
             kind: ValueKind::Resource,
+            precision: None,
             single: false,
             name: String::new(),
         };
@@ -1129,9 +1249,12 @@ impl Builder {
             Operand::Call(func, args) => {
                 let values: Vec<Expression> = args
                     .iter()
-                    .map(|a| {
-                        let end = self.walk(a, this, group, shared, None);
-                        Expression::Variable(self.readable(a, end, group))
+                    .map(|a| match a {
+                        Arg::Path(a) => {
+                            let end = self.walk(a, this, group, shared, None);
+                            Expression::Variable(self.readable(a, end, group))
+                        }
+                        Arg::Date { date, .. } => Expression::Literal(date.clone()),
                     })
                     .collect();
                 let result = self.fresh();
@@ -1141,6 +1264,29 @@ impl Builder {
                 result
             }
         }
+    }
+
+    /// A shown date inside its own OPTIONAL, with the precision of the date (bound when the
+    /// data gives one); returns the variables of both.
+    fn optional_dated(
+        &mut self,
+        path: &Path,
+        this: &Variable,
+        main: &mut Group,
+    ) -> (Variable, Variable) {
+        let mut inner = Group::default();
+        let (subject, end) = self.walk_to_last(path, this, &mut inner, &mut Scope::new());
+        let TermPattern::Variable(value) = end else {
+            unreachable!("walk ends in a variable unless given a constant")
+        };
+        let precision = self.fresh();
+        let mut known = Group::default();
+        if let Some(property) = &path.precision {
+            known.triple(subject, property.clone(), precision.clone().into());
+        }
+        inner.elements.push(Element::Optional(known.build()));
+        main.elements.push(Element::Optional(inner.build()));
+        (value, precision)
     }
 
     /// A shown operand inside its own OPTIONAL; returns its variable.
@@ -1197,14 +1343,20 @@ impl Builder {
                 let mut shared = Scope::new();
                 let values: Vec<Expression> = args
                     .iter()
-                    .map(|a| {
-                        let end = self.walk(a, this, &mut inner, &mut shared, None);
-                        Expression::Variable(self.readable(a, end, &mut inner))
+                    .map(|a| match a {
+                        Arg::Path(a) => {
+                            let end = self.walk(a, this, &mut inner, &mut shared, None);
+                            Expression::Variable(self.readable(a, end, &mut inner))
+                        }
+                        Arg::Date { date, .. } => Expression::Literal(date.clone()),
                     })
                     .collect();
-                main.elements.push(Element::Optional(inner.build()));
-                main.elements
+                // Bound inside the OPTIONAL, where the dates are: Virtuoso fails the whole
+                // query on YEAR() of an unbound value, where SPARQL leaves the result unbound.
+                inner
+                    .elements
                     .push(Element::Bind(call(*func, values), target));
+                main.elements.push(Element::Optional(inner.build()));
             }
         }
     }

@@ -22,6 +22,7 @@ mod tests;
 
 use std::collections::HashMap;
 
+use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, Term};
 
 pub use lower::lower;
@@ -44,6 +45,8 @@ pub enum Compiled {
         /// value, with the aggregate's column and the entity set's plural: see
         /// [`take_skipped`].
         skipped: Skipped,
+        /// Hidden columns with the precision of a date column: see [`take_precision`].
+        dated: Vec<(String, String)>,
     },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
@@ -143,12 +146,56 @@ pub fn take_skipped(answer: Answer, skipped: &Skipped) -> (Answer, Vec<String>) 
     (Answer::Table(table), notes)
 }
 
+/// Shows each date of a `dated` column at the precision its hidden column gives: a date known
+/// to the year becomes an `xsd:gYear` (`1673`), one known to the month an `xsd:gYearMonth`
+/// (`1914-07`); the hidden columns are taken out. Machine-read formats turn them back into
+/// the stored date ([`crate::output::stored_date`]).
+pub fn take_precision(answer: Answer, dated: &[(String, String)]) -> Answer {
+    let Answer::Table(mut table) = answer else {
+        return answer;
+    };
+    for (hidden, shown) in dated {
+        let (Some(hidden), Some(shown)) = (
+            table.columns.iter().position(|c| c == hidden),
+            table.columns.iter().position(|c| c == shown),
+        ) else {
+            continue;
+        };
+        for row in &mut table.rows {
+            let precision = match row.get(hidden) {
+                Some(Some(Term::NamedNode(unit))) => unit.as_str(),
+                _ => "",
+            };
+            let (length, datatype) = match precision {
+                crate::vocab::PRECISION_YEAR => (4, xsd::G_YEAR),
+                crate::vocab::PRECISION_MONTH => (7, xsd::G_YEAR_MONTH),
+                _ => continue,
+            };
+            if let Some(Some(Term::Literal(date))) = row.get(shown)
+                && date.datatype() == xsd::DATE
+                && let Some(prefix) = date.value().get(..length)
+            {
+                row[shown] = Some(Literal::new_typed_literal(prefix, datatype).into());
+            }
+        }
+        table.columns.remove(hidden);
+        for row in &mut table.rows {
+            if hidden < row.len() {
+                row.remove(hidden);
+            }
+        }
+    }
+    Answer::Table(table)
+}
+
 /// Compiles statements against a schema and a name index, remembering parameters and `let`
 /// definitions from one statement to the next.
 #[derive(Debug, Default)]
 pub struct Compiler {
     params: HashMap<String, String>,
     lets: HashMap<String, Query>,
+    /// The date `today()` stands for; the UTC date at compile time when not set.
+    today: Option<String>,
 }
 
 impl Compiler {
@@ -161,6 +208,19 @@ impl Compiler {
     pub fn set_param(&mut self, name: &str, value: &str) {
         self.params
             .insert(name.trim_start_matches('$').to_owned(), value.to_owned());
+    }
+
+    /// Makes `today()` stand for `date` (`YYYY-MM-DD`) rather than the date the statement
+    /// is compiled on, so that an answer can be reproduced.
+    pub fn set_today(&mut self, date: &str) {
+        self.today = Some(date.to_owned());
+    }
+
+    /// The date `today()` stands for.
+    fn today(&self) -> String {
+        self.today
+            .clone()
+            .unwrap_or_else(|| crate::clock::utc_now()[..10].to_owned())
     }
 
     /// Forgets a parameter.
@@ -192,12 +252,19 @@ impl Compiler {
                     .with_label("choose another name"));
                 }
                 let expanded = expand(query, &self.lets);
-                resolve(&expanded, schema, names, &self.params)?;
+                resolve(&expanded, schema, names, &self.params, &self.today())?;
                 self.lets.insert(name.node.to_lowercase(), expanded);
                 Ok(Compiled::Defined(name.node.clone()))
             }
             Statement::Query(query) => {
-                let resolved = resolve(&expand(query, &self.lets), schema, names, &self.params)?;
+                let today = self.today();
+                let resolved = resolve(
+                    &expand(query, &self.lets),
+                    schema,
+                    names,
+                    &self.params,
+                    &today,
+                )?;
                 let plural = schema
                     .set_of_class(&resolved.class)
                     .map_or_else(|| "entities".to_owned(), |s| s.plural.clone());
@@ -208,6 +275,7 @@ impl Compiler {
                         columns: resolved.skipped(),
                         plural,
                     },
+                    dated: resolved.dated(),
                 })
             }
         }

@@ -45,7 +45,7 @@ use crate::store::Backend;
 // The adapter: the only lines that name the compiler's resolved form, so that moving or
 // renaming it touches these and nothing else.
 use super::ir::{
-    Agg, ColumnValue, Condition as Cond, Func, Operand, Path, Query as Resolved, Shape, Step,
+    Agg, Arg, ColumnValue, Condition as Cond, Func, Operand, Path, Query as Resolved, Shape, Step,
 };
 
 fn resolve(
@@ -53,7 +53,7 @@ fn resolve(
     names: &NameIndex,
     query: &ast::Query,
 ) -> std::result::Result<Resolved, String> {
-    super::resolve(query, schema, names, &HashMap::new()).map_err(|d| d.message)
+    super::resolve(query, schema, names, &HashMap::new(), "2026-12-02").map_err(|d| d.message)
 }
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
@@ -439,10 +439,7 @@ fn prefixes<'p>(paths: &[&'p Path]) -> Vec<&'p [Step]> {
 }
 
 fn operand_paths(operand: &Operand) -> Vec<&Path> {
-    match operand {
-        Operand::Path(p) => vec![p],
-        Operand::Call(_, args) => args.iter().collect(),
-    }
+    operand.paths()
 }
 
 /// The paths an atom walks (none for `and`/`or`/`not`, which are not atoms).
@@ -624,6 +621,15 @@ impl<'d> Eval<'d> {
                 let mut combos: Vec<(Vec<Term>, Vec<Term>)> = vec![(Vec::new(), Vec::new())];
                 for arg in args {
                     let mut next = Vec::new();
+                    let arg = match arg {
+                        Arg::Path(path) => path,
+                        Arg::Date { date, .. } => {
+                            for (_, values) in &mut combos {
+                                values.push(date.clone().into());
+                            }
+                            continue;
+                        }
+                    };
                     for end in self.ends(binding, arg) {
                         for value in self.readable(arg, &end) {
                             for (nodes, values) in &combos {
@@ -650,6 +656,35 @@ impl<'d> Eval<'d> {
             .into_iter()
             .map(|(_, v)| v)
             .collect()
+    }
+
+    /// The dates a shown date path reaches from `this`, as text at the precision their
+    /// subject gives for them: `1673` for a year, `1914-07` for a month.
+    fn dated_texts(&self, this: &Term, path: &Path) -> Vec<String> {
+        let (last, prefix) = path.steps.split_last().expect("a path has a step");
+        let Some(property) = &path.precision else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let _ = self.each_binding(this, &[path], &mut |binding| {
+            let subject = binding.node(prefix);
+            let unit = self
+                .data
+                .objects(subject, property, false)
+                .first()
+                .map(lexical);
+            for end in self.step(subject, last) {
+                let text = lexical(&end);
+                let keep = match unit.as_deref() {
+                    Some(crate::vocab::PRECISION_YEAR) => 4,
+                    Some(crate::vocab::PRECISION_MONTH) => 7,
+                    _ => text.len(),
+                };
+                out.push(text.get(..keep).unwrap_or(&text).to_owned());
+            }
+            ControlFlow::Continue(())
+        });
+        out
     }
 
     /// The distinct values of a shown operand for `this` (R4: over the bindings of its own
@@ -883,7 +918,10 @@ impl<'d> Eval<'d> {
                     unreachable!("aggregates make groups")
                 };
                 let values = self.column_values(e, operand);
-                let mut texts: Vec<String> = values.iter().map(lexical).collect();
+                let mut texts: Vec<String> = match operand {
+                    Operand::Path(path) if path.precision.is_some() => self.dated_texts(e, path),
+                    _ => values.iter().map(lexical).collect(),
+                };
                 texts.sort();
                 texts.dedup();
                 row.shown
@@ -1289,10 +1327,13 @@ fn classify(q: &Resolved) -> Vec<Known> {
     let shares =
         |a: &Path, b: &Path| a.steps.len() > 1 && b.steps.len() > 1 && a.steps[0] == b.steps[0];
     let correlated_args = |operand: &Operand| match operand {
-        Operand::Call(_, args) => args
-            .iter()
-            .enumerate()
-            .any(|(i, a)| args[i + 1..].iter().any(|b| shares(a, b))),
+        Operand::Call(..) => {
+            let paths = operand.paths();
+            paths
+                .iter()
+                .enumerate()
+                .any(|(i, a)| paths[i + 1..].iter().any(|b| shares(a, b)))
+        }
         Operand::Path(_) => false,
     };
     if q.columns.iter().any(|c| match &c.value {

@@ -80,6 +80,7 @@ pub const FUNCTIONS: &[Function] = &[
     value("decade", 1),
     value("century", 1),
     value("years", 2),
+    value("today", 0),
     aggregate("min"),
     aggregate("max"),
     aggregate("sum"),

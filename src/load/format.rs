@@ -8,6 +8,16 @@ use crate::error::{Error, Result};
 /// The names `--format` accepts, as shown in messages.
 pub const FORMAT_NAMES: &str = "turtle, ntriples, nquads, trig, rdfxml, jsonld, n3";
 
+/// The format of `treaty export`: the one named, else the output file's extension, else
+/// N-Quads (every graph, in a format that keeps them apart).
+pub fn for_export(name: Option<&str>, output: Option<&std::path::Path>) -> Result<RdfFormat> {
+    Ok(match (name, output) {
+        (Some(name), _) => from_name(name)?,
+        (None, Some(path)) => from_file_name(&path.to_string_lossy()).unwrap_or(RdfFormat::NQuads),
+        (None, None) => RdfFormat::NQuads,
+    })
+}
+
 /// The RDF format a `--format` name stands for (the name or the usual file extension).
 pub fn from_name(name: &str) -> Result<RdfFormat> {
     let format = match name.to_ascii_lowercase().as_str() {

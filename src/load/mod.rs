@@ -169,6 +169,27 @@ impl std::fmt::Display for LoadSummary {
     }
 }
 
+/// `treaty load --bundled`: puts the bundled dataset into an endpoint's bundled graph (the
+/// embedded store holds it already: it is seeded when created and updated when treaty is).
+/// Returns the line to show.
+pub fn load_bundled(target: &Target) -> Result<String> {
+    Ok(match target {
+        Target::Endpoint(endpoint) => {
+            let started = Instant::now();
+            let triples = endpoint.seed()?;
+            format!(
+                "put the bundled dataset ({triples} triples) into <{}> on {} in {:.2} s",
+                vocab::BUNDLED_GRAPH,
+                endpoint.url(),
+                started.elapsed().as_secs_f64()
+            )
+        }
+        Target::Store(_) => "note: the local store holds the bundled dataset already (it is \
+                             seeded when created, and updated when treaty is)"
+            .to_owned(),
+    })
+}
+
 /// Loads every input into the target: the embedded store (atomically) or an endpoint.
 pub fn load_to(
     target: &Target,

@@ -5,7 +5,10 @@ mod text;
 
 use std::io::{self, Write};
 
-use oxigraph::model::Variable;
+use std::borrow::Cow;
+
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
 use crate::results::Answer;
@@ -41,6 +44,63 @@ impl Format {
             _ => return None,
         })
     }
+}
+
+/// The format to print in: the one named (any case), else an aligned table on a terminal and
+/// CSV elsewhere.
+pub fn choose(name: Option<&str>, terminal: bool) -> crate::Result<Format> {
+    match name {
+        Some(name) => Format::from_name(name).ok_or_else(|| {
+            crate::Error::Usage(format!(
+                "unknown output format '{name}'; expected one of: {}",
+                Format::NAMES.join(", ")
+            ))
+        }),
+        None if terminal => Ok(Format::Table),
+        None => Ok(Format::Csv),
+    }
+}
+
+/// The format for a script that gives `results` result sets, printed one after the other on
+/// standard output in `format` (`named` when the user asked for it), with a note to show
+/// when it differs. CSV, TSV and JSON hold one result set: several are refused when one of
+/// them was named (they could not be read back), and printed as Markdown tables under their
+/// statements when the format was only the default.
+pub fn for_results(
+    name: &str,
+    results: usize,
+    format: Format,
+    named: bool,
+) -> crate::Result<(Format, Option<String>)> {
+    let one_set = matches!(format, Format::Csv | Format::Tsv | Format::Json);
+    if results <= 1 || !one_set {
+        return Ok((format, None));
+    }
+    if !named {
+        let note = format!(
+            "{name} gives {results} result sets, printed as Markdown tables; \
+             `treaty run FILE -o DIR` writes one CSV file per statement"
+        );
+        return Ok((Format::Markdown, Some(note)));
+    }
+    let (kind, advice) = match format {
+        Format::Json => (
+            "JSON",
+            "write them into one JSON document with `treaty run FILE -o OUT.json`",
+        ),
+        Format::Tsv => (
+            "TSV",
+            "write one CSV file per statement with `treaty run FILE -o DIR`",
+        ),
+        _ => (
+            "CSV",
+            "write one CSV file per statement with `treaty run FILE -o DIR`",
+        ),
+    };
+    Err(crate::Error::Usage(format!(
+        "{name} gives {results} result sets, and {kind} on standard output holds one: \
+         {advice}, or print them all with --format table or md"
+    )))
 }
 
 /// Writes `answer` to `out` in `format`.
@@ -100,6 +160,21 @@ fn write_answer(
     }
 }
 
+/// The date as stored for a date shown at its precision (`1673`^^xsd:gYear is stored as
+/// 1673-01-01, `1914-07`^^xsd:gYearMonth as 1914-07-01: docs/data.md); any other term as it
+/// is. JSON and TSV, whose typed values programs read, carry the stored date.
+pub fn stored_date(term: &Term) -> Cow<'_, Term> {
+    match term {
+        Term::Literal(l) if l.datatype() == xsd::G_YEAR => {
+            Cow::Owned(Literal::new_typed_literal(format!("{}-01-01", l.value()), xsd::DATE).into())
+        }
+        Term::Literal(l) if l.datatype() == xsd::G_YEAR_MONTH => {
+            Cow::Owned(Literal::new_typed_literal(format!("{}-01", l.value()), xsd::DATE).into())
+        }
+        _ => Cow::Borrowed(term),
+    }
+}
+
 fn w3c(answer: &Answer, format: QueryResultsFormat, out: &mut dyn Write) -> io::Result<()> {
     let serializer = QueryResultsSerializer::from_format(format);
     match answer {
@@ -113,13 +188,22 @@ fn w3c(answer: &Answer, format: QueryResultsFormat, out: &mut dyn Write) -> io::
                 .map(|c| Variable::new_unchecked(c.clone()))
                 .collect();
             let mut writer = serializer.serialize_solutions_to_writer(out, variables.clone())?;
+            let machine = matches!(format, QueryResultsFormat::Json | QueryResultsFormat::Tsv);
             for row in &table.rows {
-                writer.serialize(
-                    variables
-                        .iter()
-                        .zip(row)
-                        .filter_map(|(v, term)| Some((v.as_ref(), term.as_ref()?.as_ref()))),
-                )?;
+                let terms: Vec<Option<Cow<'_, Term>>> = row
+                    .iter()
+                    .map(|term| {
+                        let term = term.as_ref()?;
+                        Some(if machine {
+                            stored_date(term)
+                        } else {
+                            Cow::Borrowed(term)
+                        })
+                    })
+                    .collect();
+                writer.serialize(variables.iter().zip(&terms).filter_map(|(v, term)| {
+                    Some((v.as_ref(), term.as_ref()?.as_ref().as_ref()))
+                }))?;
             }
             writer.finish()?;
         }

@@ -243,6 +243,9 @@ mod tests {
         )));
         assert!(!needs_more("settlements"));
         assert!(!needs_more(""));
+        // A quote left open on its line is reported at once: no next line can close it.
+        assert!(!needs_more("settlements where name = \"Treaty of"));
+        assert!(needs_more("sparql \"\"\"SELECT"));
         // An error before the end is complete: running it shows the error.
         assert!(!needs_more("settlements frobnicate where"));
         assert!(!needs_more(".mode csv"));

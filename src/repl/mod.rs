@@ -29,7 +29,7 @@ use rustyline::{Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
 use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::results::Answer;
-use crate::session::{Done, Session, Statements};
+use crate::session::{Done, Session};
 use crate::store::{CancellationToken, Target};
 use helper::Helper;
 use highlight::PROMPT;
@@ -334,7 +334,7 @@ impl<'s> Shell<'s> {
 
     /// Runs every statement of `text` in order, showing each result; stops at the first error.
     fn run_tql(&mut self, name: &str, text: &str) {
-        let mut statements = match Statements::parse(name, text) {
+        let mut statements = match self.session.parse(name, text) {
             Ok(statements) => statements,
             Err(e) => return self.report(&e),
         };

@@ -19,7 +19,7 @@ th{background:#f4f4f4}tr:nth-child(even) td{background:#fafafa}\
 td.num{text-align:right;font-variant-numeric:tabular-nums}td.date{white-space:nowrap}\
 figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
 svg.chart{max-width:100%;height:auto;background:#fff}\
-.count{color:#555;font-size:.9em}\
+.count{color:#555;font-size:.9em}.note{color:#555;font-size:.9em;font-style:italic}\
 .check{padding:.3em .6em;margin:.3em 0;border-left:4px solid}\
 .pass{border-color:#59a14f;background:#f1f8ef}.fail{border-color:#e15759;background:#fdf0f0}\
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:.85em}\
@@ -171,6 +171,9 @@ fn result_html(out: &mut String, result: &ResultSet) {
             let _ = writeln!(out, "<p><strong>{value}</strong></p>");
         }
         None => {}
+    }
+    for note in &result.notes {
+        let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", escape(note));
     }
     for check in &result.checks {
         let _ = writeln!(

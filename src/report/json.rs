@@ -57,6 +57,7 @@ pub fn render(run: &Run, rows: bool) -> String {
                     .map(|c| json!({"check": c.text, "line": c.line, "passed": c.passed, "found": c.found}))
                     .collect(),
             );
+            object.insert("notes".into(), json!(r.notes));
             object.insert("error".into(), json!(r.error));
             if let (Some(plan), Some(_)) = (&r.chart, r.table()) {
                 object.insert("chart".into(), json!(plan.kind()));
@@ -94,6 +95,6 @@ fn value(term: Option<&oxigraph::model::Term>) -> Value {
         Some(n) => {
             serde_json::Number::from_f64(n).map_or_else(|| json!(display_term(term)), Value::Number)
         }
-        None => json!(display_term(term)),
+        None => json!(display_term(&crate::output::stored_date(term))),
     }
 }

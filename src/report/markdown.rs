@@ -100,6 +100,9 @@ fn result_md(out: &mut String, result: &ResultSet) {
             out.push('\n');
         }
     }
+    for note in &result.notes {
+        let _ = writeln!(out, "> Note: {note}\n");
+    }
     for check in &result.checks {
         let _ = writeln!(
             out,

@@ -116,6 +116,9 @@ pub struct ResultSet {
     /// The error of a failed statement, as the user reads it.
     pub error: Option<String>,
     pub checks: Vec<CheckOutcome>,
+    /// What a reader should know about the answer (an aggregate that left entities out for
+    /// want of a value), shown beside it.
+    pub notes: Vec<String>,
     /// The chart to draw, when the result has one.
     pub chart: Option<chart::Plan>,
 }
@@ -329,6 +332,7 @@ fn result_set(outcome: Outcome, report: &Report, item: &syntax::Item, name: Stri
         name,
         line: item.line,
         sparql: outcome.sparql(),
+        notes: outcome.notes().to_vec(),
         defined: outcome.defined().map(str::to_owned),
         statement: outcome.text,
         answer: None,

@@ -48,6 +48,9 @@ pub struct Field {
     pub kind: ValueKind,
     /// One value per entity: shown as is rather than as a list.
     pub single: bool,
+    /// For a date, the property that says to what precision it is known (`tr:signedPrecision`:
+    /// `tr:year`, `tr:month`; a date without one is known to the day).
+    pub precision: Option<NamedNode>,
     /// The description shown by `.schema`.
     pub description: String,
 }
@@ -118,7 +121,7 @@ impl Schema {
         }
 
         let properties = table(backend.query(
-            "SELECT ?p ?label ?comment ?domain ?range ?inverseOf ?functional ?single ?scheme WHERE { \
+            "SELECT ?p ?label ?comment ?domain ?range ?inverseOf ?functional ?single ?scheme ?precision WHERE { \
                VALUES ?type { owl:ObjectProperty owl:DatatypeProperty rdf:Property } \
                ?p a ?type ; rdfs:label ?label . \
                OPTIONAL { ?p rdfs:comment ?comment } \
@@ -128,6 +131,7 @@ impl Schema {
                OPTIONAL { ?p a owl:FunctionalProperty BIND(true AS ?functional) } \
                OPTIONAL { ?p tr:singleValued ?single } \
                OPTIONAL { ?p tr:scheme ?scheme } \
+               OPTIONAL { ?p tr:datePrecision ?precision } \
              } ORDER BY ?label ?p",
         )?)?;
         let class_of_set: HashMap<&NamedNode, ()> = sets.iter().map(|s| (&s.class, ())).collect();
@@ -162,6 +166,7 @@ impl Schema {
                 domain: node("domain"),
                 kind,
                 single,
+                precision: node("precision").filter(|_| !inverse),
                 description: text(&properties, row, "comment"),
             });
         }

@@ -907,16 +907,6 @@ pub fn strict() -> bool {
 /// each with a minimal query that fails once the compiler is fixed.
 pub const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
-        "HAVING clause should be preceded by a GROUP BY clause",
-        "`having` without `by` compiles to HAVING without GROUP BY, which Virtuoso refuses",
-    ),
-    (
-        "needs a datetime, date or time as argument 1, not an arg of type DB_NULL",
-        "a function of dates as a group key or `show distinct` column is bound after the \
-         OPTIONAL that reads the dates, and Virtuoso's YEAR() of an unbound value fails the \
-         query instead of leaving the result unbound",
-    ),
-    (
         "No column s_",
         "a `+` step read backwards (`superseded_by+`) in an OPTIONAL after a BIND makes Virtuoso's \
          SQL compiler lose a column (error SQ200); found by the generator on the data with peace \

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use oxigraph::model::Literal;
 use oxigraph::model::vocab::xsd;
 
-use super::ir::{self, Agg, Column, ColumnValue, Condition, Having, Operand, Order, Shape};
+use super::ir::{self, Agg, Arg, Column, ColumnValue, Condition, Having, Operand, Order, Shape};
 use crate::lang::ast::{self, Clause, Expr, Repeat, Span};
 use crate::lang::diagnostic::Diagnostic;
 use crate::schema::{EntitySet, NameIndex, Schema};
@@ -25,6 +25,7 @@ pub fn resolve(
     schema: &Schema,
     names: &NameIndex,
     params: &HashMap<String, String>,
+    today: &str,
 ) -> Result<ir::Query, Diagnostic> {
     let set = schema.set(&query.source.node).ok_or_else(|| {
         let nouns = schema.nouns();
@@ -42,6 +43,7 @@ pub fn resolve(
         schema,
         names,
         params,
+        today,
         set,
     }
     .query(query)
@@ -52,6 +54,8 @@ struct Resolver<'a> {
     schema: &'a Schema,
     names: &'a NameIndex,
     params: &'a HashMap<String, String>,
+    /// The date `today()` stands for (`YYYY-MM-DD`).
+    today: &'a str,
     /// The entity set the query is about: paths start from it.
     set: &'a EntitySet,
 }
@@ -411,7 +415,7 @@ pub(super) fn operand_name(operand: &Operand) -> String {
     match operand {
         Operand::Path(p) => p.name.clone(),
         Operand::Call(func, args) => {
-            let args: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+            let args: Vec<String> = args.iter().map(Arg::name).collect();
             format!("{}_{}", func.name(), args.join("_"))
         }
     }

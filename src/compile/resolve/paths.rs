@@ -3,7 +3,10 @@
 //! functions of dates (`year(signed)`), aggregates (`count(...)`).
 
 use super::{Resolver, agg_of, nearest};
-use crate::compile::ir::{Agg, ColumnValue, Func, Operand, Path, Step};
+use oxigraph::model::Literal;
+use oxigraph::model::vocab::xsd;
+
+use crate::compile::ir::{Agg, Arg, ColumnValue, Func, Operand, Path, Step};
 use crate::lang::ast::{self, Expr, Repeat};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::grammar;
@@ -64,8 +67,10 @@ impl<'a> Resolver<'a> {
         let mut single = true;
         let mut kind = ValueKind::Resource;
         let mut names = Vec::new();
+        let mut precision = None;
         for step in &path.steps {
             let field = self.field(context, &step.field)?;
+            precision = field.precision.clone();
             if step.repeat != Repeat::Once
                 && !matches!(field.kind, ValueKind::Entity(_) | ValueKind::Concept(_))
             {
@@ -95,6 +100,7 @@ impl<'a> Resolver<'a> {
         Ok(Path {
             steps,
             kind,
+            precision,
             single,
             name: names.join("_"),
         })
@@ -110,6 +116,15 @@ impl<'a> Resolver<'a> {
                     "decade" => Func::Decade,
                     "century" => Func::Century,
                     "years" => Func::Years,
+                    "today" => {
+                        return Err(Diagnostic::new(
+                            function.span,
+                            "`today()` is a date, not a value of the entity",
+                        )
+                        .with_help(
+                            "use it where a date goes: `years(signed, today())`, `signed > today()`",
+                        ));
+                    }
                     other if agg_of(other).is_some() => {
                         return Err(Diagnostic::new(
                             function.span,
@@ -137,26 +152,63 @@ impl<'a> Resolver<'a> {
                         ),
                     ));
                 }
-                let mut paths = Vec::new();
-                for arg in args {
-                    let Expr::Path(p) = arg else {
-                        return Err(Diagnostic::new(arg.span(), "expected a date field")
-                            .with_label("a field such as `signed`"));
-                    };
-                    let path = self.path(p)?;
-                    if path.kind != ValueKind::Date {
-                        return Err(Diagnostic::new(
-                            p.span,
-                            format!("`{}` is not a date", path.name),
-                        )
-                        .with_label("expected a date field"));
-                    }
-                    paths.push(path);
-                }
-                Ok(Operand::Call(func, paths))
+                let args = args
+                    .iter()
+                    .map(|arg| self.date_arg(arg))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Operand::Call(func, args))
             }
             other => Err(Diagnostic::new(other.span(), "expected a field")
                 .with_label("a field such as `name` or `signed`")),
+        }
+    }
+
+    /// An argument of a function of dates: a date field, a date written out, or `today()`.
+    fn date_arg(&self, arg: &Expr) -> Result<Arg, Diagnostic> {
+        let expected = || {
+            Diagnostic::new(arg.span(), "expected a date").with_label(
+                "a date field such as `signed`, a date such as `1914-07-28`, or `today()`",
+            )
+        };
+        match arg {
+            Expr::Path(p) => {
+                let path = self.path(p)?;
+                if path.kind != ValueKind::Date {
+                    return Err(
+                        Diagnostic::new(p.span, format!("`{}` is not a date", path.name))
+                            .with_label("expected a date field"),
+                    );
+                }
+                Ok(Arg::Path(path))
+            }
+            Expr::Date(date) => match (date.node.month, date.node.day) {
+                (Some(_), Some(_)) => {
+                    let text = crate::lang::date::bounds(date.node).0;
+                    Ok(Arg::Date {
+                        date: Literal::new_typed_literal(text.clone(), xsd::DATE),
+                        written: text,
+                    })
+                }
+                _ => Err(Diagnostic::new(date.span, "a date here needs its day")
+                    .with_label("a month is not a day")
+                    .with_help("write the full date, such as `1914-07-28`")),
+            },
+            Expr::Integer(year) => Err(Diagnostic::new(year.span, "a year is not a date here")
+                .with_label("which day of the year?")
+                .with_help(format!(
+                    "write the full date, such as `{}-01-01`",
+                    year.node
+                ))),
+            Expr::Call { function, args, .. } if function.node.eq_ignore_ascii_case("today") => {
+                if let Some(extra) = args.first() {
+                    return Err(Diagnostic::new(extra.span(), "`today()` takes no argument"));
+                }
+                Ok(Arg::Date {
+                    date: Literal::new_typed_literal(self.today, xsd::DATE),
+                    written: "today()".into(),
+                })
+            }
+            _ => Err(expected()),
         }
     }
 

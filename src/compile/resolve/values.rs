@@ -75,6 +75,12 @@ impl Resolver<'_> {
         match value {
             Expr::Integer(n) => year_range(n.node, n.span),
             Expr::Date(d) => Ok(date::bounds(d.node)),
+            Expr::Call { function, args, .. } if function.node.eq_ignore_ascii_case("today") => {
+                if let Some(extra) = args.first() {
+                    return Err(Diagnostic::new(extra.span(), "`today()` takes no argument"));
+                }
+                Ok((self.today.to_owned(), self.today.to_owned()))
+            }
             Expr::Param(p) => {
                 let text = self.param(p)?;
                 parse_date_text(&text).ok_or_else(|| {
@@ -85,7 +91,7 @@ impl Resolver<'_> {
                 })
             }
             other => Err(Diagnostic::new(other.span(), "expected a year or a date")
-                .with_label("for example 1815, 1815-06 or 1815-06-09")),
+                .with_label("for example 1815, 1815-06, 1815-06-09 or today()")),
         }
     }
 

@@ -62,6 +62,7 @@ fn resolved(tql: &str, schema: &Schema) -> Result<ir::Query, Diagnostic> {
         schema,
         names,
         compiler.params(),
+        "2026-12-02",
     )
 }
 

@@ -356,7 +356,7 @@ pub(super) fn atom(i: In, depth: usize) -> PResult<Expr> {
     }
 }
 
-/// `IDENT "(" [ "distinct" ] ( "*" | expr { "," expr } ) ")"`, from the `(` on.
+/// `IDENT "(" [ "distinct" ] [ "*" | expr { "," expr } ] ")"`, from the `(` on.
 pub(super) fn call<'a>(
     function: Spanned<String>,
     start: &In<'a>,
@@ -384,6 +384,8 @@ pub(super) fn call<'a>(
             }
             false
         }
+        // No argument: `today()`.
+        Err(nom::Err::Error(_)) if symbol(")")(rest).is_ok() => false,
         Err(nom::Err::Error(_)) => {
             let (after, _) = commit(symbol("*")(rest))?;
             rest = after;

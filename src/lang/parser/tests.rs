@@ -670,7 +670,18 @@ fn unclosed_string() {
     let text = "settlements\nwhere name = \"Treaty of London\nshow name";
     let d = error(text);
     assert_eq!(d.message, "unclosed string");
-    assert_eq!(d.help.as_deref(), Some("add the closing quote"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "add the closing \" on the same line; a string of several lines is written \"\"\"...\"\"\""
+        )
+    );
+    // At the end of the input too: a shell must not wait for a next line that cannot close
+    // it (`is_complete` says no more input could help).
+    assert!(crate::lang::is_complete(
+        "settlements where name = \"Treaty of"
+    ));
+    assert!(!crate::lang::is_complete("sparql \"\"\"SELECT"));
     assert_eq!(
         (d.span.line, d.span.column, text_of(text, d.span)),
         (2, 14, "\"")

@@ -125,12 +125,17 @@ pub(super) fn string(i: In) -> PResult<Spanned<String>> {
             ),
         };
     }
-    let unclosed = |runs_to_end: bool| {
+    // A quote that one line does not close is an error at once, even at the end of the
+    // input: the next line cannot close it (only a triple-quoted string spans lines), so
+    // the shell must not ask for one.
+    let unclosed = || {
         fatal(
             Diagnostic::new(span_len(&i, 1), "unclosed string")
                 .with_label("this string is never closed")
-                .with_help("add the closing quote"),
-            runs_to_end,
+                .with_help(format!(
+                    "add the closing {quote} on the same line; a string of several lines is written {triple}...{triple}"
+                )),
+            false,
         )
     };
     let mut value = String::new();
@@ -141,12 +146,12 @@ pub(super) fn string(i: In) -> PResult<Spanned<String>> {
                 let rest = i.take_from(at + 1);
                 return Ok((rest, Spanned::new(value, span(&i, &rest))));
             }
-            '\n' | '\r' => return unclosed(false),
+            '\n' | '\r' => return unclosed(),
             '\\' => match chars.next() {
                 Some((_, 'n')) => value.push('\n'),
                 Some((_, 't')) => value.push('\t'),
                 Some((_, c @ ('\\' | '"' | '\''))) => value.push(c),
-                Some((_, '\n' | '\r')) => return unclosed(false),
+                Some((_, '\n' | '\r')) => return unclosed(),
                 Some((next, c)) => {
                     let escape = i.take_from(at);
                     return fatal(
@@ -163,12 +168,12 @@ pub(super) fn string(i: In) -> PResult<Spanned<String>> {
                         false,
                     );
                 }
-                None => return unclosed(true),
+                None => return unclosed(),
             },
             c => value.push(c),
         }
     }
-    unclosed(true)
+    unclosed()
 }
 
 /// A number or date at `i` (no whitespace skipped): `1815`, `2.5`, `1914-07` or `1914-07-28`.
