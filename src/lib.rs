@@ -36,6 +36,7 @@ pub mod results;
 pub mod schema;
 pub mod session;
 pub mod slug;
+pub mod sparql;
 pub mod stats;
 pub mod store;
 pub mod suggest;

@@ -18,7 +18,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::compile::{Compiled, Compiler, sparql};
+use crate::compile::{Compiled, Compiler};
 use crate::error::{Error, Result};
 use crate::lang::{
     self,
@@ -26,6 +26,7 @@ use crate::lang::{
 };
 use crate::results::Answer;
 use crate::schema::{NameIndex, Schema};
+use crate::sparql;
 use crate::store::Backend;
 
 /// One statement of a script after the runner reached it.

@@ -8,9 +8,10 @@ mod common;
 use std::path::PathBuf;
 
 use common::treaty;
-use treaty::compile::{Compiled, Compiler, sparql};
+use treaty::compile::{Compiled, Compiler};
 use treaty::lang::{self, ast::Statement};
 use treaty::schema::{NameIndex, Schema};
+use treaty::sparql;
 use treaty::store::{Location, Store};
 
 fn gallery() -> Vec<PathBuf> {

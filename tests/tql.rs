@@ -7,9 +7,10 @@ use common::{fixture, stdout, treaty};
 use predicates::prelude::*;
 use proptest::prelude::*;
 use spargebra::algebra::{Expression, GraphPattern};
-use treaty::compile::{Compiled, Compiler, sparql};
+use treaty::compile::{Compiled, Compiler};
 use treaty::lang;
 use treaty::schema::{NameIndex, Schema};
+use treaty::sparql;
 use treaty::store::{Location, Store};
 
 #[test]

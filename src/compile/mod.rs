@@ -5,7 +5,7 @@
 //! | expand | [`expand`] | a query whose source is a `let` name | the query with the definition's clauses in front |
 //! | resolve | [`resolve`] (`resolve/`) | [`Query`](crate::lang::ast::Query), a schema, names, parameters | [`ir::Query`]: predicates, IRIs, typed literals, columns, order |
 //! | lower | [`lower`] (`lower.rs`) | [`ir::Query`] | `spargebra::Query`, in the shape the SPARQL parser builds |
-//! | print | [`sparql::to_sparql`], [`sparql::pretty`] | `spargebra::Query` | SPARQL text, on one line or on several |
+//! | print | [`crate::sparql::to_sparql`], [`crate::sparql::pretty`] (a leaf module of its own) | `spargebra::Query` | SPARQL text, on one line or on several |
 //!
 //! [`Compiler::compile`] chains them for one statement, and remembers parameters and `let`
 //! definitions between statements. User text never becomes query text: names become IRIs,
@@ -16,7 +16,6 @@ mod lower;
 #[cfg(feature = "testing")]
 pub mod reference;
 mod resolve;
-pub mod sparql;
 #[cfg(test)]
 mod tests;
 
@@ -32,6 +31,7 @@ use crate::lang::ast::{Clause, Query, Statement};
 use crate::lang::diagnostic::Diagnostic;
 use crate::results::Answer;
 use crate::schema::{NameIndex, Schema};
+use crate::sparql;
 
 /// What one statement compiled to.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@ pub trait Backend {
     /// Runs a query built as algebra. The default prints it as SPARQL text, for backends that
     /// only take text; the embedded store evaluates the algebra directly.
     fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
-        self.query(&crate::compile::sparql::to_sparql(query))
+        self.query(&crate::sparql::to_sparql(query))
     }
 
     /// A short description of where the data lives, for messages.

@@ -3,7 +3,8 @@
 use expect_test::{Expect, expect};
 
 use super::{bundled, resolved};
-use crate::compile::{lower, sparql};
+use crate::compile::lower;
+use crate::sparql;
 
 fn check(tql: &str, expect: Expect) {
     let (schema, _) = bundled();

@@ -318,7 +318,7 @@ impl Backend for Endpoint {
     }
 
     fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
-        self.run(&crate::compile::sparql::to_sparql(query), Form::of(query))
+        self.run(&crate::sparql::to_sparql(query), Form::of(query))
     }
 
     fn describe(&self) -> String {
