@@ -246,7 +246,8 @@ pub struct SparqlArgs {
     #[arg(short, long, value_name = "FILE")]
     pub file: Option<PathBuf>,
 
-    /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
+    /// Output format: table, csv, tsv, json or md; turtle or ntriples for the triples of
+    /// CONSTRUCT and DESCRIBE [default: table on a terminal, else csv]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 }

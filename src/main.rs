@@ -230,6 +230,7 @@ fn print_answer(
     answer: &treaty::results::Answer,
     format: Format,
 ) -> anyhow::Result<()> {
+    output::check_fits(answer, format)?;
     let mut out = BufWriter::new(io::stdout().lock());
     output::write(answer, format, &mut out)?;
     out.flush()?;
@@ -278,6 +279,7 @@ fn run_tql(
         if headed {
             writeln!(out, "\n-- {}", outcome.heading())?;
         }
+        output::check_fits(answer, format)?;
         output::write(answer, format, &mut out)?;
         out.flush()?;
         for note in outcome.notes() {

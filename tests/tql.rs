@@ -453,3 +453,32 @@ fn an_unquoted_name_of_several_words_is_told_to_be_quoted() {
         .clone();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("is a name in the data"));
 }
+
+#[test]
+fn construct_and_describe_answers_are_written_as_turtle_or_ntriples() {
+    let query = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s tr:signed \"1856-03-30\"^^xsd:date ; rdfs:label ?l }";
+    let turtle = stdout(treaty().args(["--memory", "sparql", query, "--format", "turtle"]));
+    // Parsed back by Oxigraph's own parser: one triple, the Treaty of Paris (1856) and its label.
+    let triples: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{e}\n{turtle}"));
+    assert_eq!(triples.len(), 1, "{turtle}");
+    assert!(turtle.contains("@prefix ts:"), "{turtle}");
+    assert!(turtle.contains("\"Treaty of Paris (1856)\"@en"), "{turtle}");
+    let nt = stdout(treaty().args(["--memory", "sparql", query, "--format", "nt"]));
+    assert_eq!(nt.lines().count(), 1, "{nt}");
+    assert!(nt.starts_with("<https://w3id.org/treaty/id/settlement/treaty-of-paris-1856> <http://www.w3.org/2000/01/rdf-schema#label> \"Treaty of Paris (1856)\"@en ."), "{nt}");
+    // Rows are no triples: a usage error that says what the formats are for.
+    treaty()
+        .args([
+            "--memory",
+            "query",
+            "settlements limit 1",
+            "--format",
+            "turtle",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("CONSTRUCT or DESCRIBE"));
+}

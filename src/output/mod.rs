@@ -7,8 +7,9 @@ use std::io::{self, Write};
 
 use std::borrow::Cow;
 
+use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{Literal, Term, Variable};
+use oxigraph::model::{Literal, NamedOrBlankNode, Term, Triple, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
 use crate::results::Answer;
@@ -27,11 +28,16 @@ pub enum Format {
     Json,
     /// A GitHub-flavoured Markdown table.
     Markdown,
+    /// Turtle, for the triples of a CONSTRUCT or DESCRIBE answer.
+    Turtle,
+    /// N-Triples, likewise.
+    NTriples,
 }
 
 impl Format {
     /// The names accepted on the command line.
-    pub const NAMES: &'static [&'static str] = &["table", "csv", "tsv", "json", "md"];
+    pub const NAMES: &'static [&'static str] =
+        &["table", "csv", "tsv", "json", "md", "turtle", "ntriples"];
 
     /// The format a name stands for.
     pub fn from_name(name: &str) -> Option<Self> {
@@ -41,6 +47,8 @@ impl Format {
             "tsv" => Format::Tsv,
             "json" => Format::Json,
             "md" | "markdown" => Format::Markdown,
+            "turtle" | "ttl" => Format::Turtle,
+            "ntriples" | "n-triples" | "nt" => Format::NTriples,
             _ => return None,
         })
     }
@@ -72,7 +80,7 @@ pub fn for_results(
     format: Format,
     named: bool,
 ) -> crate::Result<(Format, Option<String>)> {
-    let one_set = matches!(format, Format::Csv | Format::Tsv | Format::Json);
+    let one_set = !matches!(format, Format::Table | Format::Markdown);
     if results <= 1 || !one_set {
         return Ok((format, None));
     }
@@ -92,6 +100,9 @@ pub fn for_results(
             "TSV",
             "write one CSV file per statement with `treaty run FILE -o DIR`",
         ),
+        Format::Turtle | Format::NTriples => {
+            ("RDF", "run one CONSTRUCT or DESCRIBE statement at a time")
+        }
         _ => (
             "CSV",
             "write one CSV file per statement with `treaty run FILE -o DIR`",
@@ -157,7 +168,69 @@ fn write_answer(
             w3c(answer, QueryResultsFormat::Json, out)?;
             writeln!(out)
         }
+        Format::Turtle => graph(answer, RdfFormat::Turtle, out),
+        Format::NTriples => graph(answer, RdfFormat::NTriples, out),
     }
+}
+
+/// The columns of the triples of a CONSTRUCT or DESCRIBE answer.
+const TRIPLE_COLUMNS: [&str; 3] = ["subject", "predicate", "object"];
+
+/// Whether `answer` can be written in `format`: Turtle and N-Triples hold triples, the answer
+/// of a CONSTRUCT or DESCRIBE query, and nothing else.
+pub fn check_fits(answer: &Answer, format: Format) -> crate::Result<()> {
+    let graph = matches!(answer, Answer::Table(t) if t.columns == TRIPLE_COLUMNS);
+    if matches!(format, Format::Turtle | Format::NTriples) && !graph {
+        return Err(crate::Error::Usage(
+            "turtle and ntriples write the triples of a CONSTRUCT or DESCRIBE query; \
+             for rows use table, csv, tsv, json or md"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The triples of a CONSTRUCT or DESCRIBE answer in an RDF format, Turtle with the display
+/// prefixes.
+fn graph(answer: &Answer, format: RdfFormat, out: &mut dyn Write) -> io::Result<()> {
+    let triples = match answer {
+        Answer::Table(table) if table.columns == TRIPLE_COLUMNS => table.rows.iter().map(|row| {
+            let [
+                Some(subject),
+                Some(Term::NamedNode(predicate)),
+                Some(object),
+            ] = &row[..]
+            else {
+                return None;
+            };
+            let subject = match subject {
+                Term::NamedNode(n) => NamedOrBlankNode::from(n.clone()),
+                Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
+                Term::Literal(_) => return None,
+            };
+            Some(Triple::new(subject, predicate.clone(), object.clone()))
+        }),
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "only the triples of a CONSTRUCT or DESCRIBE answer can be written as RDF",
+            ));
+        }
+    };
+    let mut serializer = RdfSerializer::from_format(format);
+    if format == RdfFormat::Turtle {
+        for (prefix, iri) in crate::vocab::PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        }
+    }
+    let mut writer = serializer.for_writer(out);
+    for triple in triples.flatten() {
+        writer.serialize_triple(&triple)?;
+    }
+    writer.finish()?;
+    Ok(())
 }
 
 /// The date as stored for a date shown at its precision (`1673`^^xsd:gYear is stored as

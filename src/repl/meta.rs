@@ -549,6 +549,8 @@ fn format_name(format: Format) -> &'static str {
         Format::Tsv => "tsv",
         Format::Json => "json",
         Format::Markdown => "md",
+        Format::Turtle => "turtle",
+        Format::NTriples => "ntriples",
     }
 }
 
