@@ -39,6 +39,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("tst", "https://w3id.org/treaty/id/status/"),
     ("tck", "https://w3id.org/treaty/id/conflict-kind/"),
     ("tak", "https://w3id.org/treaty/id/actor-kind/"),
+    ("tpe", "https://w3id.org/treaty/id/peace-ending/"),
+    ("rg", "https://w3id.org/treaty/id/region/"),
     ("wd", "http://www.wikidata.org/entity/"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),

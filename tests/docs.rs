@@ -83,3 +83,46 @@ fn coverage_tables_in_docs_data_are_current() {
         );
     }
 }
+
+/// docs/data-authoring.md's template is a record a user copies: it must pass every data rule
+/// together with the bundled data, and use only properties the ontology defines.
+#[test]
+fn the_data_authoring_template_passes_the_checks() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/data-authoring.md"
+    ))
+    .unwrap();
+    let from = doc.find("```turtle\n").expect("a Turtle block") + "```turtle\n".len();
+    let to = doc[from..].find("```").unwrap() + from;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.ttl");
+    std::fs::write(&file, &doc[from..to]).unwrap();
+    let out = treaty()
+        .args(["check", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{stderr}{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains("no violations of"), "{stderr}");
+    // Every tr: property it uses is one the ontology declares.
+    let ontology = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/bundled/ontology.ttl"
+    ))
+    .unwrap();
+    for word in doc[from..to].split_whitespace() {
+        if let Some(local) = word.strip_prefix("tr:")
+            && local.starts_with(|c: char| c.is_lowercase())
+        {
+            assert!(
+                ontology.contains(&format!("\ntr:{local} a ")),
+                "tr:{local} is not in the ontology"
+            );
+        }
+    }
+}

@@ -280,6 +280,13 @@ fn output_read_schema_and_help() {
     // The set's class and each field's IRI, as a Turtle file writes them.
     shell.expect("guarantees (tr:Guarantee)");
     shell.expect("tr:outcomeNote");
+    // A field of concepts: the scheme's concepts with their IRIs and broader concepts.
+    shell.enter(".schema outcome");
+    shell.expect("concepts of <https://w3id.org/treaty/id/outcome/scheme>");
+    shell.expect("to:violated");
+    // A quote left open on its line is an error at once, not a continuation line.
+    shell.enter("settlements where name = \"Treaty of");
+    shell.expect("unclosed string");
     shell.enter(".help");
     shell.expect("Questions to start from");
     shell.expect(".quit");

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use super::{Output, Shell};
+use oxigraph::model::Term;
+
 use crate::output::Format;
+use crate::results::Answer;
 use crate::schema::{Field, ValueKind};
 use crate::{load, suggest};
 
@@ -482,6 +485,19 @@ impl Shell<'_> {
             ));
             return;
         };
+        // A field whose values are concepts (`.schema outcome`), unless the name is an entity
+        // set's plural (`.schema mechanisms` lists that set's fields).
+        let concept_field = schema.fields.iter().find(|f| {
+            f.name.eq_ignore_ascii_case(name) && matches!(f.kind, ValueKind::Concept(Some(_)))
+        });
+        if let Some(field) = concept_field
+            && !schema
+                .sets
+                .iter()
+                .any(|s| s.plural.eq_ignore_ascii_case(name))
+        {
+            return self.concepts(field);
+        }
         let plural = self
             .lets
             .iter()
@@ -512,6 +528,49 @@ impl Shell<'_> {
             set.plural,
             short_iri(set.class.as_str()),
             set.description
+        ));
+    }
+
+    /// `.schema FIELD` for a field whose values are concepts: the concepts of its scheme, with
+    /// their IRIs and broader concepts, for queries (`is`) and for Turtle files.
+    fn concepts(&self, field: &Field) {
+        let ValueKind::Concept(Some(scheme)) = &field.kind else {
+            return;
+        };
+        let query = format!(
+            "SELECT ?concept ?label ?broader WHERE {{ \
+               ?concept skos:inScheme <{}> ; rdfs:label ?label . \
+               OPTIONAL {{ ?concept skos:broader/rdfs:label ?broader }} \
+               FILTER(LANGMATCHES(LANG(?label), \"en\") || LANG(?label) = \"\") \
+             }} ORDER BY ?label ?concept",
+            scheme.as_str()
+        );
+        let answer = match self.target.backend().query(&query) {
+            Ok(Answer::Table(table)) => table,
+            Ok(Answer::Boolean(_)) => return,
+            Err(e) => return self.report(&crate::Error::from(e)),
+        };
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(["concept", "IRI", "narrower than"]);
+        let cell = |row: &[Option<Term>], i: usize| {
+            row.get(i)
+                .and_then(Option::as_ref)
+                .map(crate::output::display_term)
+                .unwrap_or_default()
+        };
+        for row in &answer.rows {
+            table.add_row([cell(row, 1), cell(row, 0), cell(row, 2)]);
+        }
+        self.note(&format!(
+            "{} ({}): {} concepts of <{}>; `{} is NAME` includes the narrower ones\n{table}",
+            field.name,
+            short_iri(field.predicate.as_str()),
+            answer.rows.len(),
+            scheme.as_str(),
+            field.name
         ));
     }
 
