@@ -239,12 +239,13 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
         rows,
         [
             // 365 in 1890 is the Russian Empire, 255 the German Reich; 999 is nobody we know.
-            "ATOP alliance 99003,1890-01-01,COW state 999; German Reich; Russian Empire,",
+            // The data knows 1890 to the year and 2001-06 to the month: shown so.
+            "ATOP alliance 99003,1890,COW state 999; German Reich; Russian Empire,",
             // 365 in 1950 is the Soviet Union; 2.00E+02 is 200, the United Kingdom; endyr 0 is
             // "still in force".
             "ATOP alliance 99001,1950-03-12,Soviet Union; United Kingdom; United States,in force",
             // A day of 0 is unknown: the date is the first of the month; NA cells are no member.
-            "ATOP alliance 99002,2001-06-01,Russia; Ukraine,",
+            "ATOP alliance 99002,2001-06,Russia; Ukraine,",
         ]
     );
     let p = store.count(

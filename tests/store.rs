@@ -154,7 +154,7 @@ fn usage_errors_exit_with_1_and_help_with_0() {
     treaty()
         .args(["--memory", "sparql", "--format", "xml", "ASK {}"])
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicate::str::contains("expected one of: table, csv"));
     treaty()
         .arg("--help")

@@ -1302,11 +1302,59 @@ impl Builder {
                 let end = self.walk(path, this, &mut inner, &mut Scope::new(), None);
                 self.readable(path, end, &mut inner)
             }
-            // The arguments of one call share the beginnings of their paths (R3).
-            Operand::Call(..) => self.operand(operand, this, &mut inner, &mut Scope::new()),
+            Operand::Call(func, args) => {
+                let value = self.fresh();
+                self.optional_call(*func, args, this, main, value.clone());
+                return value;
+            }
         };
         main.elements.push(Element::Optional(inner.build()));
         value
+    }
+
+    /// A function of dates shown or grouped by: its arguments inside one OPTIONAL (they share
+    /// the beginnings of their paths, R3), its value bound to `target` after it.
+    fn optional_call(
+        &mut self,
+        func: Func,
+        args: &[Arg],
+        this: &Variable,
+        main: &mut Group,
+        target: Variable,
+    ) {
+        let mut inner = Group::default();
+        let mut shared = Scope::new();
+        let values: Vec<Expression> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Path(a) => {
+                    let end = self.walk(a, this, &mut inner, &mut shared, None);
+                    Expression::Variable(self.readable(a, end, &mut inner))
+                }
+                Arg::Date { date, .. } => Expression::Literal(date.clone()),
+            })
+            .collect();
+        // Virtuoso fails the whole query on YEAR() of an unbound value, where SPARQL leaves
+        // the result unbound; it does so for a BIND inside the OPTIONAL too, and in a
+        // sub-select. What it answers: the BIND after the OPTIONAL, the function called only
+        // on bound dates and otherwise a variable nothing binds (unbound, on every engine).
+        let bound = values
+            .iter()
+            .filter_map(|v| match v {
+                Expression::Variable(v) => Some(Expression::Bound(v.clone())),
+                _ => None,
+            })
+            .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)));
+        let value = match bound {
+            Some(bound) => Expression::If(
+                Box::new(bound),
+                Box::new(call(func, values)),
+                Box::new(Expression::Variable(self.fresh())),
+            ),
+            None => call(func, values),
+        };
+        main.elements.push(Element::Optional(inner.build()));
+        main.elements.push(Element::Bind(value, target));
     }
 
     /// A group key: the operand's readable value, bound to `target`.
@@ -1339,25 +1387,7 @@ impl Builder {
                 inner.triple(v.into(), rdfs::LABEL.into_owned(), target.into());
                 main.elements.push(Element::Optional(inner.build()));
             }
-            Operand::Call(func, args) => {
-                let mut shared = Scope::new();
-                let values: Vec<Expression> = args
-                    .iter()
-                    .map(|a| match a {
-                        Arg::Path(a) => {
-                            let end = self.walk(a, this, &mut inner, &mut shared, None);
-                            Expression::Variable(self.readable(a, end, &mut inner))
-                        }
-                        Arg::Date { date, .. } => Expression::Literal(date.clone()),
-                    })
-                    .collect();
-                // Bound inside the OPTIONAL, where the dates are: Virtuoso fails the whole
-                // query on YEAR() of an unbound value, where SPARQL leaves the result unbound.
-                inner
-                    .elements
-                    .push(Element::Bind(call(*func, values), target));
-                main.elements.push(Element::Optional(inner.build()));
-            }
+            Operand::Call(func, args) => self.optional_call(*func, args, this, main, target),
         }
     }
 

@@ -907,6 +907,13 @@ pub fn strict() -> bool {
 /// each with a minimal query that fails once the compiler is fixed.
 pub const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
+        "Bad dfe in sqlo_place_exp",
+        "`having` in a grouped query whose aggregates run in sub-selects (R6) is a FILTER over \
+         their join; Virtuoso's SQL compiler fails on any FILTER there (error SQ156), unless the \
+         join is wrapped in a sub-select with a LIMIT, which keeps Virtuoso from flattening it \
+         (tried by hand on 7.2; not done in the compiler yet)",
+    ),
+    (
         "No column s_",
         "a `+` step read backwards (`superseded_by+`) in an OPTIONAL after a BIND makes Virtuoso's \
          SQL compiler lose a column (error SQ200); found by the generator on the data with peace \

@@ -100,6 +100,8 @@ impl Resolver<'_> {
             {
                 Ok(None)
             }
+            // `today()` is a value: the date the query is compiled on.
+            Expr::Call { function, .. } if function.node.eq_ignore_ascii_case("today") => Ok(None),
             Expr::Path(_) | Expr::Call { .. } => self.operand(value).map(Some),
             _ => Ok(None),
         }

@@ -225,16 +225,16 @@ fn unknown_function() {
     check(
         "settlements show month(signed)",
         expect![[r#"
-        Error: there is no function `month`
-           ╭─[ query:1:18 ]
-           │
-         1 │ settlements show month(signed)
-           │                  ──┬──  
-           │                    ╰──── unknown function
-           │ 
-           │ Help: the functions are year, decade, century, years, count, min, max, sum, avg
-        ───╯
-    "#]],
+            Error: there is no function `month`
+               ╭─[ query:1:18 ]
+               │
+             1 │ settlements show month(signed)
+               │                  ──┬──  
+               │                    ╰──── unknown function
+               │ 
+               │ Help: the functions are year, decade, century, years, today, count, min, max, sum, avg
+            ───╯
+        "#]],
     );
 }
 
@@ -257,14 +257,16 @@ fn function_of_something_else_than_a_field() {
     check(
         "settlements show year(1815)",
         expect![[r#"
-        Error: expected a date field
-           ╭─[ query:1:23 ]
-           │
-         1 │ settlements show year(1815)
-           │                       ──┬─  
-           │                         ╰─── a field such as `signed`
-        ───╯
-    "#]],
+            Error: a year is not a date here
+               ╭─[ query:1:23 ]
+               │
+             1 │ settlements show year(1815)
+               │                       ──┬─  
+               │                         ╰─── which day of the year?
+               │ 
+               │ Help: write the full date, such as `1815-01-01`
+            ───╯
+        "#]],
     );
 }
 
@@ -509,14 +511,14 @@ fn date_compared_with_something_else() {
     check(
         "settlements where signed > \"1850\"",
         expect![[r#"
-        Error: expected a year or a date
-           ╭─[ query:1:28 ]
-           │
-         1 │ settlements where signed > "1850"
-           │                            ───┬──  
-           │                               ╰──── for example 1815, 1815-06 or 1815-06-09
-        ───╯
-    "#]],
+            Error: expected a year or a date
+               ╭─[ query:1:28 ]
+               │
+             1 │ settlements where signed > "1850"
+               │                            ───┬──  
+               │                               ╰──── for example 1815, 1815-06, 1815-06-09 or today()
+            ───╯
+        "#]],
     );
 }
 

@@ -214,27 +214,27 @@ fn aggregates_averages_rounded_and_derived_values() {
                   ?__this a tr:Settlement .
                   ?__this tr:peaceHeldUntil ?__v1 .
                   OPTIONAL { ?__this tr:signed ?__v2 . }
-                  BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1 AS ?century_signed)
+                  BIND(IF(BOUND(?__v2), xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1, ?__v3) AS ?century_signed)
                   BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
                 }
                 GROUP BY ?__g ?century_signed
               }
               OPTIONAL {
                 {
-                  SELECT ?__g (AVG(?__v8) AS ?__a2) (COUNT(DISTINCT ?__this) AS ?__h2)
+                  SELECT ?__g (AVG(?__v10) AS ?__a2) (COUNT(DISTINCT ?__this) AS ?__h2)
                   WHERE {
                     {
-                      SELECT DISTINCT ?__this ?__g ?__v6 ?__v7 ?__v8
+                      SELECT DISTINCT ?__this ?__g ?__v8 ?__v9 ?__v10
                       WHERE {
                         ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v4 .
-                        OPTIONAL { ?__this tr:signed ?__v5 . }
-                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v5) - 1) / 100.0)) + 1 AS ?__v3)
-                        BIND(IF(BOUND(?__v3), CONCAT("+", STR(?__v3)), "-") AS ?__g)
-                        ?__this tr:signed ?__v6 .
-                        ?__this tr:peaceHeldUntil ?__v7 .
-                        BIND(YEAR(?__v7) - YEAR(?__v6) - IF(((MONTH(?__v7) < MONTH(?__v6)) || ((MONTH(?__v7) = MONTH(?__v6)) && (DAY(?__v7) < DAY(?__v6)))), 1, 0) AS ?__v8)
-                        FILTER(BOUND(?__v8))
+                        ?__this tr:peaceHeldUntil ?__v5 .
+                        OPTIONAL { ?__this tr:signed ?__v6 . }
+                        BIND(IF(BOUND(?__v6), xsd:integer(FLOOR(COALESCE(YEAR(?__v6) - 1) / 100.0)) + 1, ?__v7) AS ?__v4)
+                        BIND(IF(BOUND(?__v4), CONCAT("+", STR(?__v4)), "-") AS ?__g)
+                        ?__this tr:signed ?__v8 .
+                        ?__this tr:peaceHeldUntil ?__v9 .
+                        BIND(YEAR(?__v9) - YEAR(?__v8) - IF(((MONTH(?__v9) < MONTH(?__v8)) || ((MONTH(?__v9) = MONTH(?__v8)) && (DAY(?__v9) < DAY(?__v8)))), 1, 0) AS ?__v10)
+                        FILTER(BOUND(?__v10))
                       }
                     }
                   }
@@ -243,19 +243,19 @@ fn aggregates_averages_rounded_and_derived_values() {
               }
               OPTIONAL {
                 {
-                  SELECT ?__g (MAX(?__v13) AS ?__a3) (COUNT(DISTINCT ?__this) AS ?__h3)
+                  SELECT ?__g (MAX(?__v16) AS ?__a3) (COUNT(DISTINCT ?__this) AS ?__h3)
                   WHERE {
                     {
-                      SELECT DISTINCT ?__this ?__g ?__v12 ?__v13
+                      SELECT DISTINCT ?__this ?__g ?__v15 ?__v16
                       WHERE {
                         ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v10 .
-                        OPTIONAL { ?__this tr:signed ?__v11 . }
-                        BIND(xsd:integer(FLOOR(COALESCE(YEAR(?__v11) - 1) / 100.0)) + 1 AS ?__v9)
-                        BIND(IF(BOUND(?__v9), CONCAT("+", STR(?__v9)), "-") AS ?__g)
-                        ?__this tr:signed ?__v12 .
-                        BIND(xsd:integer(FLOOR(YEAR(?__v12) / 10.0)) * 10 AS ?__v13)
-                        FILTER(BOUND(?__v13))
+                        ?__this tr:peaceHeldUntil ?__v12 .
+                        OPTIONAL { ?__this tr:signed ?__v13 . }
+                        BIND(IF(BOUND(?__v13), xsd:integer(FLOOR(COALESCE(YEAR(?__v13) - 1) / 100.0)) + 1, ?__v14) AS ?__v11)
+                        BIND(IF(BOUND(?__v11), CONCAT("+", STR(?__v11)), "-") AS ?__g)
+                        ?__this tr:signed ?__v15 .
+                        BIND(xsd:integer(FLOOR(YEAR(?__v15) / 10.0)) * 10 AS ?__v16)
+                        FILTER(BOUND(?__v16))
                       }
                     }
                   }
@@ -375,18 +375,18 @@ fn r3_a_shown_expression_correlates_its_paths() {
         "guarantees show years(settlement.signed, settlement.peace_held_until) as y",
         expect![[r#"
             PREFIX tr: <https://w3id.org/treaty/ontology#>
-            SELECT (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v4), ""); SEPARATOR = "\u001F") AS ?y)
+            SELECT (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v1), ""); SEPARATOR = "\u001F") AS ?y)
             WHERE {
               ?__this a tr:Guarantee .
               OPTIONAL {
-                ?__v1 tr:guarantee ?__this .
-                ?__v1 tr:signed ?__v2 .
-                ?__v1 tr:peaceHeldUntil ?__v3 .
-                BIND(YEAR(?__v3) - YEAR(?__v2) - IF(((MONTH(?__v3) < MONTH(?__v2)) || ((MONTH(?__v3) = MONTH(?__v2)) && (DAY(?__v3) < DAY(?__v2)))), 1, 0) AS ?__v4)
+                ?__v2 tr:guarantee ?__this .
+                ?__v2 tr:signed ?__v3 .
+                ?__v2 tr:peaceHeldUntil ?__v4 .
               }
+              BIND(IF((BOUND(?__v3) && BOUND(?__v4)), YEAR(?__v4) - YEAR(?__v3) - IF(((MONTH(?__v4) < MONTH(?__v3)) || ((MONTH(?__v4) = MONTH(?__v3)) && (DAY(?__v4) < DAY(?__v3)))), 1, 0), ?__v5) AS ?__v1)
             }
             GROUP BY ?__this
-            ORDER BY ASC(MIN(?__v4)) ASC(?__this)"#]],
+            ORDER BY ASC(MIN(?__v1)) ASC(?__this)"#]],
     );
 }
 

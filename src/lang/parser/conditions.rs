@@ -384,8 +384,14 @@ pub(super) fn call<'a>(
             }
             false
         }
-        // No argument: `today()`.
-        Err(nom::Err::Error(_)) if symbol(")")(rest).is_ok() => false,
+        // No argument, for a function that takes none: `today()`.
+        Err(nom::Err::Error(_))
+            if symbol(")")(rest).is_ok()
+                && crate::lang::grammar::function(&function.node.to_lowercase())
+                    .is_some_and(|f| f.arity == 0) =>
+        {
+            false
+        }
         Err(nom::Err::Error(_)) => {
             let (after, _) = commit(symbol("*")(rest))?;
             rest = after;

@@ -981,6 +981,7 @@ fn completeness() {
         "settlements where name = \"Paris\"",
         "settlements where x = 1 foo", // an error, shown when run
         "settlements where name = \"Paris\nshow", // the string cannot span lines
+        "settlements where name = \"Par", // nor can the next line close it
         "settlements where signed > 2014-13-05",
         "settlements show count(*)",
         "guarantees where guarantor = Russia including predecessors",
@@ -990,7 +991,6 @@ fn completeness() {
         "settlements where signed <",
         "settlements where (kind = armistice",
         "settlements where (kind = armistice or",
-        "settlements where name = \"Par",
         "sparql \"\"\"SELECT *\nWHERE {",
         "settlements show name,",
         "settlements order",
