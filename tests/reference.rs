@@ -209,6 +209,12 @@ fn hand_written_queries_on_the_fixture() {
         "guarantees where guarantor = Alphaland including predecessors show name",
         &[&["Guarantee Five"], &["Guarantee Four"], &["Guarantee One"]],
     );
+    // R8: a successor that does not continue Alphaland (a predecessor link only) does not
+    // take its guarantees.
+    b.agree(
+        "guarantees where guarantor = Splitland including predecessors show name",
+        &[],
+    );
     // `+` and `*` by fixpoint; `*` includes the settlement itself.
     b.agree(
         "settlements where name = \"Treaty of Iota\" show supersedes+.name, supersedes*.name",
