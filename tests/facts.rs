@@ -399,16 +399,24 @@ fn signatories_once_left_out_are_linked() {
         );
     }
     assert_eq!(kellogg.len(), 15, "the fifteen original signatories");
-    assert!(parties("Montreux Convention Regarding the Regime of the Straits")
-        .contains(&"Australia".to_owned()));
-    for name in ["Charter of Paris for a New Europe", "NATO-Russia Founding Act"] {
+    assert!(
+        parties("Montreux Convention Regarding the Regime of the Straits")
+            .contains(&"Australia".to_owned())
+    );
+    for name in [
+        "Charter of Paris for a New Europe",
+        "NATO-Russia Founding Act",
+    ] {
         assert!(parties(name).contains(&"Iceland".to_owned()), "{name}");
     }
     let covenant = parties("Covenant of the League of Nations");
     // The annex's original members: Liberia and Siam signed at Versailles, China through the
     // Treaty of Saint-Germain, whose Part I is the same Covenant.
     for member in ["Liberia", "Thailand", "Republic of China", "Brazil"] {
-        assert!(covenant.contains(&member.to_owned()), "{member}: {covenant:?}");
+        assert!(
+            covenant.contains(&member.to_owned()),
+            "{member}: {covenant:?}"
+        );
     }
 }
 
@@ -451,7 +459,9 @@ fn corrected_notes_cite_what_the_sources_say() {
     );
     // Evian's guarantee for persons is an amnesty and security assurances, not power-sharing.
     assert_eq!(
-        rows("guarantees where settlement = \"Évian Accords\" and mechanism is \"power-sharing\" show name"),
+        rows(
+            "guarantees where settlement = \"Évian Accords\" and mechanism is \"power-sharing\" show name"
+        ),
         Vec::<String>::new()
     );
     // Contested violations say so: the US held the Rio Treaty inapplicable to an aggressor, and

@@ -246,7 +246,10 @@ impl Resolver<'_> {
         crate::schema::lineage_field(&self.schema.fields)
             .map(|f| f.predicate.clone())
             .ok_or_else(|| {
-                Diagnostic::new(span, "this dataset has no `continues` or `predecessor` field")
+                Diagnostic::new(
+                    span,
+                    "this dataset has no `continues` or `predecessor` field",
+                )
             })
     }
 
