@@ -135,3 +135,35 @@ fn an_existence_exception_excuses_only_the_actor_it_names() {
     );
     assert!(!csv.contains("Soviet Union"), "{csv}");
 }
+
+/// The `--format csv` report of checking one fixture file (exit code 2: it breaks its rule).
+fn check_fixture(rule: &str) -> String {
+    let out = treaty()
+        .args(["--memory", "check", "--format", "csv"])
+        .arg(fixture(&format!("check/{rule}.ttl")))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_note_that_calls_a_modelled_actor_unmodelled_is_caught() {
+    // Issue 15: the Charter of Paris said Iceland was "not yet modelled" when it was.
+    let csv = check_fixture("signatory-linked");
+    assert!(csv.contains("check/s") && csv.contains("Italy"), "{csv}");
+    assert!(csv.contains("check/t") && csv.contains("Iceland"), "{csv}");
+    // Other instruments not modelled are no claim about Poland or Czechoslovakia.
+    assert!(!csv.contains("check/u"), "{csv}");
+    assert_eq!(csv.lines().count(), 3, "a header and two findings: {csv}");
+}
+
+#[test]
+fn a_violated_guarantee_needs_a_violator_or_a_note_saying_none_is_recorded() {
+    // A note that names the violator in words is not a reason for leaving tr:violatedBy empty.
+    let csv = check_fixture("violated-has-violator");
+    assert!(csv.contains("check/g"), "{csv}");
+    assert!(csv.contains("check/h"), "{csv}");
+    assert!(!csv.contains("check/i"), "{csv}");
+}

@@ -368,3 +368,148 @@ fn ended_guarantees_are_dated_or_say_why_not() {
         ["9"]
     );
 }
+
+/// How many rows a TQL query gives (its `count(*)`).
+fn count(tql: &str) -> String {
+    let found = rows(tql);
+    assert_eq!(found.len(), 1, "{tql}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn signatories_once_left_out_are_linked() {
+    // Issue 15: notes called these "not modelled" or "not yet modelled" when they were.
+    // One row, its parties in one cell.
+    let parties = |name: &str| -> Vec<String> {
+        rows(&format!("settlements where name = \"{name}\" show party"))
+            .concat()
+            .trim_matches('"')
+            .split("; ")
+            .map(str::to_owned)
+            .collect()
+    };
+    let kellogg = parties("Kellogg-Briand Pact");
+    for dominion in ["Australia", "New Zealand", "South Africa"] {
+        assert!(
+            kellogg.contains(&dominion.to_owned()),
+            "{dominion}: {kellogg:?}"
+        );
+    }
+    assert_eq!(kellogg.len(), 15, "the fifteen original signatories");
+    assert!(
+        parties("Montreux Convention Regarding the Regime of the Straits")
+            .contains(&"Australia".to_owned())
+    );
+    for name in [
+        "Charter of Paris for a New Europe",
+        "NATO-Russia Founding Act",
+    ] {
+        assert!(parties(name).contains(&"Iceland".to_owned()), "{name}");
+    }
+    let covenant = parties("Covenant of the League of Nations");
+    // The annex's original members: Liberia and Siam signed at Versailles, China through the
+    // Treaty of Saint-Germain, whose Part I is the same Covenant.
+    for member in ["Liberia", "Thailand", "Republic of China", "Brazil"] {
+        assert!(
+            covenant.contains(&member.to_owned()),
+            "{member}: {covenant:?}"
+        );
+    }
+}
+
+#[test]
+fn the_covenant_and_berlin_broke_at_the_first_war_between_linked_enemies() {
+    // China linked: the Japanese attack at Mukden, 18 September 1931, two members at war.
+    assert_eq!(
+        peace_ending("Covenant of the League of Nations"),
+        "war resumed,1931-09-18,"
+    );
+    // Montenegro fought the Ottoman Empire in 1877-1878 and declared war on it on 8 October 1912.
+    assert_eq!(
+        peace_ending("Treaty of Berlin (1878)"),
+        "war resumed,1912-10-08,"
+    );
+    assert_eq!(
+        rows("conflicts where name = \"Russo-Turkish War (1877-1878)\" show belligerent"),
+        ["Kingdom of Montenegro; Ottoman Empire; Romania; Russian Empire"]
+    );
+}
+
+#[test]
+fn corrected_notes_cite_what_the_sources_say() {
+    // The Porte recognised the annexation of the Crimea by the act of 28 December 1783 (8 January
+    // 1784 N.S.); the Treaty of Jassy (1792) confirmed it.
+    assert_eq!(
+        count(
+            "guarantees where settlement = \"Treaty of Küçük Kaynarca\" and outcome_note contains \"8 January 1784\" and outcome_note contains \"Jassy\" show count(*)"
+        ),
+        "1"
+    );
+    // The Instrumentum Pacis Monasteriense is in numbered paragraphs, not articles.
+    assert_eq!(
+        count("guarantees where pledge contains \"IPM §§ 115-116\" show count(*)"),
+        "1"
+    );
+    assert_eq!(
+        count("guarantees where pledge contains \"IPM Article\" show count(*)"),
+        "0"
+    );
+    // Evian's guarantee for persons is an amnesty and security assurances, not power-sharing.
+    assert_eq!(
+        rows(
+            "guarantees where settlement = \"Évian Accords\" and mechanism is \"power-sharing\" show name"
+        ),
+        Vec::<String>::new()
+    );
+    // Contested violations say so: the US held the Rio Treaty inapplicable to an aggressor, and
+    // South Vietnam never accepted the Geneva Final Declaration.
+    assert_eq!(
+        rows(
+            "guarantees where name = \"Reciprocal assistance under the Rio Treaty (1947)\" and note contains \"Contested reading\" show violated_by"
+        ),
+        ["United States"]
+    );
+    assert_eq!(
+        rows(
+            "guarantees where name contains \"Vietnam-wide elections\" and note contains \"did not consider itself bound\" show violated_by"
+        ),
+        ["South Vietnam"]
+    );
+}
+
+#[test]
+fn violated_guarantees_without_a_violator_say_why() {
+    // The six of issue 15; each note says why no violator is recorded (rule violated-has-violator).
+    assert_eq!(
+        rows("guarantees where outcome is violated without violated_by show name order by name")
+            .iter()
+            .map(|name| name.trim_matches('"'))
+            .collect::<Vec<_>>(),
+        [
+            "Chilean possession of Tacna and Arica pending a plebiscite (Treaty of Ancón, 1883)",
+            "De-escalation steps under OSCE monitoring (Geneva, 2014)",
+            "Ethnic power-sharing and presidential term limit (Arusha, Burundi, 2000)",
+            "Full ceasefire and further disengagement in Donbas (Paris, 2019)",
+            "Israeli redeployments and Palestinian security responsibility (Oslo II, 1995)",
+            "Peace and tranquillity along the Line of Actual Control (1993)",
+        ]
+    );
+}
+
+#[test]
+fn ukraine_including_predecessors_no_longer_inherits_the_empire() {
+    // Including predecessors follows continuity: Ukraine continues the Ukrainian SSR, not the
+    // Soviet Union or the Russian Empire; Russia continues both.
+    assert_eq!(
+        count(
+            "guarantees where beneficiary = Ukraine including predecessors and settlement.signed < 1917 show count(*)"
+        ),
+        "0"
+    );
+    assert_ne!(
+        count(
+            "guarantees where beneficiary = Russia including predecessors and settlement.signed < 1917 show count(*)"
+        ),
+        "0"
+    );
+}

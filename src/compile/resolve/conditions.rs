@@ -245,12 +245,14 @@ impl Resolver<'_> {
     }
 
     fn predecessor_field(&self, span: Span) -> Result<NamedNode, Diagnostic> {
-        self.schema
-            .fields
-            .iter()
-            .find(|f| f.name == crate::schema::PREDECESSOR && !f.inverse)
+        crate::schema::lineage_field(&self.schema.fields)
             .map(|f| f.predicate.clone())
-            .ok_or_else(|| Diagnostic::new(span, "this dataset has no `predecessor` field"))
+            .ok_or_else(|| {
+                Diagnostic::new(
+                    span,
+                    "this dataset has no `continues` or `predecessor` field",
+                )
+            })
     }
 
     /// A date compared with another date field, or with a year or date: `<` before its first

@@ -398,9 +398,9 @@ fn predecessors_in_a_dataset_without_them() {
     let mut schema = schema.clone();
     schema
         .fields
-        .retain(|f| f.name != crate::schema::PREDECESSOR || f.inverse);
+        .retain(|f| !crate::schema::LINEAGE.contains(&f.name.as_str()) || f.inverse);
     expect![[r#"
-        Error: this dataset has no `predecessor` field
+        Error: this dataset has no `continues` or `predecessor` field
            ╭─[ query:1:30 ]
            │
          1 │ guarantees where guarantor = Russia including predecessors
