@@ -113,6 +113,9 @@ fn result_html(out: &mut String, result: &ResultSet) {
             escape(error.trim_end())
         );
     }
+    if let Some(title) = &result.title {
+        let _ = writeln!(out, "<p class=\"title\"><strong>{}</strong></p>", escape(title));
+    }
     if let (Some(plan), Some(table)) = (&result.chart, result.table()) {
         match chart::svg(plan, table) {
             Ok(svg) => {
@@ -171,6 +174,9 @@ fn result_html(out: &mut String, result: &ResultSet) {
             let _ = writeln!(out, "<p><strong>{value}</strong></p>");
         }
         None => {}
+    }
+    for note in &result.notes {
+        let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", escape(note));
     }
     for check in &result.checks {
         let _ = writeln!(

@@ -20,6 +20,12 @@ pub fn render(run: &Run, rows: bool) -> String {
             object.insert("line".into(), json!(r.line));
             object.insert("statement".into(), json!(r.statement));
             object.insert("sparql".into(), json!(r.sparql));
+            if let Some(title) = &r.title {
+                object.insert("title".into(), json!(title));
+            }
+            if !r.notes.is_empty() {
+                object.insert("notes".into(), json!(r.notes));
+            }
             if !rows {
                 object.insert("file".into(), json!(super::csv_file_name(i, r)));
             }

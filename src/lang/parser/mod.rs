@@ -28,7 +28,7 @@ use nom::{IResult, Input};
 use nom_locate::LocatedSpan;
 
 use super::ast::{
-    Clause, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span, Spanned,
+    Analysis, AnalysisKind, Clause, Grouping, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span, Spanned,
     Statement, Step,
 };
 use super::date;

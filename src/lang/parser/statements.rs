@@ -72,7 +72,99 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
         let span = span(&start, &rest);
         return Ok((rest, Statement::Sparql { text, span }));
     }
+    if let Some(parsed) = analysis(start)? {
+        return Ok(parsed);
+    }
     query.map(Statement::Query).parse(start)
+}
+
+/// `analysis = ( "survival" | "rate" ) "of" IDENT { filter } [ "meeting" condition
+/// [ "within" number "years" ] ] [ "by" ( "whether" condition | expr ) ]`; `None` when the
+/// statement does not start with `survival of` or `rate of` (the two words are keywords only
+/// there, so they stay free as names elsewhere).
+fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
+    let (at, word, rest) = next_word(start);
+    let survival = word.eq_ignore_ascii_case("survival");
+    if !(survival || word.eq_ignore_ascii_case("rate")) {
+        return Ok(None);
+    }
+    let Ok((rest, _)) = keyword_quiet("of")(rest) else {
+        return Ok(None);
+    };
+    let (mut rest, source) = cut(name(ENTITY_SET_TEXT)).parse(rest)?;
+    let mut filters = Vec::new();
+    loop {
+        let (word_at, word, _) = next_word(rest);
+        expect(&word_at, Expected::Keyword("where"));
+        expect(&word_at, Expected::Keyword("with"));
+        expect(&word_at, Expected::Keyword("without"));
+        if !["where", "with", "without"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
+            break;
+        }
+        let (after, filter) = clause(rest)?;
+        filters.push(filter);
+        rest = after;
+    }
+    let kind = if survival {
+        AnalysisKind::Survival
+    } else {
+        let (after, _) = cut(keyword("meeting")).parse(rest)?;
+        let (after, meeting) = cut(|i| condition(i, 0)).parse(after)?;
+        let (after, within) = match keyword("within")(after) {
+            Ok((after, _)) => {
+                let (after, n) = cut(years_number).parse(after)?;
+                let (after, _) = cut(keyword("years").or(keyword_quiet("year"))).parse(after)?;
+                (after, Some(n))
+            }
+            Err(_) => (after, None),
+        };
+        rest = after;
+        AnalysisKind::Rate {
+            meeting: *meeting,
+            within,
+        }
+    };
+    let (rest, group) = match keyword("by")(rest) {
+        Ok((after, _)) => match keyword_quiet("whether")(after) {
+            Ok((after, _)) => {
+                let (after, condition) = cut(|i| condition(i, 0)).parse(after)?;
+                (after, Some(Grouping::Whether(*condition)))
+            }
+            Err(_) => {
+                expect(&skip_ws(after), Expected::Keyword("whether"));
+                let (after, key) = cut(|i| expr(i, 0)).parse(after)?;
+                (after, Some(Grouping::Value(key)))
+            }
+        },
+        Err(_) => (rest, None),
+    };
+    let span = span(&at, &rest);
+    let analysis = Analysis {
+        kind,
+        source,
+        filters,
+        group,
+        span,
+    };
+    Ok(Some((rest, Statement::Analysis(analysis))))
+}
+
+/// A number of years: a whole or decimal number.
+fn years_number(i: In) -> PResult<Spanned<f64>> {
+    let at = skip_ws(i);
+    expect(&at, Expected::Thing("a number of years"));
+    let (rest, n) = number(at)?;
+    match n {
+        Expr::Integer(n) => Ok((rest, Spanned::new(n.node as f64, n.span))),
+        Expr::Decimal(d) => match d.node.parse::<f64>() {
+            Ok(value) => Ok((rest, Spanned::new(value, d.span))),
+            Err(_) => backtrack(),
+        },
+        _ => backtrack(),
+    }
 }
 
 /// `query = [ "count" ] IDENT { clause }`
