@@ -11,6 +11,10 @@
 //! definitions between statements. User text never becomes query text: names become IRIs,
 //! values become literals, both as terms.
 
+mod analogues;
+pub mod analysis;
+
+pub use analogues::normal as analogues_normal;
 pub mod ir;
 mod lower;
 #[cfg(feature = "testing")]
@@ -47,6 +51,8 @@ pub enum Compiled {
     },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
+    /// A `survival` or `rate` statement: the queries that fetch its rows.
+    Analysis(Box<analysis::Plan>),
     /// A `let` definition: nothing to run.
     Defined(String),
 }
@@ -58,6 +64,16 @@ impl Compiled {
         match self {
             Compiled::Select { query, .. } => Some(sparql::pretty(query, crate::vocab::PREFIXES)),
             Compiled::Sparql(raw) => Some(raw.clone()),
+            Compiled::Analysis(plan) => Some(
+                plan.fetches()
+                    .iter()
+                    .map(|(what, query)| {
+                        format!("# fetch: {what}\n{}", sparql::pretty(query, crate::vocab::PREFIXES))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + &format!("# then: {}\n", plan.step()),
+            ),
             Compiled::Defined(_) => None,
         }
     }
@@ -183,11 +199,9 @@ impl Compiler {
     ) -> Result<Compiled, Diagnostic> {
         match statement {
             Statement::Sparql { text, .. } => Ok(Compiled::Sparql(text.node.clone())),
-            // Compiled piece by piece by the session (src/session/analysis.rs).
-            Statement::Analysis(analysis) => Err(Diagnostic::new(
-                analysis.span,
-                "a `survival` or `rate` statement runs in a session",
-            )),
+            Statement::Analysis(analysis) => Ok(Compiled::Analysis(Box::new(
+                self.compile_analysis(schema, names, analysis)?,
+            ))),
             Statement::Let { name, query, .. } => {
                 if schema.set(&name.node).is_some() {
                     return Err(Diagnostic::new(

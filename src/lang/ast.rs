@@ -90,8 +90,9 @@ impl Statement {
     }
 }
 
-/// `survival of SET [filters] [by GROUP]` or
-/// `rate of SET [filters] meeting CONDITION [within N years] [by GROUP]`.
+/// `survival of SET [filters] [by GROUP]`,
+/// `rate of SET [filters] meeting CONDITION [within N years] [by GROUP]` or
+/// `analogues of TARGET [filters] [top K] [weights (...)]` (its set is `guarantees`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     /// Which statistic.
@@ -116,6 +117,23 @@ pub enum AnalysisKind {
         meeting: Condition,
         within: Option<Spanned<f64>>,
     },
+    /// Past guarantees ranked by similarity to a target, with the outcomes of the closest.
+    Analogues {
+        target: Target,
+        /// `top K`: how many analogues to show and summarise.
+        top: Option<Spanned<u64>>,
+        /// `weights (NAME N, ...)`: weights of features, by name.
+        weights: Vec<(Spanned<String>, Spanned<f64>)>,
+    },
+}
+
+/// What `analogues of` compares with: a guarantee by name, or one described feature by feature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `analogues of "Name"`
+    Named(Spanned<String>),
+    /// `analogues of (mechanism neutrality, guarantor_count 5, ...)`
+    Described(Vec<(Spanned<String>, Expr)>),
 }
 
 /// `by EXPR` (a group per value) or `by whether CONDITION` (two groups: it holds, or not).

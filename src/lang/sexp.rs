@@ -15,7 +15,7 @@
 //! flattened (`(and a b c)`), since both are associative.
 
 use super::ast::{
-    Analysis, AnalysisKind, Clause, Condition, DateLit, Grouping,, Expr, Item, OrderKey, Path, Query, Repeat, Script, Statement,
+    Analysis, AnalysisKind, Clause, Condition, DateLit, Grouping, Target,, Expr, Item, OrderKey, Path, Query, Repeat, Script, Statement,
 };
 
 /// Every statement of a script, one after the other, separated by blank lines.
@@ -122,7 +122,37 @@ fn analysis(a: &Analysis) -> Sexp {
     let mut items = vec![Sexp::atom(match a.kind {
         AnalysisKind::Survival => "survival",
         AnalysisKind::Rate { .. } => "rate",
+        AnalysisKind::Analogues { .. } => "analogues",
     })];
+    if let AnalysisKind::Analogues {
+        target,
+        top,
+        weights,
+    } = &a.kind
+    {
+        items.push(match target {
+            Target::Named(name) => Sexp::atom(format!("{:?}", name.node)),
+            Target::Described(features) => Sexp::list(
+                "like",
+                features
+                    .iter()
+                    .map(|(n, v)| Sexp::list(&n.node, [expr(v)])),
+            ),
+        });
+        items.extend(a.filters.iter().map(clause));
+        if let Some(k) = top {
+            items.push(Sexp::list("top", [Sexp::atom(k.node.to_string())]));
+        }
+        if !weights.is_empty() {
+            items.push(Sexp::list(
+                "weights",
+                weights
+                    .iter()
+                    .map(|(n, w)| Sexp::list(&n.node, [Sexp::atom(w.node.to_string())])),
+            ));
+        }
+        return Sexp::Statement(items);
+    }
     items.push(Sexp::atom(&a.source.node));
     items.extend(a.filters.iter().map(clause));
     if let AnalysisKind::Rate { meeting, within } = &a.kind {

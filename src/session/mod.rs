@@ -16,6 +16,7 @@
 //! # Ok::<_, treaty::Error>(())
 //! ```
 
+mod analogues;
 mod analysis;
 mod observe;
 mod tables;
@@ -340,10 +341,6 @@ impl<'b> Session<'b> {
         statement: &Statement,
         execute: bool,
     ) -> Result<Done> {
-        if let Statement::Analysis(analysis) = statement {
-            let analysed = self.run_analysis(name, text, analysis, execute)?;
-            return Ok(Done::Analysis(Box::new(analysed)));
-        }
         let compiled = self.compile(name, text, statement)?;
         let mut notes = Vec::new();
         let (query, answer) = match compiled {
@@ -368,6 +365,10 @@ impl<'b> Session<'b> {
                     None
                 };
                 (Query::Algebra(query), answer)
+            }
+            Compiled::Analysis(plan) => {
+                let analysed = self.run_plan(name, text, &plan, execute)?;
+                return Ok(Done::Analysis(Box::new(analysed)));
             }
             Compiled::Sparql(raw) => {
                 let answer = if execute {
@@ -456,7 +457,7 @@ impl Statements {
             .iter()
             .map(|s| match s {
                 Statement::Let { .. } => 0,
-                Statement::Analysis(analysis) => analysis::table_count(analysis),
+                Statement::Analysis(analysis) => crate::compile::analysis::Plan::tables(analysis),
                 _ => 1,
             })
             .sum();

@@ -1,83 +1,20 @@
 //! From fetched rows to survival observations: which date starts a peace or a guarantee, which
 //! coded ending is the event and which censors it, and which rows cannot be used (each left
 //! out with its reason, never silently). The rules are docs/analysis.md's "From the data to
-//! observations".
+//! observations"; the columns are those src/compile/analysis.rs fetches.
 
 use std::collections::{HashMap, HashSet};
 
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::Term;
 
-use super::analysis::{item, term_key};
+use super::analysis::term_key;
 use crate::analysis::survival::Observation;
 use crate::compile::ENTITY_COLUMN;
-use crate::lang::ast::{Item, Span};
+use crate::compile::analysis::Subject;
 use crate::results::Table;
-use crate::vocab::ONTOLOGY;
 
 /// Days in a year, for durations in years (docs/analysis.md: days / 365.25).
 const DAYS_PER_YEAR: f64 = 365.25;
-
-/// What a survival statement follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    /// The peace a settlement made: from signing to war resumed (the event) or its end
-    /// without war or the observation date (censored).
-    Settlements,
-    /// A guarantee: from its settlement's signing to its first violation (the event) or its
-    /// lapse, supersession or the observation date (censored).
-    Guarantees,
-}
-
-/// The subject measured for entities of `class`.
-pub fn subject_of(class: &NamedNode) -> Option<Subject> {
-    match class.as_str().strip_prefix(ONTOLOGY)? {
-        "Settlement" => Some(Subject::Settlements),
-        "Guarantee" => Some(Subject::Guarantees),
-        _ => None,
-    }
-}
-
-/// The columns fetched for `subject`, with the names [`observe`] reads.
-pub fn columns(subject: Subject, span: Span) -> Vec<Item> {
-    let fields: &[(&[&str], &str)] = match subject {
-        Subject::Settlements => &[
-            (&["name"], "name"),
-            (&["signed"], "start"),
-            (&["signed_precision"], "start_precision"),
-            (&["peace_ending"], "ending"),
-            (&["peace_held_until"], "event_on"),
-            (&["peace_held_until_precision"], "event_precision"),
-            (&["peace_ended_on"], "censored_on"),
-            (&["peace_ended_on_precision"], "censored_precision"),
-        ],
-        Subject::Guarantees => &[
-            (&["name"], "name"),
-            (&["settlement", "signed"], "start"),
-            (&["settlement", "signed_precision"], "start_precision"),
-            (&["outcome"], "ending"),
-            (&["outcome_date"], "event_on"),
-            (&["outcome_date_precision"], "event_precision"),
-        ],
-    };
-    fields
-        .iter()
-        .map(|(path, alias)| item(path, alias, span))
-        .collect()
-}
-
-/// The query for every entity of `class` with the observation date of the graph that holds
-/// it (`tr:observedOn` of the graph: the bundled data's is 2024-01-01). The text is ours, no
-/// user text goes into it.
-pub fn observation_query(class: &NamedNode) -> spargebra::Query {
-    let text = format!(
-        "SELECT ?{ENTITY_COLUMN} ?observed WHERE {{ GRAPH ?graph {{ ?{ENTITY_COLUMN} a <{}> }} \
-         ?graph <{ONTOLOGY}observedOn> ?observed }}",
-        class.as_str()
-    );
-    spargebra::SparqlParser::new()
-        .parse_query(&text)
-        .expect("the observation-date query is valid SPARQL")
-}
 
 /// The observations made from the rows, with the rows left out and why.
 #[derive(Debug, Default)]
@@ -143,10 +80,7 @@ pub fn observe(
     meeting: Option<&HashSet<String>>,
 ) -> Observed {
     let mut out = Observed {
-        plural: match subject {
-            Subject::Settlements => "settlements",
-            Subject::Guarantees => "guarantees",
-        },
+        plural: subject.plural(),
         ..Observed::default()
     };
     for i in 0..rows.rows.len() {

@@ -78,7 +78,7 @@ fn error(tql: &str, schema: &Schema) -> String {
     }
     for statement in &script.statements {
         match compiler.compile(schema, names, statement) {
-            Ok(Compiled::Select { .. } | Compiled::Defined(_) | Compiled::Sparql(_)) => {}
+            Ok(_) => {}
             Err(d) => return d.render("query", tql, false),
         }
     }

@@ -29,7 +29,7 @@ use nom_locate::LocatedSpan;
 
 use super::ast::{
     Analysis, AnalysisKind, Clause, Grouping, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span, Spanned,
-    Statement, Step,
+    Statement, Step, Target,
 };
 use super::date;
 use super::diagnostic::Diagnostic;
