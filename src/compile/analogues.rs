@@ -46,13 +46,13 @@ pub fn columns(span: Span) -> Vec<Item> {
 }
 
 /// The guarantee called `name`, with `items` as columns, whatever the statement's filters.
-pub fn named(source: &Spanned<String>, name: &Spanned<String>, items: Vec<Item>, span: Span) -> Query {
+pub fn named(source: &Spanned<String>, name: &Expr, items: Vec<Item>, span: Span) -> Query {
     let name_path = Expr::Path(Path {
         steps: vec![Step {
-            field: Spanned::new("name".to_owned(), name.span),
+            field: Spanned::new("name".to_owned(), name.span()),
             repeat: Repeat::Once,
         }],
-        span: name.span,
+        span: name.span(),
     });
     Query {
         count: None,
@@ -60,8 +60,8 @@ pub fn named(source: &Spanned<String>, name: &Spanned<String>, items: Vec<Item>,
         clauses: vec![
             Clause::Where(Condition::Compare {
                 left: name_path,
-                op: Spanned::new(CompareOp::Eq, name.span),
-                right: Expr::Text(name.clone()),
+                op: Spanned::new(CompareOp::Eq, name.span()),
+                right: name.clone(),
             }),
             Clause::Show {
                 distinct: false,

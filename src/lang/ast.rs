@@ -130,8 +130,8 @@ pub enum AnalysisKind {
 /// What `analogues of` compares with: a guarantee by name, or one described feature by feature.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    /// `analogues of "Name"`
-    Named(Spanned<String>),
+    /// `analogues of "Name"` or `analogues of $parameter`: a text or a parameter.
+    Named(Expr),
     /// `analogues of (mechanism neutrality, guarantor_count 5, ...)`
     Described(Vec<(Spanned<String>, Expr)>),
 }

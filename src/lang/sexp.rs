@@ -131,7 +131,7 @@ fn analysis(a: &Analysis) -> Sexp {
     } = &a.kind
     {
         items.push(match target {
-            Target::Named(name) => Sexp::atom(format!("{:?}", name.node)),
+            Target::Named(name) => expr(name),
             Target::Described(features) => Sexp::list(
                 "like",
                 features

@@ -50,16 +50,19 @@ impl Session<'_> {
             let named = plan.target.as_ref().map(|r| self.rows(r)).transpose()?;
             if let (Some(found), Target::Named(written)) = (&named, target) {
                 if found.rows.len() != 1 {
+                    let written_text = text
+                        .get(written.span().start..written.span().end)
+                        .unwrap_or_default();
                     let message = if found.rows.is_empty() {
-                        format!("no guarantee is named \"{}\"", written.node)
+                        format!("no guarantee is named {written_text}")
                     } else {
-                        format!("{} guarantees are named \"{}\"", found.rows.len(), written.node)
+                        format!("{} guarantees are named {written_text}", found.rows.len())
                     };
                     return Err(Error::Tql {
                         name: name.to_owned(),
                         text: text.to_owned(),
                         diagnostic: Box::new(
-                            Diagnostic::new(written.span, message)
+                            Diagnostic::new(written.span(), message)
                                 .with_label("the guarantee to compare with")
                                 .with_help("`guarantees where name contains \"...\" show name` lists the names"),
                         ),

@@ -205,7 +205,10 @@ fn analogue_target(i: In) -> PResult<Target> {
         let (rest, _) = cut(symbol(")")).parse(rest)?;
         return Ok((rest, Target::Described(features)));
     }
-    string(at).map(|(rest, name)| (rest, Target::Named(name)))
+    if at.fragment().starts_with('$') {
+        return expr(at, 0).map(|(rest, param)| (rest, Target::Named(param)));
+    }
+    string(at).map(|(rest, name)| (rest, Target::Named(Expr::Text(name))))
 }
 
 /// `NAME number`: a feature's weight.
