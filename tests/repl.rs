@@ -330,7 +330,9 @@ fn without_a_command_or_a_terminal_treaty_shows_help() {
 fn survival_shows_each_table_under_its_title_and_the_notes() {
     let mut shell = Shell::start(&["repl"]);
     shell.enter("survival of settlements by whether guarantee.mechanism is peacekeeping");
-    shell.expect("-- survival of settlements by whether guarantee.mechanism is peacekeeping: survival");
+    shell.expect(
+        "-- survival of settlements by whether guarantee.mechanism is peacekeeping: survival",
+    );
     shell.expect("at_risk");
     shell.expect(": summary");
     shell.expect("median_lower");

@@ -65,8 +65,14 @@ fn num(cell: &str) -> f64 {
 fn explain_shows_the_fetch_queries_and_names_the_statistical_step() {
     let out = stdout(treaty().args(["--memory", "explain", PEACEKEEPING]));
     assert!(out.contains("# fetch 1 of 3: the entities"), "{out}");
-    assert!(out.contains("# fetch 2 of 3: the entities in the first group"), "{out}");
-    assert!(out.contains("# fetch 3 of 3: each entity's observation date"), "{out}");
+    assert!(
+        out.contains("# fetch 2 of 3: the entities in the first group"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# fetch 3 of 3: each entity's observation date"),
+        "{out}"
+    );
     assert!(out.contains("tr:peaceEnding"), "{out}");
     assert!(out.contains("tr:observedOn"), "{out}");
     assert!(
@@ -99,7 +105,11 @@ fn errors_point_at_the_fault() {
         ))
         .stderr(predicate::str::contains("^^^^^^^^^").or(predicate::str::contains("───")));
     treaty()
-        .args(["--memory", "query", "rate of guarantees where outcome is violated"])
+        .args([
+            "--memory",
+            "query",
+            "rate of guarantees where outcome is violated",
+        ])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("expected `meeting`"));
@@ -113,7 +123,11 @@ fn errors_point_at_the_fault() {
         .code(3)
         .stderr(predicate::str::contains("a number of years"));
     treaty()
-        .args(["--memory", "query", "survival of settlements by whether mechanizm is peacekeeping"])
+        .args([
+            "--memory",
+            "query",
+            "survival of settlements by whether mechanizm is peacekeeping",
+        ])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("mechanizm"));
@@ -143,5 +157,8 @@ fn several_tables_are_no_single_csv_but_a_rate_is() {
         "csv",
         "rate of guarantees meeting outcome is violated",
     ]));
-    assert!(csv.starts_with("count,total,share,lower,upper\r\n"), "{csv}");
+    assert!(
+        csv.starts_with("count,total,share,lower,upper\r\n"),
+        "{csv}"
+    );
 }

@@ -735,7 +735,11 @@ fn survival_rates_and_analogues_are_the_same_on_virtuoso() {
         let here = local(&args);
         let there = remote(url, &args);
         assert!(here.status.success(), "{statement}: {}", text(&here.stderr));
-        assert!(there.status.success(), "{statement}: {}", text(&there.stderr));
+        assert!(
+            there.status.success(),
+            "{statement}: {}",
+            text(&there.stderr)
+        );
         assert_eq!(text(&here.stdout), text(&there.stdout), "{statement}");
         let notes = |o: &Output| -> Vec<String> {
             text(&o.stderr)

@@ -13,8 +13,14 @@ use crate::lang::diagnostic::Diagnostic;
 
 /// The features a guarantee is coded by, with what a described target gives for each.
 pub const FEATURES: &[(&str, &str)] = &[
-    ("mechanism", "a mechanism, such as neutrality (several allowed)"),
-    ("guarantor_count", "a number of guarantors (compared as 0, 1, 2, 3-4, 5+)"),
+    (
+        "mechanism",
+        "a mechanism, such as neutrality (several allowed)",
+    ),
+    (
+        "guarantor_count",
+        "a number of guarantors (compared as 0, 1, 2, 3-4, 5+)",
+    ),
     (
         "former_belligerent_guarantor",
         "true or false: a guarantor fought in the war the settlement ended",
@@ -98,12 +104,18 @@ pub fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feature>, D
             } else {
                 format!(
                     "the features are {}",
-                    FEATURES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                    FEATURES
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
-            return Err(Diagnostic::new(name.span, format!("no feature `{}`", name.node))
-                .with_label("not a feature of guarantees")
-                .with_help(help));
+            return Err(
+                Diagnostic::new(name.span, format!("no feature `{}`", name.node))
+                    .with_label("not a feature of guarantees")
+                    .with_help(help),
+            );
         };
         let wrong = || {
             Diagnostic::new(value.span(), format!("`{key}` takes {what}"))
@@ -131,18 +143,26 @@ pub fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feature>, D
 
 /// The default weights with the statement's on top; an unknown feature or a negative weight
 /// is an error at the word.
-pub fn weights(given: &[(Spanned<String>, Spanned<f64>)]) -> Result<BTreeMap<String, f64>, Diagnostic> {
+pub fn weights(
+    given: &[(Spanned<String>, Spanned<f64>)],
+) -> Result<BTreeMap<String, f64>, Diagnostic> {
     let mut weights = default_weights();
     weights.remove("great_power_guarantor");
     for (name, weight) in given {
         let key = name.node.to_lowercase();
         if !FEATURES.iter().any(|(k, _)| *k == key) {
-            return Err(Diagnostic::new(name.span, format!("no feature `{}`", name.node))
-                .with_label("not a feature of guarantees")
-                .with_help(format!(
-                    "the features are {}",
-                    FEATURES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                )));
+            return Err(
+                Diagnostic::new(name.span, format!("no feature `{}`", name.node))
+                    .with_label("not a feature of guarantees")
+                    .with_help(format!(
+                        "the features are {}",
+                        FEATURES
+                            .iter()
+                            .map(|(k, _)| *k)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            );
         }
         weights.insert(key, weight.node);
     }

@@ -68,7 +68,10 @@ impl Compiled {
                 plan.fetches()
                     .iter()
                     .map(|(what, query)| {
-                        format!("# fetch: {what}\n{}", sparql::pretty(query, crate::vocab::PREFIXES))
+                        format!(
+                            "# fetch: {what}\n{}",
+                            sparql::pretty(query, crate::vocab::PREFIXES)
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -297,10 +300,9 @@ impl Compiler {
 fn project_entity(pattern: &mut spargebra::algebra::GraphPattern) {
     use spargebra::algebra::GraphPattern;
     match pattern {
-        GraphPattern::Project { variables, .. } => variables.insert(
-            0,
-            spargebra::term::Variable::new_unchecked(ENTITY_COLUMN),
-        ),
+        GraphPattern::Project { variables, .. } => {
+            variables.insert(0, spargebra::term::Variable::new_unchecked(ENTITY_COLUMN))
+        }
         GraphPattern::Slice { inner, .. } | GraphPattern::Distinct { inner } => {
             project_entity(inner)
         }

@@ -15,7 +15,8 @@
 //! flattened (`(and a b c)`), since both are associative.
 
 use super::ast::{
-    Analysis, AnalysisKind, Clause, Condition, DateLit, Grouping, Target,, Expr, Item, OrderKey, Path, Query, Repeat, Script, Statement,
+    Analysis, AnalysisKind, Clause, Condition, DateLit, Expr, Grouping, Item, OrderKey, Path,
+    Query, Repeat, Script, Statement, Target,
 };
 
 /// Every statement of a script, one after the other, separated by blank lines.
@@ -134,9 +135,7 @@ fn analysis(a: &Analysis) -> Sexp {
             Target::Named(name) => expr(name),
             Target::Described(features) => Sexp::list(
                 "like",
-                features
-                    .iter()
-                    .map(|(n, v)| Sexp::list(&n.node, [expr(v)])),
+                features.iter().map(|(n, v)| Sexp::list(&n.node, [expr(v)])),
             ),
         });
         items.extend(a.filters.iter().map(clause));

@@ -362,11 +362,10 @@ impl<'s> Shell<'s> {
                 let several = tables.len() > 1;
                 for (title, answer) in tables {
                     match title {
-                        Some(title) if headed || several => self
-                            .write_result(&format!("-- {}: {title}\n", outcome.heading())),
-                        _ if headed => {
-                            self.write_result(&format!("-- {}\n", outcome.heading()))
+                        Some(title) if headed || several => {
+                            self.write_result(&format!("-- {}: {title}\n", outcome.heading()))
                         }
+                        _ if headed => self.write_result(&format!("-- {}\n", outcome.heading())),
                         _ => {}
                     }
                     self.show(answer);

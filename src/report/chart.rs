@@ -41,7 +41,10 @@ impl Plan {
             Plan::Survival { group } => format!(
                 "Share still at peace (without the event) against years since the start, with \
                  95% bands{}; a tick marks a censored observation: {} curve{}.",
-                group.map_or(String::new(), |g| format!(", one curve per {}", table.columns[g])),
+                group.map_or(String::new(), |g| format!(
+                    ", one curve per {}",
+                    table.columns[g]
+                )),
                 self.marks(table),
                 if self.marks(table) == 1 { "" } else { "s" }
             ),

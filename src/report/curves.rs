@@ -80,7 +80,11 @@ pub fn rate_rows(table: &Table) -> Vec<(String, f64, f64, f64)> {
 
 /// The points of a step line through `steps` from (0, 1), picking a value of each step with
 /// `value`, and running on to `end`.
-fn staircase(curve: &Curve, value: impl Fn(&(f64, f64, f64, f64, usize)) -> f64, end: f64) -> Vec<(f64, f64)> {
+fn staircase(
+    curve: &Curve,
+    value: impl Fn(&(f64, f64, f64, f64, usize)) -> f64,
+    end: f64,
+) -> Vec<(f64, f64)> {
     let mut points = vec![(0.0, 1.0)];
     let mut level = 1.0;
     for step in curve {
@@ -123,14 +127,20 @@ pub fn survival(out: &mut String, table: &Table, group: Option<usize>) -> DrawRe
         let mut band = staircase(curve, |s| s.3, end);
         let lower = staircase(curve, |s| s.2, end);
         band.extend(lower.into_iter().rev());
-        chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.15).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            colour.mix(0.15).filled(),
+        )))?;
         chart.draw_series(std::iter::once(PathElement::new(
             staircase(curve, |s| s.1, end),
             colour.stroke_width(2),
         )))?;
         // A tick (a thin upright bar) where observations were censored.
         let ticks = curve.iter().filter(|s| s.4 > 0).map(|s| {
-            Rectangle::new([(s.0, s.1 - 0.012), (s.0 + end * 0.0015, s.1 + 0.012)], colour.filled())
+            Rectangle::new(
+                [(s.0, s.1 - 0.012), (s.0 + end * 0.0015, s.1 + 0.012)],
+                colour.filled(),
+            )
         });
         chart.draw_series(ticks)?;
         let y = 12 + 24 * i as i32;
@@ -200,7 +210,12 @@ pub fn rates(out: &mut String, table: &Table, _label: &[usize]) -> DrawResult {
         ))?;
         let (ex, ey) = chart.backend_coord(&(*upper, y));
         root.draw(&Text::new(
-            format!("{:.0}% ({:.0}–{:.0}%)", share * 100.0, lower * 100.0, upper * 100.0),
+            format!(
+                "{:.0}% ({:.0}–{:.0}%)",
+                share * 100.0,
+                lower * 100.0,
+                upper * 100.0
+            ),
             (ex + 8, ey),
             (FONT, 13)
                 .into_font()

@@ -114,7 +114,11 @@ fn result_html(out: &mut String, result: &ResultSet) {
         );
     }
     if let Some(title) = &result.title {
-        let _ = writeln!(out, "<p class=\"title\"><strong>{}</strong></p>", escape(title));
+        let _ = writeln!(
+            out,
+            "<p class=\"title\"><strong>{}</strong></p>",
+            escape(title)
+        );
     }
     if let (Some(plan), Some(table)) = (&result.chart, result.table()) {
         match chart::svg(plan, table) {

@@ -377,7 +377,11 @@ fn result_sets(
             ..empty.clone()
         };
         if i == 0 {
-            result.checks = item.checks.iter().map(|c| check(c, result.answer.as_ref().expect("set above"))).collect();
+            result.checks = item
+                .checks
+                .iter()
+                .map(|c| check(c, result.answer.as_ref().expect("set above")))
+                .collect();
         }
         if let Some(Answer::Table(t)) = &result.answer {
             result.chart = match item.chart.as_ref().filter(|_| i == 0) {

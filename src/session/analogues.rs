@@ -36,11 +36,17 @@ pub fn features(table: &Table, row: usize) -> Vec<Feature> {
         out.push(Feature::new("mechanism", normal(&mechanism)));
     }
     let guarantors = values(table, row, "guarantor");
-    out.push(Feature::new("guarantor_count", count_bucket(guarantors.len())));
+    out.push(Feature::new(
+        "guarantor_count",
+        count_bucket(guarantors.len()),
+    ));
     let belligerents: HashSet<String> = values(table, row, "belligerent").into_iter().collect();
     out.push(Feature::new(
         "former_belligerent_guarantor",
-        guarantors.iter().any(|g| belligerents.contains(g)).to_string(),
+        guarantors
+            .iter()
+            .any(|g| belligerents.contains(g))
+            .to_string(),
     ));
     for flag in ["reciprocal", "legally_binding", "secret"] {
         if let Some(value) = values(table, row, flag).first() {
@@ -51,7 +57,10 @@ pub fn features(table: &Table, row: usize) -> Vec<Feature> {
         .first()
         .and_then(|d| d.get(..4)?.parse::<i64>().ok())
     {
-        out.push(Feature::new("era", ((year - 1).div_euclid(100) + 1).to_string()));
+        out.push(Feature::new(
+            "era",
+            ((year - 1).div_euclid(100) + 1).to_string(),
+        ));
     }
     for region in values(table, row, "region") {
         out.push(Feature::new("region", normal(&region)));
@@ -81,7 +90,10 @@ pub fn analogues(
             }
             names.insert(
                 key.clone(),
-                values(candidates, i, "name").first().cloned().unwrap_or_default(),
+                values(candidates, i, "name")
+                    .first()
+                    .cloned()
+                    .unwrap_or_default(),
             );
             Some(Candidate {
                 key,

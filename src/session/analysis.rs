@@ -79,8 +79,16 @@ impl Session<'_> {
                 notes,
             });
         }
-        let whether = plan.whether.as_ref().map(|r| self.entities(r)).transpose()?;
-        let meeting = plan.meeting.as_ref().map(|r| self.entities(r)).transpose()?;
+        let whether = plan
+            .whether
+            .as_ref()
+            .map(|r| self.entities(r))
+            .transpose()?;
+        let meeting = plan
+            .meeting
+            .as_ref()
+            .map(|r| self.entities(r))
+            .transpose()?;
         let dates = match &plan.observed {
             Some(query) => observation_dates(self.backend.evaluate(query)?),
             None => HashMap::new(),

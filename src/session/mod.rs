@@ -25,12 +25,12 @@ use std::time::{Duration, Instant};
 
 use crate::compile::{Compiled, Compiler, sparql};
 use crate::error::{Error, Result};
+use crate::lang::diagnostic::Diagnostic;
 use crate::lang::{
     self,
     ast::{Script, Span, Statement},
 };
 use crate::results::Answer;
-use crate::lang::diagnostic::Diagnostic;
 use crate::schema::{NameIndex, Schema};
 use crate::store::Backend;
 
@@ -401,7 +401,11 @@ impl<'b> Session<'b> {
         &mut self,
         name: &str,
         text: &str,
-        mut compile: impl FnMut(&mut Compiler, &Schema, &NameIndex) -> std::result::Result<T, Diagnostic>,
+        mut compile: impl FnMut(
+            &mut Compiler,
+            &Schema,
+            &NameIndex,
+        ) -> std::result::Result<T, Diagnostic>,
     ) -> Result<T> {
         let diagnostic = loop {
             match compile(&mut self.compiler, &self.schema, &self.names) {

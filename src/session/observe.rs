@@ -86,7 +86,9 @@ pub fn observe(
     for i in 0..rows.rows.len() {
         let text = |column: &str| rows.get(i, column).map(crate::output::display_term);
         let entity = rows.get(i, ENTITY_COLUMN).map(term_key).unwrap_or_default();
-        let name = text("name").filter(|n| !n.is_empty()).unwrap_or_else(|| entity.clone());
+        let name = text("name")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| entity.clone());
         let ending = rows.get(i, "ending").map(concept_key);
         let Some(start) = text("start").as_deref().and_then(first_day) else {
             out.exclude("without a start date", name);
@@ -132,7 +134,8 @@ pub fn observe(
             continue;
         }
         let imprecise = |column: &str| {
-            text(column).is_some_and(|p| p.split("; ").any(|p| !p.is_empty() && !p.ends_with("day")))
+            text(column)
+                .is_some_and(|p| p.split("; ").any(|p| !p.is_empty() && !p.ends_with("day")))
         };
         if imprecise("start_precision") || precision.is_some_and(imprecise) {
             out.imprecise += 1;

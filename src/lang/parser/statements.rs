@@ -78,9 +78,8 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
     query.map(Statement::Query).parse(start)
 }
 
-/// `analysis = ( "survival" | "rate" ) "of" IDENT { filter } [ "meeting" condition
-/// [ "within" number "years" ] ] [ "by" ( "whether" condition | expr ) ]`; `None` when the
-/// statement does not start with `survival of` or `rate of` (the two words are keywords only
+/// `analysis` of docs/language.md's grammar: `survival of`, `rate of` or `analogues of`;
+/// `None` when the statement does not start with one of them (the words are keywords only
 /// there, so they stay free as names elsewhere).
 fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
     let (at, word, rest) = next_word(start);
@@ -94,7 +93,10 @@ fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
     };
     let (mut rest, source, target) = if analogues {
         let (rest, target) = cut(analogue_target).parse(rest)?;
-        let source = Spanned::new("guarantees".to_owned(), span(&at, &at.take_from(word.len())));
+        let source = Spanned::new(
+            "guarantees".to_owned(),
+            span(&at, &at.take_from(word.len())),
+        );
         (rest, source, Some(target))
     } else {
         let (rest, source) = cut(name(ENTITY_SET_TEXT)).parse(rest)?;
@@ -196,11 +198,6 @@ fn analogue_target(i: In) -> PResult<Target> {
     expect(&at, Expected::Thing("the name of a guarantee in quotes"));
     expect(&at, Expected::Symbol("("));
     if let Ok((rest, _)) = symbol_quiet("(")(at) {
-        let feature = |i| {
-            let (rest, name) = name("a feature name (such as `mechanism`)")(i)?;
-            let (rest, value) = cut(|i| expr(i, 0)).parse(rest)?;
-            Ok((rest, (name, value)))
-        };
         let (rest, features) = cut(list(feature)).parse(rest)?;
         let (rest, _) = cut(symbol(")")).parse(rest)?;
         return Ok((rest, Target::Described(features)));
@@ -209,6 +206,13 @@ fn analogue_target(i: In) -> PResult<Target> {
         return expr(at, 0).map(|(rest, param)| (rest, Target::Named(param)));
     }
     string(at).map(|(rest, name)| (rest, Target::Named(Expr::Text(name))))
+}
+
+/// `NAME expr`: a feature of a described guarantee.
+fn feature(i: In) -> PResult<(Spanned<String>, Expr)> {
+    let (rest, name) = name("a feature name (such as `mechanism`)")(i)?;
+    let (rest, value) = cut(|i| expr(i, 0)).parse(rest)?;
+    Ok((rest, (name, value)))
 }
 
 /// `NAME number`: a feature's weight.

@@ -1072,21 +1072,26 @@ proptest::proptest! {
 
 #[test]
 fn survival_and_rate_parse_with_filters_groups_and_horizons() {
-    let sexp = |text: &str| crate::lang::sexp::script(&parse(text)).trim_end().to_owned();
-    assert_eq!(
-        sexp("survival of settlements"),
-        "(survival settlements)"
-    );
+    let sexp = |text: &str| {
+        crate::lang::sexp::script(&parse(text))
+            .trim_end()
+            .to_owned()
+    };
+    assert_eq!(sexp("survival of settlements"), "(survival settlements)");
     assert_eq!(
         sexp("SURVIVAL OF settlements where signed >= 1815 with guarantee by century(signed)"),
         "(survival settlements (where (>= signed 1815)) (with guarantee) (by (century signed)))"
     );
     assert_eq!(
-        sexp("survival of guarantees by whether mechanism is peacekeeping or mechanism is neutrality"),
+        sexp(
+            "survival of guarantees by whether mechanism is peacekeeping or mechanism is neutrality"
+        ),
         "(survival guarantees (by-whether (or (is mechanism peacekeeping) (is mechanism neutrality))))"
     );
     assert_eq!(
-        sexp("rate of guarantees where mechanism is neutrality meeting outcome is violated within 10 years"),
+        sexp(
+            "rate of guarantees where mechanism is neutrality meeting outcome is violated within 10 years"
+        ),
         "(rate guarantees (where (is mechanism neutrality)) (meeting (is outcome violated)) (within 10))"
     );
     assert_eq!(
@@ -1099,7 +1104,10 @@ fn survival_and_rate_parse_with_filters_groups_and_horizons() {
     // The statement's span runs from its first word to its last.
     let text = "  survival of settlements by kind ; count settlements";
     let script = parse(text);
-    assert_eq!(text_of(text, script.statements[0].span()), "survival of settlements by kind");
+    assert_eq!(
+        text_of(text, script.statements[0].span()),
+        "survival of settlements by kind"
+    );
 }
 
 #[test]
