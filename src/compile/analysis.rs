@@ -281,7 +281,7 @@ impl Compiler {
             AnalysisKind::Rate { meeting, .. } => {
                 Some(self.compile_rows(schema, names, &query(Some(meeting), names_only()))?)
             }
-            AnalysisKind::Survival => None,
+            AnalysisKind::Survival | AnalysisKind::Analogues { .. } => None,
         };
         let observed = subject.map(|_| observation_query(&rows.class));
         Ok(Plan {

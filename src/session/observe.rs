@@ -26,6 +26,8 @@ pub struct Observed {
     pub excluded: Vec<(String, Vec<String>)>,
     /// How many observations involve a date known only to the month or year.
     pub imprecise: usize,
+    /// How many of those ended before they started only because of that, counted as 0 years.
+    pub clamped: usize,
     /// What an observation is: "settlements", "guarantees".
     pub plural: &'static str,
 }
@@ -65,6 +67,13 @@ impl Observed {
                  (stored as its first day)",
                 self.imprecise,
                 self.observations.len()
+            ));
+        }
+        if self.clamped > 0 {
+            notes.push(format!(
+                "{} of them end before they start only because a date known to the month or \
+                 year is stored as its first day: counted as 0 years",
+                self.clamped
             ));
         }
         notes
@@ -129,17 +138,25 @@ pub fn observe(
                 continue;
             }
         };
-        if end < start {
-            out.exclude("whose end comes before its start", name);
-            continue;
-        }
         let imprecise = |column: &str| {
             text(column)
                 .is_some_and(|p| p.split("; ").any(|p| !p.is_empty() && !p.ends_with("day")))
         };
-        if imprecise("start_precision") || precision.is_some_and(imprecise) {
+        let vague = imprecise("start_precision") || precision.is_some_and(imprecise);
+        if vague {
             out.imprecise += 1;
         }
+        // A violation dated only to its month (stored as the 1st) can fall before a signing
+        // later that month: that is a duration of zero, not an error. Otherwise it is one.
+        let end = if end < start && vague {
+            out.clamped += 1;
+            start
+        } else if end < start {
+            out.exclude("whose end comes before its start", name);
+            continue;
+        } else {
+            end
+        };
         let event = match meeting {
             Some(set) => set.contains(&entity),
             None => event,
