@@ -449,7 +449,7 @@ fn without_run_record(text: &str) -> String {
 fn every_example_report_gives_the_same_output_on_virtuoso_in_every_format() {
     let (url, _serial) = endpoint();
     let reports = common::tq_files("queries/reports");
-    assert_eq!(reports.len(), 3);
+    assert_eq!(reports.len(), 4);
     for report in reports {
         let path = report.to_str().unwrap();
         for format in ["md", "json", "html"] {
