@@ -63,7 +63,7 @@ pub enum Statement {
     Query(Query),
     /// `survival of SET ...` or `rate of SET ...`: a statistic computed from rows that
     /// compiled queries fetch (docs/analysis.md).
-    Analysis(Analysis),
+    Analysis(Box<Analysis>),
     /// `sparql "..."`: raw SPARQL passed through as it is.
     Sparql {
         /// The SPARQL, with the span of the string that holds it.
@@ -114,7 +114,7 @@ pub enum AnalysisKind {
     /// The share meeting a condition, with its Wilson interval; with `within`, the share whose
     /// coded ending meets it within that many years of the start.
     Rate {
-        meeting: Condition,
+        meeting: Box<Condition>,
         within: Option<Spanned<f64>>,
     },
     /// Past guarantees ranked by similarity to a target, with the outcomes of the closest.
@@ -140,7 +140,7 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Grouping {
     Value(Expr),
-    Whether(Condition),
+    Whether(Box<Condition>),
 }
 
 /// `[count] SOURCE clause*`

@@ -48,17 +48,18 @@ impl Session<'_> {
         let rows = self.rows(&plan.rows)?;
         if let AnalysisKind::Analogues { target, .. } = &analysis.kind {
             let named = plan.target.as_ref().map(|r| self.rows(r)).transpose()?;
-            if let (Some(found), Target::Named(written)) = (&named, target) {
-                if found.rows.len() != 1 {
-                    let written_text = text
-                        .get(written.span().start..written.span().end)
-                        .unwrap_or_default();
-                    let message = if found.rows.is_empty() {
-                        format!("no guarantee is named {written_text}")
-                    } else {
-                        format!("{} guarantees are named {written_text}", found.rows.len())
-                    };
-                    return Err(Error::Tql {
+            if let (Some(found), Target::Named(written)) = (&named, target)
+                && found.rows.len() != 1
+            {
+                let written_text = text
+                    .get(written.span().start..written.span().end)
+                    .unwrap_or_default();
+                let message = if found.rows.is_empty() {
+                    format!("no guarantee is named {written_text}")
+                } else {
+                    format!("{} guarantees are named {written_text}", found.rows.len())
+                };
+                return Err(Error::Tql {
                         name: name.to_owned(),
                         text: text.to_owned(),
                         diagnostic: Box::new(
@@ -67,7 +68,6 @@ impl Session<'_> {
                                 .with_help("`guarantees where name contains \"...\" show name` lists the names"),
                         ),
                     });
-                }
             }
             let (tables, notes) =
                 super::analogues::analogues(plan, &rows, named.as_ref().map(|t| (t, 0)))

@@ -16,7 +16,7 @@ use crate::lang::diagnostic::Diagnostic;
 use crate::schema::{NameIndex, Schema};
 use crate::store::{Location, Store};
 
-use super::{Compiled, Compiler, expand, ir};
+use super::{Compiler, expand, ir};
 
 /// The bundled schema and names, read once for all tests.
 fn bundled() -> &'static (Schema, NameIndex) {

@@ -147,7 +147,7 @@ fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
             group: None,
             span,
         };
-        return Ok(Some((after, Statement::Analysis(analysis))));
+        return Ok(Some((after, Statement::Analysis(Box::new(analysis)))));
     } else if survival {
         AnalysisKind::Survival
     } else {
@@ -162,16 +162,13 @@ fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
             Err(_) => (after, None),
         };
         rest = after;
-        AnalysisKind::Rate {
-            meeting: *meeting,
-            within,
-        }
+        AnalysisKind::Rate { meeting, within }
     };
     let (rest, group) = match keyword("by")(rest) {
         Ok((after, _)) => match keyword_quiet("whether")(after) {
             Ok((after, _)) => {
                 let (after, condition) = cut(|i| condition(i, 0)).parse(after)?;
-                (after, Some(Grouping::Whether(*condition)))
+                (after, Some(Grouping::Whether(condition)))
             }
             Err(_) => {
                 expect(&skip_ws(after), Expected::Keyword("whether"));
@@ -189,7 +186,7 @@ fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
         group,
         span,
     };
-    Ok(Some((rest, Statement::Analysis(analysis))))
+    Ok(Some((rest, Statement::Analysis(Box::new(analysis)))))
 }
 
 /// `string | NAME | "(" feature { "," feature } ")"` with `feature = NAME expr`.
