@@ -273,14 +273,20 @@ fn run_tql(
         if let Err(error) = outcome.result {
             return Err(error.into());
         }
-        let Some(answer) = outcome.answer() else {
+        let tables = outcome.tables();
+        if tables.is_empty() {
             continue;
-        };
-        if headed {
-            writeln!(out, "\n-- {}", outcome.heading())?;
         }
-        output::check_fits(answer, format)?;
-        output::write(answer, format, &mut out)?;
+        for (title, answer) in tables {
+            if headed {
+                match title {
+                    Some(title) => writeln!(out, "\n-- {}: {title}", outcome.heading())?,
+                    None => writeln!(out, "\n-- {}", outcome.heading())?,
+                }
+            }
+            output::check_fits(answer, format)?;
+            output::write(answer, format, &mut out)?;
+        }
         out.flush()?;
         for note in outcome.notes() {
             eprintln!("note: {note}");

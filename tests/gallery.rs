@@ -71,6 +71,22 @@ fn gallery_syntax_and_sparql_snapshots_and_round_trip() {
                     }
                     printed.push(pretty);
                 }
+                Compiled::Analysis(plan) => {
+                    for (what, query) in plan.fetches() {
+                        let pretty = sparql::pretty(query, treaty::vocab::PREFIXES);
+                        let again = spargebra::SparqlParser::new()
+                            .parse_query(&pretty)
+                            .unwrap_or_else(|e| panic!("{}: {e}\n{pretty}", file.display()));
+                        assert_eq!(
+                            sparql::canonical_sse(query),
+                            sparql::canonical_sse(&again),
+                            "{}: the SPARQL does not parse back to the same algebra:\n{pretty}",
+                            file.display()
+                        );
+                        printed.push(format!("# fetch: {what}\n{pretty}"));
+                    }
+                    printed.push(format!("# then: {}", plan.step()));
+                }
                 Compiled::Sparql(raw) => {
                     assert!(matches!(statement, Statement::Sparql { .. }));
                     printed.push(raw);

@@ -332,3 +332,26 @@ fn without_a_command_or_a_terminal_treaty_shows_help() {
         .code(1)
         .stderr(predicate::str::contains("Usage:").and(predicate::str::contains("repl")));
 }
+
+#[test]
+fn survival_shows_each_table_under_its_title_and_the_notes() {
+    let mut shell = Shell::start(&["repl"]);
+    shell.enter("survival of settlements by whether guarantee.mechanism is peacekeeping");
+    shell.expect(
+        "-- survival of settlements by whether guarantee.mechanism is peacekeeping: survival",
+    );
+    shell.expect("at_risk");
+    shell.expect(": summary");
+    shell.expect("median_lower");
+    shell.expect(": log-rank test");
+    shell.expect("p_value");
+    shell.expect("note: left out");
+    shell.expect("never in force");
+    shell.expect("treaty> ");
+    shell.enter("rate of guarantees where mechanism is neutrality meeting outcome is violated");
+    shell.expect("count");
+    shell.expect("1 row");
+    shell.expect("treaty> ");
+    shell.enter(".quit");
+    assert_eq!(shell.wait_for_exit(), 0);
+}

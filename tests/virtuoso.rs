@@ -449,7 +449,7 @@ fn without_run_record(text: &str) -> String {
 fn every_example_report_gives_the_same_output_on_virtuoso_in_every_format() {
     let (url, _serial) = endpoint();
     let reports = common::tq_files("queries/reports");
-    assert_eq!(reports.len(), 3);
+    assert_eq!(reports.len(), 4);
     for report in reports {
         let path = report.to_str().unwrap();
         for format in ["md", "json", "html"] {
@@ -712,5 +712,39 @@ fn known_disagreements_of_virtuoso() {
         let mut embedded = treaty::session::Session::new(&local).unwrap();
         let outcome = generator::run(&mut embedded, tql).unwrap();
         assert!(expected.check(outcome.answer().unwrap()).is_ok(), "{tql}");
+    }
+}
+
+/// The statistics statements fetch their rows with compiled SPARQL and compute in Rust: on
+/// Virtuoso they must give the same tables and the same notes as on the embedded store.
+#[test]
+fn survival_rates_and_analogues_are_the_same_on_virtuoso() {
+    let (url, _serial) = endpoint();
+    for statement in [
+        "survival of settlements by whether guarantee.mechanism is peacekeeping",
+        "survival of guarantees by whether mechanism is neutrality",
+        "rate of guarantees meeting outcome is violated within 10 years by century(settlement.signed)",
+        "rate of guarantees where mechanism is neutrality meeting outcome is violated",
+        "analogues of \"Proposed multilateral security guarantee for a neutral Ukraine (Istanbul, 2022)\" top 8",
+    ] {
+        let args = ["query", "--format", "md", statement];
+        let here = local(&args);
+        let there = remote(url, &args);
+        assert!(here.status.success(), "{statement}: {}", text(&here.stderr));
+        assert!(
+            there.status.success(),
+            "{statement}: {}",
+            text(&there.stderr)
+        );
+        assert_eq!(text(&here.stdout), text(&there.stdout), "{statement}");
+        let notes = |o: &Output| -> Vec<String> {
+            text(&o.stderr)
+                .lines()
+                .filter(|l| l.starts_with("note:"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(notes(&here), notes(&there), "{statement}");
+        assert!(text(&here.stdout).contains("| "), "{statement}: no table");
     }
 }

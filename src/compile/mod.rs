@@ -11,6 +11,10 @@
 //! definitions between statements. User text never becomes query text: names become IRIs,
 //! values become literals, both as terms.
 
+mod analogues;
+pub mod analysis;
+
+pub use analogues::normal as analogues_normal;
 pub mod ir;
 mod lower;
 #[cfg(feature = "testing")]
@@ -30,7 +34,7 @@ pub use resolve::resolve;
 use crate::lang::ast::{Clause, Query, Statement};
 use crate::lang::diagnostic::Diagnostic;
 use crate::results::Answer;
-use crate::schema::{NameIndex, Schema};
+use crate::schema::{EntitySet, NameIndex, Schema};
 use crate::sparql;
 
 /// What one statement compiled to.
@@ -50,6 +54,8 @@ pub enum Compiled {
     },
     /// Raw SPARQL from a `sparql "..."` statement, passed through untouched.
     Sparql(String),
+    /// A `survival` or `rate` statement: the queries that fetch its rows.
+    Analysis(Box<analysis::Plan>),
     /// A `let` definition: nothing to run.
     Defined(String),
 }
@@ -61,6 +67,19 @@ impl Compiled {
         match self {
             Compiled::Select { query, .. } => Some(sparql::pretty(query, crate::vocab::PREFIXES)),
             Compiled::Sparql(raw) => Some(raw.clone()),
+            Compiled::Analysis(plan) => Some(
+                plan.fetches()
+                    .iter()
+                    .map(|(what, query)| {
+                        format!(
+                            "# fetch: {what}\n{}",
+                            sparql::pretty(query, crate::vocab::PREFIXES)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + &format!("# then: {}\n", plan.step()),
+            ),
             Compiled::Defined(_) => None,
         }
     }
@@ -243,6 +262,9 @@ impl Compiler {
     ) -> Result<Compiled, Diagnostic> {
         match statement {
             Statement::Sparql { text, .. } => Ok(Compiled::Sparql(text.node.clone())),
+            Statement::Analysis(analysis) => Ok(Compiled::Analysis(Box::new(
+                self.compile_analysis(schema, names, analysis)?,
+            ))),
             Statement::Let { name, query, .. } => {
                 if schema.set(&name.node).is_some() {
                     return Err(Diagnostic::new(
@@ -279,6 +301,80 @@ impl Compiler {
                 })
             }
         }
+    }
+}
+
+/// A query compiled to one row per entity, with the entity itself as an extra column
+/// [`ENTITY_COLUMN`]: what the statistics of `survival` and `rate` fetch (src/session/analysis.rs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows {
+    pub query: Box<spargebra::Query>,
+    /// The columns that hold several values each, to be tidied with [`tidy_lists`].
+    pub lists: Vec<String>,
+    /// The class of the entities.
+    pub class: oxigraph::model::NamedNode,
+}
+
+/// The column of [`Rows`] that holds each row's entity.
+pub const ENTITY_COLUMN: &str = "__this";
+
+impl Compiler {
+    /// Compiles `query` to [`Rows`]: its `show` items as columns and the entity as one more.
+    /// A query (or the `let` it names) that counts or groups gives no row per entity: that
+    /// is an error at its source.
+    pub fn compile_rows(
+        &mut self,
+        schema: &Schema,
+        names: &NameIndex,
+        query: &Query,
+    ) -> Result<Rows, Diagnostic> {
+        let resolved = resolve(&expand(query, &self.lets), schema, names, &self.params)?;
+        if resolved.shape != ir::Shape::Entities {
+            return Err(Diagnostic::new(
+                query.source.span,
+                format!(
+                    "`{}` counts or groups its rows, so it has no row per entity to analyse",
+                    query.source.node
+                ),
+            )
+            .with_label("a counted or grouped query")
+            .with_help("use a `let` that only chooses entities (`where`, `with`, `without`)"));
+        }
+        let mut lowered = lower(&resolved);
+        if let spargebra::Query::Select { pattern, .. } = &mut lowered {
+            project_entity(pattern);
+        }
+        Ok(Rows {
+            query: Box::new(lowered),
+            lists: resolved.lists(),
+            class: resolved.class.clone(),
+        })
+    }
+
+    /// The entity set a source names: itself, or the set the `let` it names draws on.
+    pub fn source_set<'s>(&self, schema: &'s Schema, source: &str) -> Option<&'s EntitySet> {
+        let mut name = source.to_lowercase();
+        for _ in 0..=self.lets.len() {
+            if let Some(set) = schema.set(&name) {
+                return Some(set);
+            }
+            name = self.lets.get(&name)?.source.node.to_lowercase();
+        }
+        None
+    }
+}
+
+/// Adds the entity variable to the projection of a one-row-per-entity query (grouped by it).
+fn project_entity(pattern: &mut spargebra::algebra::GraphPattern) {
+    use spargebra::algebra::GraphPattern;
+    match pattern {
+        GraphPattern::Project { variables, .. } => {
+            variables.insert(0, spargebra::term::Variable::new_unchecked(ENTITY_COLUMN))
+        }
+        GraphPattern::Slice { inner, .. } | GraphPattern::Distinct { inner } => {
+            project_entity(inner)
+        }
+        _ => {}
     }
 }
 

@@ -61,6 +61,9 @@ pub enum Statement {
     },
     /// A query whose rows are shown.
     Query(Query),
+    /// `survival of SET ...` or `rate of SET ...`: a statistic computed from rows that
+    /// compiled queries fetch (docs/analysis.md).
+    Analysis(Box<Analysis>),
     /// `sparql "..."`: raw SPARQL passed through as it is.
     Sparql {
         /// The SPARQL, with the span of the string that holds it.
@@ -76,6 +79,7 @@ impl Statement {
         match self {
             Statement::Let { span, .. } | Statement::Sparql { span, .. } => *span,
             Statement::Query(query) => query.span,
+            Statement::Analysis(analysis) => analysis.span,
         }
     }
 
@@ -84,6 +88,59 @@ impl Statement {
         let span = self.span();
         source.get(span.start..span.end).unwrap_or_default().trim()
     }
+}
+
+/// `survival of SET [filters] [by GROUP]`,
+/// `rate of SET [filters] meeting CONDITION [within N years] [by GROUP]` or
+/// `analogues of TARGET [filters] [top K] [weights (...)]` (its set is `guarantees`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Which statistic.
+    pub kind: AnalysisKind,
+    /// The entity set (`settlements`, `guarantees`) or a `let` name.
+    pub source: Spanned<String>,
+    /// `where`, `with` and `without` clauses choosing the entities.
+    pub filters: Vec<Clause>,
+    /// How the entities are split into groups, if they are.
+    pub group: Option<Grouping>,
+    pub span: Span,
+}
+
+/// The statistic an [`Analysis`] asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalysisKind {
+    /// Kaplan-Meier per group, log-rank test across groups.
+    Survival,
+    /// The share meeting a condition, with its Wilson interval; with `within`, the share whose
+    /// coded ending meets it within that many years of the start.
+    Rate {
+        meeting: Box<Condition>,
+        within: Option<Spanned<f64>>,
+    },
+    /// Past guarantees ranked by similarity to a target, with the outcomes of the closest.
+    Analogues {
+        target: Target,
+        /// `top K`: how many analogues to show and summarise.
+        top: Option<Spanned<u64>>,
+        /// `weights (NAME N, ...)`: weights of features, by name.
+        weights: Vec<(Spanned<String>, Spanned<f64>)>,
+    },
+}
+
+/// What `analogues of` compares with: a guarantee by name, or one described feature by feature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `analogues of "Name"` or `analogues of $parameter`: a text or a parameter.
+    Named(Expr),
+    /// `analogues of (mechanism neutrality, guarantor_count 5, ...)`
+    Described(Vec<(Spanned<String>, Expr)>),
+}
+
+/// `by EXPR` (a group per value) or `by whether CONDITION` (two groups: it holds, or not).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    Value(Expr),
+    Whether(Box<Condition>),
 }
 
 /// `[count] SOURCE clause*`

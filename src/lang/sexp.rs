@@ -15,7 +15,8 @@
 //! flattened (`(and a b c)`), since both are associative.
 
 use super::ast::{
-    Clause, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Statement,
+    Analysis, AnalysisKind, Clause, Condition, DateLit, Expr, Grouping, Item, OrderKey, Path,
+    Query, Repeat, Script, Statement, Target,
 };
 
 /// Every statement of a script, one after the other, separated by blank lines.
@@ -40,6 +41,7 @@ pub fn statement(statement: &Statement) -> String {
             &mut out,
         ),
         Statement::Query(q) => render(&query(q), 0, &mut out),
+        Statement::Analysis(a) => render(&analysis(a), 0, &mut out),
     }
     out.push('\n');
     out
@@ -114,6 +116,55 @@ fn query(query: &Query) -> Sexp {
     };
     let mut items = vec![Sexp::atom(head), Sexp::atom(&query.source.node)];
     items.extend(query.clauses.iter().map(clause));
+    Sexp::Statement(items)
+}
+
+fn analysis(a: &Analysis) -> Sexp {
+    let mut items = vec![Sexp::atom(match a.kind {
+        AnalysisKind::Survival => "survival",
+        AnalysisKind::Rate { .. } => "rate",
+        AnalysisKind::Analogues { .. } => "analogues",
+    })];
+    if let AnalysisKind::Analogues {
+        target,
+        top,
+        weights,
+    } = &a.kind
+    {
+        items.push(match target {
+            Target::Named(name) => expr(name),
+            Target::Described(features) => Sexp::list(
+                "like",
+                features.iter().map(|(n, v)| Sexp::list(&n.node, [expr(v)])),
+            ),
+        });
+        items.extend(a.filters.iter().map(clause));
+        if let Some(k) = top {
+            items.push(Sexp::list("top", [Sexp::atom(k.node.to_string())]));
+        }
+        if !weights.is_empty() {
+            items.push(Sexp::list(
+                "weights",
+                weights
+                    .iter()
+                    .map(|(n, w)| Sexp::list(&n.node, [Sexp::atom(w.node.to_string())])),
+            ));
+        }
+        return Sexp::Statement(items);
+    }
+    items.push(Sexp::atom(&a.source.node));
+    items.extend(a.filters.iter().map(clause));
+    if let AnalysisKind::Rate { meeting, within } = &a.kind {
+        items.push(Sexp::list("meeting", [condition(meeting)]));
+        if let Some(years) = within {
+            items.push(Sexp::list("within", [Sexp::atom(years.node.to_string())]));
+        }
+    }
+    match &a.group {
+        Some(Grouping::Value(key)) => items.push(Sexp::list("by", [expr(key)])),
+        Some(Grouping::Whether(c)) => items.push(Sexp::list("by-whether", [condition(c)])),
+        None => {}
+    }
     Sexp::Statement(items)
 }
 

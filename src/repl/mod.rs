@@ -356,11 +356,20 @@ impl<'s> Shell<'s> {
             {
                 self.note(sparql.trim_end());
             }
-            if let Some(answer) = outcome.answer() {
-                if headed {
-                    self.write_result(&format!("-- {}\n", outcome.heading()));
+            let tables = outcome.tables();
+            if !tables.is_empty() {
+                // A statement with several tables (survival) heads each with its title.
+                let several = tables.len() > 1;
+                for (title, answer) in tables {
+                    match title {
+                        Some(title) if headed || several => {
+                            self.write_result(&format!("-- {}: {title}\n", outcome.heading()))
+                        }
+                        _ if headed => self.write_result(&format!("-- {}\n", outcome.heading())),
+                        _ => {}
+                    }
+                    self.show(answer);
                 }
-                self.show(answer);
                 for note in outcome.notes() {
                     self.note(&format!("note: {note}"));
                 }

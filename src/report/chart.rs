@@ -19,6 +19,11 @@ pub enum Plan {
     Timeline { date: usize, color: Option<usize> },
     /// One bar per row: `label` columns name it, `value` sizes it.
     Bars { label: Vec<usize>, value: usize },
+    /// Kaplan-Meier curves from a `survival` step table: one step line per group (the
+    /// `group` column), its 95% band shaded, a tick where peaces were censored.
+    Survival { group: Option<usize> },
+    /// Shares from a `rate` table: one bar per group with its 95% interval as a whisker.
+    Rates { label: Vec<usize> },
 }
 
 impl Plan {
@@ -33,6 +38,20 @@ impl Plan {
                 text.push_str(&format!(": {} dots.", self.marks(table)));
                 text
             }
+            Plan::Survival { group } => format!(
+                "Share still at peace (without the event) against years since the start, with \
+                 95% bands{}; a tick marks a censored observation: {} curve{}.",
+                group.map_or(String::new(), |g| format!(
+                    ", one curve per {}",
+                    table.columns[g]
+                )),
+                self.marks(table),
+                if self.marks(table) == 1 { "" } else { "s" }
+            ),
+            Plan::Rates { .. } => format!(
+                "Share per group with its 95% Wilson interval: {} bars.",
+                self.marks(table)
+            ),
             Plan::Bars { label, value } => format!(
                 "{} by {}: {} bars.",
                 capitalised(&table.columns[*value]),
@@ -51,13 +70,15 @@ impl Plan {
         let column = match self {
             Plan::Timeline { date, .. } => *date,
             Plan::Bars { value, .. } => *value,
+            Plan::Survival { group } => return super::curves::groups(table, *group).len(),
+            Plan::Rates { .. } => return super::curves::rate_rows(table).len(),
         };
         table
             .rows
             .iter()
             .filter(|row| match self {
                 Plan::Timeline { .. } => row[column].as_ref().and_then(year).is_some(),
-                Plan::Bars { .. } => row[column].as_ref().and_then(super::number).is_some(),
+                _ => row[column].as_ref().and_then(super::number).is_some(),
             })
             .count()
     }
@@ -67,6 +88,8 @@ impl Plan {
         match self {
             Plan::Timeline { date, .. } => &table.columns[*date],
             Plan::Bars { value, .. } => &table.columns[*value],
+            Plan::Survival { .. } => "survival",
+            Plan::Rates { .. } => "share",
         }
     }
 
@@ -75,6 +98,8 @@ impl Plan {
         match self {
             Plan::Timeline { .. } => "timeline",
             Plan::Bars { .. } => "bars",
+            Plan::Survival { .. } => "survival",
+            Plan::Rates { .. } => "rates",
         }
     }
 }
@@ -93,6 +118,23 @@ const PREFERRED_COLOURS: &[&str] = &["outcome", "mechanism", "status", "kind"];
 const MAX_LANES: usize = 14;
 /// Bar charts with more rows than this are left to the table.
 const MAX_BARS: usize = 60;
+
+/// The chart of a `survival` or `rate` table (by its title), if it has rows to draw.
+pub fn for_analysis(title: &str, table: &Table) -> Option<Plan> {
+    let has = |name: &str| table.columns.iter().any(|c| c == name);
+    let plan = match title {
+        "survival" if has("time") && has("survival") => Plan::Survival {
+            group: (table.columns[0] != "time").then_some(0),
+        },
+        "rate" if has("share") && has("lower") && has("upper") => Plan::Rates {
+            label: (0..table.columns.len())
+                .take_while(|&c| table.columns[c] != "count")
+                .collect(),
+        },
+        _ => return None,
+    };
+    (plan.marks(table) > 0).then_some(plan)
+}
 
 /// The chart for `table`: the one `spec` asks for, else the one its shape suggests (a timeline
 /// when a column holds dates, bars when rows pair names with a number), else none. An error
@@ -131,6 +173,7 @@ pub fn choose(spec: Option<&ChartSpec>, table: &Table) -> Result<Option<Plan>, S
                 "#@chart bars: the column `{}` holds no numbers",
                 table.columns[*value]
             ),
+            Plan::Survival { .. } | Plan::Rates { .. } => "nothing to draw".to_owned(),
         });
     }
     Ok(plan)
@@ -293,7 +336,7 @@ fn looks_like_date(text: &str) -> bool {
 
 /// Colours for categories without one of their own; none of them is a colour of
 /// [`known_colour`], so two lanes never share a colour.
-const PALETTE: &[RGBColor] = &[
+pub(super) const PALETTE: &[RGBColor] = &[
     RGBColor(0xf2, 0x8e, 0x2b),
     RGBColor(0x9c, 0x75, 0x5f),
     RGBColor(0xff, 0x9d, 0xa7),
@@ -316,8 +359,8 @@ fn known_colour(category: &str) -> Option<RGBColor> {
     })
 }
 
-const WIDTH: u32 = 960;
-const FONT: &str = "sans-serif";
+pub(super) const WIDTH: u32 = 960;
+pub(super) const FONT: &str = "sans-serif";
 
 /// Draws `plan` over `table` as an SVG document.
 pub fn svg(plan: &Plan, table: &Table) -> Result<String, String> {
@@ -330,25 +373,28 @@ pub fn svg(plan: &Plan, table: &Table) -> Result<String, String> {
             Plan::Bars { value, .. } => {
                 format!("no numbers in `{}` to draw", table.columns[*value])
             }
+            Plan::Survival { .. } | Plan::Rates { .. } => "nothing to draw".to_owned(),
         });
     }
     let mut out = String::new();
     match plan {
         Plan::Timeline { date, color } => timeline(&mut out, table, *date, *color),
         Plan::Bars { label, value } => bars(&mut out, table, label, *value),
+        Plan::Survival { group } => super::curves::survival(&mut out, table, *group),
+        Plan::Rates { label } => super::curves::rates(&mut out, table, label),
     }
     .map_err(|e| format!("cannot draw the chart: {e}"))?;
     Ok(out)
 }
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// Room for labels of `chars` characters at 12 px.
-fn label_width(chars: usize) -> u32 {
+pub(super) fn label_width(chars: usize) -> u32 {
     (chars as u32 * 7 + 16).clamp(60, 300)
 }
 
-fn shorten(text: &str, max: usize) -> String {
+pub(super) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
     } else {

@@ -113,6 +113,13 @@ fn result_html(out: &mut String, result: &ResultSet) {
             escape(error.trim_end())
         );
     }
+    if let Some(title) = &result.title {
+        let _ = writeln!(
+            out,
+            "<p class=\"title\"><strong>{}</strong></p>",
+            escape(title)
+        );
+    }
     if let (Some(plan), Some(table)) = (&result.chart, result.table()) {
         match chart::svg(plan, table) {
             Ok(svg) => {

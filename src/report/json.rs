@@ -20,6 +20,12 @@ pub fn render(run: &Run, rows: bool) -> String {
             object.insert("line".into(), json!(r.line));
             object.insert("statement".into(), json!(r.statement));
             object.insert("sparql".into(), json!(r.sparql));
+            if let Some(title) = &r.title {
+                object.insert("title".into(), json!(title));
+            }
+            if !r.notes.is_empty() {
+                object.insert("notes".into(), json!(r.notes));
+            }
             if !rows {
                 object.insert("file".into(), json!(super::csv_file_name(i, r)));
             }
@@ -57,7 +63,6 @@ pub fn render(run: &Run, rows: bool) -> String {
                     .map(|c| json!({"check": c.text, "line": c.line, "passed": c.passed, "found": c.found}))
                     .collect(),
             );
-            object.insert("notes".into(), json!(r.notes));
             object.insert("error".into(), json!(r.error));
             if let (Some(plan), Some(_)) = (&r.chart, r.table()) {
                 object.insert("chart".into(), json!(plan.kind()));

@@ -88,6 +88,9 @@ fn result_md(out: &mut String, result: &ResultSet) {
         let _ = writeln!(out, "**Statement failed** (line {}):\n", result.line);
         let _ = writeln!(out, "```text\n{}\n```\n", error.trim_end());
     }
+    if let Some(title) = &result.title {
+        let _ = writeln!(out, "**{}**\n", one_line(title));
+    }
     if let Some(answer) = &result.answer {
         let mut bytes = Vec::new();
         if output::write(answer, output::Format::Markdown, &mut bytes).is_ok() {
@@ -101,7 +104,7 @@ fn result_md(out: &mut String, result: &ResultSet) {
         }
     }
     for note in &result.notes {
-        let _ = writeln!(out, "> Note: {note}\n");
+        let _ = writeln!(out, "_Note: {}_\n", one_line(note).replace('_', "\\_"));
     }
     for check in &result.checks {
         let _ = writeln!(

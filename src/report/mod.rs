@@ -18,6 +18,7 @@
 //! ```
 
 pub mod chart;
+mod curves;
 mod html;
 mod json;
 mod markdown;
@@ -116,11 +117,12 @@ pub struct ResultSet {
     /// The error of a failed statement, as the user reads it.
     pub error: Option<String>,
     pub checks: Vec<CheckOutcome>,
-    /// What a reader should know about the answer (an aggregate that left entities out for
-    /// want of a value), shown beside it.
-    pub notes: Vec<String>,
     /// The chart to draw, when the result has one.
     pub chart: Option<chart::Plan>,
+    /// For one of several tables of a statement (`survival`), which one it is.
+    pub title: Option<String>,
+    /// What a reader should know about the result (rows left out and why, imprecise dates).
+    pub notes: Vec<String>,
 }
 
 impl ResultSet {
@@ -244,9 +246,11 @@ pub fn run(backend: &dyn Backend, report: &Report, options: &Options) -> Result<
                         break;
                     };
                     debug_assert_eq!(outcome.index, item.index);
-                    let result = result_set(outcome, report, item, names.unique(&base));
-                    let failed = result.error.is_some() || result.checks.iter().any(|c| !c.passed);
-                    blocks.push(BlockOut::Result(Box::new(result)));
+                    let mut failed = false;
+                    for result in result_sets(outcome, report, item, &mut names, &base) {
+                        failed |= result.error.is_some() || result.checks.iter().any(|c| !c.passed);
+                        blocks.push(BlockOut::Result(Box::new(result)));
+                    }
                     stopped = failed && options.bail;
                 }
             }
@@ -326,23 +330,82 @@ fn bind_params(report: &Report, options: &Options) -> Result<Vec<ParamValue>> {
     Ok(params)
 }
 
-/// A statement's outcome with the report's checks and chart.
-fn result_set(outcome: Outcome, report: &Report, item: &syntax::Item, name: String) -> ResultSet {
-    let mut result = ResultSet {
-        name,
+/// A statement's outcome as result sets: one for a query, one per table for `survival`
+/// (named after the first, with the table's title added), with the report's checks (on the
+/// first table) and charts.
+fn result_sets(
+    outcome: Outcome,
+    report: &Report,
+    item: &syntax::Item,
+    names: &mut Names,
+    base: &str,
+) -> Vec<ResultSet> {
+    let notes = outcome.notes().to_vec();
+    let empty = ResultSet {
+        name: names.unique(base),
         line: item.line,
         sparql: outcome.sparql(),
         notes: outcome.notes().to_vec(),
         defined: outcome.defined().map(str::to_owned),
-        statement: outcome.text,
+        statement: outcome.text.clone(),
         answer: None,
         error: None,
         checks: Vec::new(),
         chart: None,
+        title: None,
     };
+    if !matches!(outcome.result, Ok(Done::Analysis(_))) {
+        return vec![result_set(outcome, report, item, empty)];
+    }
+    let Ok(Done::Analysis(analysed)) = outcome.result else {
+        return Vec::new();
+    };
+    let tables = analysed.tables;
+    let count = tables.len();
+    let mut results = Vec::new();
+    for (i, table) in tables.into_iter().enumerate() {
+        let name = if i == 0 {
+            empty.name.clone()
+        } else {
+            names.unique(&format!("{base}-{}", slug(&table.title)))
+        };
+        let mut result = ResultSet {
+            name,
+            title: Some(table.title.clone()),
+            answer: Some(table.answer),
+            ..empty.clone()
+        };
+        if i == 0 {
+            result.checks = item
+                .checks
+                .iter()
+                .map(|c| check(c, result.answer.as_ref().expect("set above")))
+                .collect();
+        }
+        if let Some(Answer::Table(t)) = &result.answer {
+            result.chart = match item.chart.as_ref().filter(|_| i == 0) {
+                Some(_) => chart::choose(item.chart.as_ref(), t).unwrap_or(None),
+                None => chart::for_analysis(&table.title, t),
+            };
+        }
+        if i + 1 == count {
+            result.notes = notes.clone();
+        }
+        results.push(result);
+    }
+    results
+}
+
+/// A statement's outcome with the report's checks and chart.
+fn result_set(
+    outcome: Outcome,
+    report: &Report,
+    item: &syntax::Item,
+    mut result: ResultSet,
+) -> ResultSet {
     match outcome.result {
         Ok(Done::Query { answer, .. }) => result.answer = answer,
-        Ok(Done::Defined { .. }) => {}
+        Ok(Done::Defined { .. }) | Ok(Done::Analysis(_)) => {}
         Err(error) => {
             result.error = Some(error.render(false));
             return result;

@@ -28,8 +28,8 @@ use nom::{IResult, Input};
 use nom_locate::LocatedSpan;
 
 use super::ast::{
-    Clause, Condition, DateLit, Expr, Item, OrderKey, Path, Query, Repeat, Script, Span, Spanned,
-    Statement, Step,
+    Analysis, AnalysisKind, Clause, Condition, DateLit, Expr, Grouping, Item, OrderKey, Path,
+    Query, Repeat, Script, Span, Spanned, Statement, Step, Target,
 };
 use super::date;
 use super::diagnostic::Diagnostic;

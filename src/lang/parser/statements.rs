@@ -72,7 +72,171 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
         let span = span(&start, &rest);
         return Ok((rest, Statement::Sparql { text, span }));
     }
+    if let Some(parsed) = analysis(start)? {
+        return Ok(parsed);
+    }
     query.map(Statement::Query).parse(start)
+}
+
+/// `analysis` of docs/language.md's grammar: `survival of`, `rate of` or `analogues of`;
+/// `None` when the statement does not start with one of them (the words are keywords only
+/// there, so they stay free as names elsewhere).
+fn analysis(start: In) -> Result<Option<(In, Statement)>, nom::Err<PError>> {
+    let (at, word, rest) = next_word(start);
+    let survival = word.eq_ignore_ascii_case("survival");
+    let analogues = word.eq_ignore_ascii_case("analogues");
+    if !(survival || analogues || word.eq_ignore_ascii_case("rate")) {
+        return Ok(None);
+    }
+    let Ok((rest, _)) = keyword_quiet("of")(rest) else {
+        return Ok(None);
+    };
+    let (mut rest, source, target) = if analogues {
+        let (rest, target) = cut(analogue_target).parse(rest)?;
+        let source = Spanned::new(
+            "guarantees".to_owned(),
+            span(&at, &at.take_from(word.len())),
+        );
+        (rest, source, Some(target))
+    } else {
+        let (rest, source) = cut(name(ENTITY_SET_TEXT)).parse(rest)?;
+        (rest, source, None)
+    };
+    let mut filters = Vec::new();
+    loop {
+        let (word_at, word, _) = next_word(rest);
+        expect(&word_at, Expected::Keyword("where"));
+        expect(&word_at, Expected::Keyword("with"));
+        expect(&word_at, Expected::Keyword("without"));
+        if !["where", "with", "without"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
+            break;
+        }
+        let (after, filter) = clause(rest)?;
+        filters.push(filter);
+        rest = after;
+    }
+    let kind = if let Some(target) = target {
+        let (after, top) = match keyword("top")(rest) {
+            Ok((after, _)) => {
+                let (after, n) = cut(whole_number).parse(after)?;
+                (after, Some(n))
+            }
+            Err(_) => (rest, None),
+        };
+        let (after, weights) = match keyword("weights")(after) {
+            Ok((after, _)) => {
+                let (after, _) = cut(symbol("(")).parse(after)?;
+                let (after, weights) = cut(list(weight)).parse(after)?;
+                let (after, _) = cut(symbol(")")).parse(after)?;
+                (after, weights)
+            }
+            Err(_) => (after, Vec::new()),
+        };
+        let span = span(&at, &after);
+        let analysis = Analysis {
+            kind: AnalysisKind::Analogues {
+                target,
+                top,
+                weights,
+            },
+            source,
+            filters,
+            group: None,
+            span,
+        };
+        return Ok(Some((after, Statement::Analysis(Box::new(analysis)))));
+    } else if survival {
+        AnalysisKind::Survival
+    } else {
+        let (after, _) = cut(keyword("meeting")).parse(rest)?;
+        let (after, meeting) = cut(|i| condition(i, 0)).parse(after)?;
+        let (after, within) = match keyword("within")(after) {
+            Ok((after, _)) => {
+                let (after, n) = cut(years_number).parse(after)?;
+                let (after, _) = cut(keyword("years").or(keyword_quiet("year"))).parse(after)?;
+                (after, Some(n))
+            }
+            Err(_) => (after, None),
+        };
+        rest = after;
+        AnalysisKind::Rate { meeting, within }
+    };
+    let (rest, group) = match keyword("by")(rest) {
+        Ok((after, _)) => match keyword_quiet("whether")(after) {
+            Ok((after, _)) => {
+                let (after, condition) = cut(|i| condition(i, 0)).parse(after)?;
+                (after, Some(Grouping::Whether(condition)))
+            }
+            Err(_) => {
+                expect(&skip_ws(after), Expected::Keyword("whether"));
+                let (after, key) = cut(|i| expr(i, 0)).parse(after)?;
+                (after, Some(Grouping::Value(key)))
+            }
+        },
+        Err(_) => (rest, None),
+    };
+    let span = span(&at, &rest);
+    let analysis = Analysis {
+        kind,
+        source,
+        filters,
+        group,
+        span,
+    };
+    Ok(Some((rest, Statement::Analysis(Box::new(analysis)))))
+}
+
+/// `string | NAME | "(" feature { "," feature } ")"` with `feature = NAME expr`.
+fn analogue_target(i: In) -> PResult<Target> {
+    let at = skip_ws(i);
+    expect(&at, Expected::Thing("the name of a guarantee in quotes"));
+    expect(&at, Expected::Symbol("("));
+    if let Ok((rest, _)) = symbol_quiet("(")(at) {
+        let (rest, features) = cut(list(feature)).parse(rest)?;
+        let (rest, _) = cut(symbol(")")).parse(rest)?;
+        return Ok((rest, Target::Described(features)));
+    }
+    if at.fragment().starts_with('$') {
+        return expr(at, 0).map(|(rest, param)| (rest, Target::Named(param)));
+    }
+    string(at).map(|(rest, name)| (rest, Target::Named(Expr::Text(name))))
+}
+
+/// `NAME expr`: a feature of a described guarantee.
+fn feature(i: In) -> PResult<(Spanned<String>, Expr)> {
+    let (rest, name) = name("a feature name (such as `mechanism`)")(i)?;
+    let (rest, value) = cut(|i| expr(i, 0)).parse(rest)?;
+    Ok((rest, (name, value)))
+}
+
+/// `NAME number`: a feature's weight.
+fn weight(i: In) -> PResult<(Spanned<String>, Spanned<f64>)> {
+    let (rest, name) = name("a feature name (such as `region`)")(i)?;
+    let (rest, value) = cut(|i| a_number(i, "a weight (a number)")).parse(rest)?;
+    Ok((rest, (name, value)))
+}
+
+/// A number of years: a whole or decimal number.
+fn years_number(i: In) -> PResult<Spanned<f64>> {
+    a_number(i, "a number of years")
+}
+
+/// A whole or decimal number, named `what` in errors.
+fn a_number<'a>(i: In<'a>, what: &'static str) -> PResult<'a, Spanned<f64>> {
+    let at = skip_ws(i);
+    expect(&at, Expected::Thing(what));
+    let (rest, n) = number(at)?;
+    match n {
+        Expr::Integer(n) => Ok((rest, Spanned::new(n.node as f64, n.span))),
+        Expr::Decimal(d) => match d.node.parse::<f64>() {
+            Ok(value) => Ok((rest, Spanned::new(value, d.span))),
+            Err(_) => backtrack(),
+        },
+        _ => backtrack(),
+    }
 }
 
 /// `query = [ "count" ] IDENT { clause }`

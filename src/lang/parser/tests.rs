@@ -1078,3 +1078,61 @@ proptest::proptest! {
         }
     }
 }
+
+// --- Statistics: survival and rate -----------------------------------------------------------
+
+#[test]
+fn survival_and_rate_parse_with_filters_groups_and_horizons() {
+    let sexp = |text: &str| {
+        // On one line, however long.
+        crate::lang::sexp::script(&parse(text))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(sexp("survival of settlements"), "(survival settlements)");
+    assert_eq!(
+        sexp("SURVIVAL OF settlements where signed >= 1815 with guarantee by century(signed)"),
+        "(survival settlements (where (>= signed 1815)) (with guarantee) (by (century signed)))"
+    );
+    assert_eq!(
+        sexp(
+            "survival of guarantees by whether mechanism is peacekeeping or mechanism is neutrality"
+        ),
+        "(survival guarantees (by-whether (or (is mechanism peacekeeping) (is mechanism neutrality))))"
+    );
+    assert_eq!(
+        sexp(
+            "rate of guarantees where mechanism is neutrality meeting outcome is violated within 10 years"
+        ),
+        "(rate guarantees (where (is mechanism neutrality)) (meeting (is outcome violated)) (within 10))"
+    );
+    assert_eq!(
+        sexp("rate of g meeting outcome is violated within 2.5 year by guarantor"),
+        "(rate g (meeting (is outcome violated)) (within 2.5) (by guarantor))"
+    );
+    // `survival` and `rate` are names anywhere else.
+    assert_eq!(sexp("rate show name"), "(query rate (show name))");
+    assert_eq!(sexp("survival"), "(query survival)");
+    // The statement's span runs from its first word to its last.
+    let text = "  survival of settlements by kind ; count settlements";
+    let script = parse(text);
+    assert_eq!(
+        text_of(text, script.statements[0].span()),
+        "survival of settlements by kind"
+    );
+}
+
+#[test]
+fn survival_and_rate_errors_say_what_was_expected() {
+    let e = error("rate of guarantees where outcome is violated");
+    assert!(e.message.contains("or `meeting`"), "{}", e.message);
+    let e = error("rate of guarantees meeting outcome is violated within ten years");
+    assert!(e.message.contains("a number of years"), "{}", e.message);
+    let e = error("rate of guarantees meeting outcome is violated within 10 decades");
+    assert!(e.message.contains("`years`"), "{}", e.message);
+    let e = error("survival of settlements show name");
+    assert!(e.message.contains("`by`"), "{}", e.message);
+    let e = error("survival of");
+    assert!(e.message.contains("an entity set"), "{}", e.message);
+}

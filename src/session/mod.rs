@@ -16,10 +16,16 @@
 //! # Ok::<_, treaty::Error>(())
 //! ```
 
+mod analogues;
+mod analysis;
+mod observe;
+mod tables;
+
 use std::time::{Duration, Instant};
 
 use crate::compile::{Compiled, Compiler};
 use crate::error::{Error, Result};
+use crate::lang::diagnostic::Diagnostic;
 use crate::lang::{
     self,
     ast::{Script, Span, Statement},
@@ -58,6 +64,30 @@ pub enum Done {
         /// What a reader should know about the answer (aggregates that left entities out).
         notes: Vec<String>,
     },
+    /// A `survival` or `rate` statement: its fetch queries and the tables it computed.
+    Analysis(Box<Analysed>),
+}
+
+/// What a `survival` or `rate` statement did: the queries that fetched its rows, the
+/// statistical step that followed, and its result tables (none when only compiled).
+#[derive(Debug)]
+pub struct Analysed {
+    /// Each fetch query with what it fetches.
+    pub fetches: Vec<(String, Query)>,
+    /// The statistical step, with the module that computes it.
+    pub step: String,
+    /// The result tables, in order (for survival: steps, summary, log-rank test).
+    pub tables: Vec<Titled>,
+    /// What a reader should know: entities left out and why, imprecise dates.
+    pub notes: Vec<String>,
+}
+
+/// A result table with its title.
+#[derive(Debug, Clone)]
+pub struct Titled {
+    /// What the table is (`survival`, `summary`, `log-rank test`, `rate`).
+    pub title: String,
+    pub answer: Answer,
 }
 
 /// A compiled query, printed as SPARQL only when someone asks.
@@ -89,11 +119,30 @@ impl Query {
 }
 
 impl Outcome {
-    /// The rows the statement gave (none for a `let`, a failure, or an `explain`).
+    /// The rows the statement gave (none for a `let`, a failure, or an `explain`); for a
+    /// `survival` or `rate` statement its first table ([`Outcome::tables`] gives them all).
     pub fn answer(&self) -> Option<&Answer> {
         match &self.result {
             Ok(Done::Query { answer, .. }) => answer.as_ref(),
+            Ok(Done::Analysis(analysed)) => analysed.tables.first().map(|t| &t.answer),
             _ => None,
+        }
+    }
+
+    /// Every result table of the statement with its title: one untitled table for a query,
+    /// several titled ones for `survival`.
+    pub fn tables(&self) -> Vec<(Option<&str>, &Answer)> {
+        match &self.result {
+            Ok(Done::Query {
+                answer: Some(answer),
+                ..
+            }) => vec![(None, answer)],
+            Ok(Done::Analysis(analysed)) => analysed
+                .tables
+                .iter()
+                .map(|t| (Some(t.title.as_str()), &t.answer))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -101,22 +150,27 @@ impl Outcome {
     pub fn notes(&self) -> &[String] {
         match &self.result {
             Ok(Done::Query { notes, .. }) => notes,
+            Ok(Done::Analysis(analysed)) => &analysed.notes,
             _ => &[],
         }
     }
 
-    /// The SPARQL the statement ran as (none for a `let` or a failure).
+    /// The SPARQL the statement ran as (none for a `let` or a failure); for `survival` and
+    /// `rate`, each fetch query after a comment saying what it fetches.
     pub fn sparql(&self) -> Option<String> {
         match &self.result {
             Ok(Done::Query { query, .. }) => Some(query.sparql()),
+            Ok(Done::Analysis(analysed)) => Some(analysed.describe(Query::sparql)),
             _ => None,
         }
     }
 
-    /// The SPARQL as `explain` shows it (none for a `let` or a failure).
+    /// The SPARQL as `explain` shows it (none for a `let` or a failure); for `survival` and
+    /// `rate`, the fetch queries and then the statistical step.
     pub fn explain(&self) -> Option<String> {
         match &self.result {
             Ok(Done::Query { query, .. }) => Some(query.explain()),
+            Ok(Done::Analysis(analysed)) => Some(analysed.describe(Query::explain)),
             _ => None,
         }
     }
@@ -148,6 +202,24 @@ impl Outcome {
                     .is_empty()
             })
             .unwrap_or("sparql")
+    }
+}
+
+impl Analysed {
+    /// The fetch queries, each printed by `print` under a comment naming what it fetches,
+    /// then the statistical step.
+    fn describe(&self, print: fn(&Query) -> String) -> String {
+        let mut out = String::new();
+        for (i, (what, query)) in self.fetches.iter().enumerate() {
+            out.push_str(&format!(
+                "# fetch {} of {}: {what}\n{}\n\n",
+                i + 1,
+                self.fetches.len(),
+                print(query).trim_end()
+            ));
+        }
+        out.push_str(&format!("# then: {}\n", self.step));
+        out
     }
 }
 
@@ -366,6 +438,10 @@ impl<'b> Session<'b> {
                 };
                 (Query::Algebra(query), answer)
             }
+            Compiled::Analysis(plan) => {
+                let analysed = self.run_plan(name, text, &plan, execute)?;
+                return Ok(Done::Analysis(Box::new(analysed)));
+            }
             Compiled::Sparql(raw) => {
                 let answer = if execute {
                     Some(self.backend.query(&raw)?)
@@ -387,8 +463,24 @@ impl<'b> Session<'b> {
     /// store does not have is compiled once more against every name of the store, so that it
     /// suggests near names.
     fn compile(&mut self, name: &str, text: &str, statement: &Statement) -> Result<Compiled> {
+        self.compile_with(name, text, |compiler, schema, names| {
+            compiler.compile(schema, names, statement)
+        })
+    }
+
+    /// [`Session::compile`] for any use of the compiler.
+    fn compile_with<T>(
+        &mut self,
+        name: &str,
+        text: &str,
+        mut compile: impl FnMut(
+            &mut Compiler,
+            &Schema,
+            &NameIndex,
+        ) -> std::result::Result<T, Diagnostic>,
+    ) -> Result<T> {
         let diagnostic = loop {
-            match self.compiler.compile(&self.schema, &self.names, statement) {
+            match compile(&mut self.compiler, &self.schema, &self.names) {
                 Ok(compiled) => {
                     self.names.take_misses();
                     return Ok(compiled);
@@ -406,7 +498,7 @@ impl<'b> Session<'b> {
             diagnostic
         } else {
             self.names = NameIndex::load(self.backend)?;
-            match self.compiler.compile(&self.schema, &self.names, statement) {
+            match compile(&mut self.compiler, &self.schema, &self.names) {
                 Ok(compiled) => return Ok(compiled),
                 Err(diagnostic) => diagnostic,
             }
@@ -439,8 +531,12 @@ impl Statements {
         let results = script
             .statements
             .iter()
-            .filter(|s| !matches!(s, Statement::Let { .. }))
-            .count();
+            .map(|s| match s {
+                Statement::Let { .. } => 0,
+                Statement::Analysis(analysis) => crate::compile::analysis::Plan::tables(analysis),
+                _ => 1,
+            })
+            .sum();
         Self {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -450,8 +546,9 @@ impl Statements {
         }
     }
 
-    /// How many statements of the whole script give rows (every one but the `let`s): with more
-    /// than one, a table or Markdown output heads each result with its statement.
+    /// How many result tables the whole script gives (one per statement but the `let`s, and
+    /// two or three for `survival`): with more than one, a table or Markdown output heads
+    /// each result with its statement.
     pub fn results(&self) -> usize {
         self.results
     }
