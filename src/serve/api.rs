@@ -57,40 +57,36 @@ pub async fn query_post(
     run_tql(state, body.query, body.params.into_iter().collect()).await
 }
 
+/// The results of the statements that ran, and the error that stopped them with its status.
+type Ran = (Vec<Value>, Option<Value>, Option<StatusCode>);
+
 /// Runs every statement of `text`, stopping at the first that fails, and answers with the
 /// results so far and the error (with its span, so the page can underline it).
 async fn run_tql(state: Arc<State>, text: String, params: Vec<(String, String)>) -> Response {
     let row_cap = state.options().row_cap;
-    let done = work::run(
-        &state,
-        move |state, token| -> Result<(Vec<Value>, Option<Value>, Option<StatusCode>), Error> {
-            let known = state.known()?;
-            state.with_backend(token, |backend| {
-                let mut session =
-                    Session::with_known(backend, known.schema.clone(), known.names.clone());
-                session.bind(&params);
-                let mut results = Vec::new();
-                let runner = match session.run_script("query", &text) {
-                    Ok(runner) => runner,
-                    Err(error) => {
-                        return Ok((
-                            results,
-                            Some(error_json(&error, &text)),
-                            Some(status_of(&error)),
-                        ));
-                    }
-                };
-                for outcome in runner {
-                    if let Err(error) = &outcome.result {
-                        let status = status_of(error);
-                        return Ok((results, Some(error_json(error, &text)), Some(status)));
-                    }
-                    results.push(outcome_json(&outcome, &text, &known.names, row_cap));
+    let done = work::run(&state, move |state, token| -> Result<Ran, Error> {
+        let known = state.known()?;
+        state.with_backend(token, |backend| {
+            let mut session =
+                Session::with_known(backend, known.schema.clone(), known.names.clone());
+            session.bind(&params);
+            let mut results = Vec::new();
+            let runner = match session.run_script("query", &text) {
+                Ok(runner) => runner,
+                Err(error) => {
+                    return Ok((results, Some(error_json(&error)), Some(status_of(&error))));
                 }
-                Ok((results, None, None))
-            })
-        },
-    )
+            };
+            for outcome in runner {
+                if let Err(error) = &outcome.result {
+                    let status = status_of(error);
+                    return Ok((results, Some(error_json(error)), Some(status)));
+                }
+                results.push(outcome_json(&outcome, &text, &known.names, row_cap));
+            }
+            Ok((results, None, None))
+        })
+    })
     .await;
     match done {
         Ok(Ok((results, error, status))) => (
@@ -100,7 +96,7 @@ async fn run_tql(state: Arc<State>, text: String, params: Vec<(String, String)>)
             .into_response(),
         Ok(Err(error)) => (
             status_of(&error),
-            Json(json!({ "results": [], "error": error_json(&error, "") })),
+            Json(json!({ "results": [], "error": error_json(&error) })),
         )
             .into_response(),
         Err(stopped) => (
@@ -188,7 +184,7 @@ fn cell_json(term: Option<&Term>, names: &NameIndex) -> Value {
 
 /// An error as the page shows it: the message, and for a TQL error its span (bytes and UTF-16
 /// units, for JavaScript), the label at the caret, the help, and the plain-text rendering.
-pub(super) fn error_json(error: &Error, text: &str) -> Value {
+pub(super) fn error_json(error: &Error) -> Value {
     match error {
         Error::Tql {
             diagnostic,
@@ -201,10 +197,7 @@ pub(super) fn error_json(error: &Error, text: &str) -> Value {
             "span": span_json(&diagnostic.span, source),
             "rendered": error.render(false),
         }),
-        other => {
-            let _ = text;
-            json!({ "message": other.to_string() })
-        }
+        other => json!({ "message": other.to_string() }),
     }
 }
 
@@ -342,7 +335,7 @@ pub(super) fn json_or_error(done: Result<Result<Value, Error>, super::work::Stop
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(error)) => (
             status_of(&error),
-            Json(json!({ "error": error_json(&error, "") })),
+            Json(json!({ "error": error_json(&error) })),
         )
             .into_response(),
         Err(stopped) => (
