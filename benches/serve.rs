@@ -2,7 +2,7 @@
 //! the gallery's TQL queries and entity pages for a fixed time, then the bench prints requests
 //! per second and latency percentiles, for the TQL requests and for all of them.
 //!
-//! `cargo bench --bench serve` (the server is the built binary on the bundled data, in memory;
+//! `cargo test --bench serve` (one build profile, as for the other benches; the server is the built binary on the bundled data, in memory;
 //! clients and server share the machine). `TREATY_BENCH_SECONDS` and `TREATY_BENCH_CLIENTS`
 //! change the duration (10 s) and the number of clients (50).
 
