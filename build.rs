@@ -1,7 +1,8 @@
 // Compiles the bundled data into the binary, so an installed `treaty` needs no data folder and a
 // new file cannot be forgotten: every `data/bundled/*.ttl` becomes an entry of `BUNDLED_FILES`
 // (bundled.rs), every `data/rules/*.rq` an entry of `BUNDLED_RULES` (bundled_rules.rs), every
-// `data/mappings/*.toml` an entry of `BUNDLED_MAPPINGS` (bundled_mappings.rs), in name order.
+// `data/mappings/*.toml` an entry of `BUNDLED_MAPPINGS` (bundled_mappings.rs), every
+// `queries/*.tq` an entry of `GALLERY` (gallery.rs, for the server's page), in name order.
 
 use std::{env, fs, path::Path};
 
@@ -26,6 +27,13 @@ fn main() {
         "The built-in import mappings: (file name, TOML).",
         "BUNDLED_MAPPINGS",
         "bundled_mappings.rs",
+    );
+    embed(
+        "queries",
+        "tq",
+        "The example gallery: (file name, TQL).",
+        "GALLERY",
+        "gallery.rs",
     );
 }
 

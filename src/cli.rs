@@ -45,7 +45,8 @@ pub struct StoreArgs {
     #[arg(long, global = true)]
     pub memory: bool,
 
-    /// Open the store read-only: several readers may share it, no command may write
+    /// Never create or change the store, not even to update its bundled data (every command
+    /// but load, import and remove reads anyway, beside any number of other readers)
     #[arg(long, global = true)]
     pub read_only: bool,
 
@@ -159,6 +160,20 @@ Examples:
 
     /// Show what the store holds: entities and triples per graph
     Stats(StatsArgs),
+
+    /// Serve the data over HTTP, read-only: a page for people, SPARQL and JSON for programs
+    #[command(after_help = "\
+The page is at http://127.0.0.1:7878/ (queries are kept in its URL, so links can be shared and
+bookmarked); the SPARQL 1.1 Protocol at /sparql; TQL as JSON at /api/query (docs/serve.md).
+The server reads a snapshot of the store: loads by other processes go on, and show from the
+next request after they finish. Ctrl-C stops it once the requests in flight are answered.
+
+Examples:
+  treaty serve
+  treaty --memory serve --port 8080
+  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a tr:Settlement } LIMIT 3' \\
+       http://127.0.0.1:7878/sparql")]
+    Serve(ServeArgs),
 
     /// Check data against the model's rules: the store, or the given files before loading them
     #[command(after_help = "\
@@ -341,4 +356,32 @@ pub struct StatsArgs {
     /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (0.0.0.0 for every interface: anyone who can reach it can read
+    /// the data)
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// The port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+
+    /// Stop a request's queries after this many seconds (the answer says so)
+    #[arg(long = "query-timeout", value_name = "SECONDS", default_value_t = 10.0)]
+    pub query_timeout: f64,
+
+    /// At most this many rows per result (the answer says when it was cut)
+    #[arg(long, value_name = "ROWS", default_value_t = 10_000)]
+    pub row_cap: usize,
+
+    /// The largest request body accepted, in kilobytes
+    #[arg(long, value_name = "KB", default_value_t = 256)]
+    pub max_body: usize,
+
+    /// Let pages from any other origin read the answers (Access-Control-Allow-Origin: *)
+    #[arg(long)]
+    pub cors: bool,
 }

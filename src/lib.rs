@@ -34,6 +34,7 @@ pub mod repl;
 pub mod report;
 pub mod results;
 pub mod schema;
+pub mod serve;
 pub mod session;
 pub mod slug;
 pub mod sparql;

@@ -189,7 +189,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let format = output_format(args.format.as_deref())?;
             print_answer(Some(backend), &stats::collect(backend)?.to_answer(), format)?;
         }
+        Command::Serve(args) => return serve(target, &args),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `treaty serve`: runs until Ctrl-C (or SIGTERM), then answers the requests in flight.
+fn serve(target: Target, args: &cli::ServeArgs) -> anyhow::Result<ExitCode> {
+    if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
+        bail!("--query-timeout takes a number of seconds above 0");
+    }
+    let options = treaty::serve::Options {
+        bind: args.bind,
+        port: args.port,
+        timeout: std::time::Duration::from_secs_f64(args.query_timeout),
+        row_cap: args.row_cap,
+        body_limit: args.max_body.saturating_mul(1024),
+        cors: args.cors,
+    };
+    let describe = target.backend().describe();
+    treaty::serve::serve(
+        target,
+        options,
+        move |address| {
+            eprintln!("treaty: serving {describe} at http://{address}/ (Ctrl-C stops)");
+        },
+        treaty::serve::stop_signal(),
+    )?;
+    eprintln!("treaty: stopped");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,9 +2,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::{TestStore, stdout, treaty};
 use predicates::prelude::*;
@@ -190,63 +188,6 @@ fn the_store_comes_from_treaty_store_when_not_given() {
         .assert()
         .success();
     assert!(store.path.join("treaty.lock").is_file());
-}
-
-#[test]
-fn a_store_in_use_gives_a_one_line_message_and_exit_2() {
-    let store = TestStore::new();
-    store.cmd(&["stats"]).assert().success();
-    // A load from standard input holds the store while it waits for its input.
-    let spawn = || {
-        common::clean_env(&mut Command::new(env!("CARGO_BIN_EXE_treaty")))
-            .arg("--store")
-            .arg(&store.path)
-            .args(["load", "-", "--format", "ntriples"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    let mut holder = spawn();
-    // Wait until the holder has the lock. Probing takes the lock for an instant, which can make
-    // a holder that starts at that very moment give up: then start another one.
-    let lock = std::fs::File::open(store.path.join("treaty.lock")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if holder.try_wait().unwrap().is_some() {
-            holder = spawn();
-        }
-        match lock.try_lock_shared() {
-            Err(std::fs::TryLockError::WouldBlock) => break,
-            Ok(()) => lock.unlock().unwrap(),
-            Err(e) => panic!("{e:?}"),
-        }
-        assert!(Instant::now() < deadline, "the holder never took the store");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = store.cmd(&["stats"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let message = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(message.lines().count(), 1, "{message}");
-    assert!(
-        message.contains("in use by another treaty process"),
-        "{message}"
-    );
-    assert!(
-        message.contains(&store.path.display().to_string()),
-        "{message}"
-    );
-    let mut stdin = holder.stdin.take().unwrap();
-    stdin
-        .write_all(b"<http://example.org/s> <http://example.org/p> \"held\" .\n")
-        .unwrap();
-    drop(stdin);
-    assert!(holder.wait().unwrap().success());
-    assert_eq!(
-        store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p \"held\" }"),
-        1
-    );
 }
 
 /// A developer may export TREATY_ENDPOINT and the rest (docs/scale.md suggests it): every test

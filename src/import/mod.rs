@@ -243,7 +243,9 @@ fn provenance(
 /// new contents. A failure leaves the store as it was.
 pub fn store(store: &Store, converted: &[Converted]) -> Result<Duration> {
     let started = Instant::now();
-    store.replace_graphs(converted.iter().map(|c| (&c.graph, c.quads.as_slice())))?;
+    store
+        .for_writing()?
+        .replace_graphs(converted.iter().map(|c| (&c.graph, c.quads.as_slice())))?;
     Ok(started.elapsed())
 }
 

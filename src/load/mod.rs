@@ -213,6 +213,9 @@ pub fn load(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<LoadSummary> {
+    // A reader (the shell) writes through a writer of its own, for this load only.
+    let writing = store.for_writing()?;
+    let store = &*writing;
     let db = store.writable_db()?;
     let mut streamable = true;
     if !options.add {
@@ -241,6 +244,7 @@ pub fn load(
     if total >= crate::store::OPTIMIZE_AFTER {
         store.optimize()?;
     }
+    store.committed()?;
     Ok(LoadSummary {
         files,
         commit: started.elapsed(),
@@ -434,7 +438,7 @@ pub fn remove(target: &Target, names: &[String]) -> Result<Vec<NamedNode>> {
         graphs.push(graph);
     }
     match target {
-        Target::Store(store) => store.remove_graphs(&graphs)?,
+        Target::Store(store) => store.for_writing()?.remove_graphs(&graphs)?,
         Target::Endpoint(endpoint) => {
             for graph in &graphs {
                 endpoint.drop_graph(graph)?;

@@ -8,7 +8,7 @@
 //! session. Ctrl-C abandons the input being typed, or stops the running query through the
 //! store's cancellation token; Ctrl-D (or `.quit`) leaves.
 
-mod complete;
+pub mod complete;
 mod helper;
 mod highlight;
 mod lex;
@@ -318,6 +318,7 @@ impl<'s> Shell<'s> {
 
     /// Runs one input: a dot command or TQL. Returns false when the user asked to leave.
     fn handle(&mut self, input: &str) -> bool {
+        self.follow_writers();
         let trimmed = input.trim();
         if trimmed.starts_with('.') {
             return match meta::parse(trimmed) {
@@ -330,6 +331,25 @@ impl<'s> Shell<'s> {
         }
         self.run_tql("input", input);
         true
+    }
+
+    /// Moves to the data another process loaded since the last input, if any: the shell reads
+    /// a snapshot of the store, so it sees a load only once it has finished, all of it at once.
+    fn follow_writers(&mut self) {
+        let Some(store) = self.target.store() else {
+            return;
+        };
+        match store.refresh() {
+            Ok(false) => {}
+            Ok(true) => match self.session.reload() {
+                Ok(()) => {
+                    self.reloaded = true;
+                    self.note("note: the store changed (another process wrote to it); reading its new contents");
+                }
+                Err(e) => self.report(&e),
+            },
+            Err(e) => self.report(&e.into()),
+        }
     }
 
     /// Runs every statement of `text` in order, showing each result; stops at the first error.

@@ -242,6 +242,17 @@ impl<'b> Session<'b> {
         })
     }
 
+    /// A session on a schema and names read before (a server reads them once, not per
+    /// request).
+    pub fn with_known(backend: &'b dyn Backend, schema: Schema, names: NameIndex) -> Self {
+        Self {
+            schema,
+            names,
+            backend,
+            compiler: Compiler::new(),
+        }
+    }
+
     /// Reads every name of the store now (for completion in the shell), instead of the ones
     /// statements use as they come.
     pub fn load_all_names(&mut self) -> Result<()> {

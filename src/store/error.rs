@@ -7,9 +7,10 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the store layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Another process holds the store.
+    /// Another process is writing to the store (readers never hold it).
     #[error(
-        "the store {} is in use by another treaty process; close it, or use --memory or another --store",
+        "the store {} is in use by another treaty process that writes to it (a load, import or \
+         remove); try again when it has finished, or use --memory or another --store",
         path.display()
     )]
     StoreLocked { path: PathBuf },
@@ -24,6 +25,14 @@ pub enum Error {
     /// A read-only open of a store that was never created.
     #[error("the store {} does not exist yet; run once without --read-only to create it", path.display())]
     NoSuchStore { path: PathBuf },
+
+    /// A read-only open of a store that has no snapshot for readers yet (a store made by a
+    /// treaty from before snapshots, never opened since).
+    #[error(
+        "the store {} has no snapshot for readers yet; run once without --read-only to make one",
+        path.display()
+    )]
+    NoSnapshot { path: PathBuf },
 
     /// The storage engine failed to open the store.
     #[error("cannot open the store {}: {source}", path.display())]

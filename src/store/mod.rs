@@ -1,18 +1,20 @@
 //! The store: where the triples live. `Backend` is the seam every command queries through;
 //! `Store` is its embedded implementation on Oxigraph (RocksDB on disk, or in memory), which
-//! handles opening, the single-writer lock, read-only mode and seeding from the bundled data.
+//! handles opening, the single-writer lock, snapshots for readers and seeding from the bundled
+//! data.
 
 mod backend;
 pub mod error;
 mod lock;
 pub mod remote;
 pub mod seed;
+mod snapshot;
 mod target;
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNode, Term};
@@ -40,23 +42,46 @@ pub enum Location {
     Dir(PathBuf),
 }
 
+/// How a command uses a store on disk (a store in memory belongs to one process and is
+/// always written directly, unless it is [`Access::ReadOnly`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Load, import, remove: the write lock (one writer at a time, readers unaffected) and the
+    /// database itself. Each committed change is published as a snapshot for readers.
+    Write,
+    /// Every other command: the latest published snapshot, which no one writes, so any
+    /// number of readers run beside one writer. A new store is created and seeded first, and
+    /// an older bundled dataset updated, under the write lock for that moment if it is free.
+    /// [`Store::for_writing`] writes through a writer of its own (the shell's `.load`).
+    Read,
+    /// `--read-only`: the latest snapshot; nothing is created or changed.
+    ReadOnly,
+}
+
 /// The embedded Oxigraph store.
 pub struct Store {
-    db: oxigraph::store::Store,
     location: Location,
-    read_only: bool,
+    access: Access,
     seed: SeedOutcome,
     // Checked by every evaluation while set, so that the interactive shell can stop a query.
     cancellation: Mutex<Option<CancellationToken>>,
-    // Held for the store's lifetime: the advisory lock that keeps a second process out.
+    // The database this store reads, swapped by `refresh` when a reader moves to a newer
+    // snapshot. Queries hold their own `Arc`, so a snapshot stays leased until they finish.
+    data: RwLock<Arc<Data>>,
+}
+
+/// A database and what keeps it valid: the write lock of a writer, the snapshot lease of a
+/// reader.
+struct Data {
+    db: oxigraph::store::Store,
+    /// The snapshot a reader reads.
+    generation: Option<u64>,
     _lock: Option<File>,
 }
 
 impl Store {
-    /// Opens (creating and seeding if needed) the store at `location`.
-    ///
-    /// A read-write open takes an exclusive lock, so a second process gets
-    /// [`Error::StoreLocked`]; read-only opens share the lock among themselves.
+    /// Opens the store at `location`: for writing (creating and seeding it if needed), or
+    /// with `read_only` as `--read-only` does ([`Access::ReadOnly`]).
     ///
     /// ```
     /// use treaty::store::{Location, Store, SeedOutcome};
@@ -65,34 +90,40 @@ impl Store {
     /// # Ok::<_, treaty::Error>(())
     /// ```
     pub fn open(location: &Location, read_only: bool) -> Result<Self> {
-        let (db, lock) = match location {
-            Location::Memory => (oxigraph::store::Store::new()?, None),
-            Location::Dir(path) => {
-                let lock = lock::acquire(path, read_only)?;
-                let opened = if read_only {
-                    oxigraph::store::Store::open_read_only(path)
-                } else {
-                    oxigraph::store::Store::open(path)
-                };
-                let db = opened.map_err(|source| Error::StoreOpen {
-                    path: path.clone(),
-                    source,
-                })?;
-                (db, Some(lock))
+        let access = if read_only {
+            Access::ReadOnly
+        } else {
+            Access::Write
+        };
+        Self::open_with(location, access)
+    }
+
+    /// Opens the store at `location` for `access`. Writers exclude each other (a second one
+    /// gets [`Error::StoreLocked`]); readers exclude no one.
+    pub fn open_with(location: &Location, access: Access) -> Result<Self> {
+        let (data, seed) = match (location, access) {
+            (Location::Memory, _) => {
+                let db = oxigraph::store::Store::new()?;
+                let seed = seed::seed(&db)?;
+                (Data::owned(db, None), seed)
+            }
+            (Location::Dir(path), Access::Write) => open_writer(path, false)?,
+            (Location::Dir(path), Access::Read) => open_reader(path)?,
+            (Location::Dir(path), Access::ReadOnly) => {
+                if !is_store(path) {
+                    return Err(Error::NoSuchStore { path: path.clone() });
+                }
+                let opened = snapshot::open_current(path)?
+                    .ok_or_else(|| Error::NoSnapshot { path: path.clone() })?;
+                (Data::snapshot(opened), SeedOutcome::Unchecked)
             }
         };
-        let seed = if read_only {
-            SeedOutcome::Unchecked
-        } else {
-            seed::seed(&db)?
-        };
         Ok(Self {
-            db,
             location: location.clone(),
-            read_only,
+            access,
             seed,
             cancellation: Mutex::new(None),
-            _lock: lock,
+            data: RwLock::new(Arc::new(data)),
         })
     }
 
@@ -118,6 +149,23 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
     }
 
+    /// This store as a backend whose queries watch `token` rather than the store's own: for a
+    /// server, where each request has its own deadline.
+    ///
+    /// ```
+    /// use treaty::{Backend, store::{CancellationToken, Error, Location, Store}};
+    /// let store = Store::open(&Location::Memory, false)?;
+    /// let token = CancellationToken::new();
+    /// let watched = store.watched(token.clone());
+    /// token.cancel();
+    /// assert!(matches!(watched.query("SELECT * WHERE { ?s ?p ?o }"), Err(Error::Cancelled)));
+    /// assert!(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").is_ok());
+    /// # Ok::<_, treaty::Error>(())
+    /// ```
+    pub fn watched(&self, token: CancellationToken) -> Watched<'_> {
+        Watched { store: self, token }
+    }
+
     /// A SPARQL evaluator that watches the cancellation token, if one is set.
     fn evaluator(&self) -> SparqlEvaluator {
         let token = self
@@ -125,10 +173,42 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone();
-        match token {
-            Some(token) => SparqlEvaluator::new().with_cancellation_token(token),
-            None => SparqlEvaluator::new(),
+        evaluator_watching(token)
+    }
+
+    /// Parses a SPARQL query with the well-known prefixes predeclared.
+    fn prepare(
+        &self,
+        evaluator: SparqlEvaluator,
+        sparql: &str,
+    ) -> Result<oxigraph::sparql::PreparedSparqlQuery> {
+        let mut evaluator = evaluator;
+        for (prefix, namespace) in vocab::PREFIXES {
+            evaluator = evaluator
+                .with_prefix(*prefix, *namespace)
+                .expect("the built-in prefixes are valid");
         }
+        evaluator
+            .parse_query(sparql)
+            .map_err(|e| query_syntax_error(sparql, &e.to_string()))
+    }
+}
+
+/// A SPARQL evaluator that watches `token`, if there is one.
+fn evaluator_watching(token: Option<CancellationToken>) -> SparqlEvaluator {
+    match token {
+        Some(token) => SparqlEvaluator::new().with_cancellation_token(token),
+        None => SparqlEvaluator::new(),
+    }
+}
+
+impl Store {
+    /// The database in use now, held for as long as the caller keeps it.
+    fn data(&self) -> Arc<Data> {
+        self.data
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// What opening did to the bundled graph.
@@ -141,27 +221,90 @@ impl Store {
         &self.location
     }
 
+    /// How this store was opened.
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
     /// The number of quads in all graphs.
     pub fn len(&self) -> Result<usize> {
-        Ok(self.db.len()?)
+        Ok(self.data().db.len()?)
     }
 
     /// True when the store holds no quad at all.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.db.is_empty()?)
+        Ok(self.data().db.is_empty()?)
     }
 
-    /// The Oxigraph store, for the loader; fails on a read-only store.
-    pub(crate) fn writable_db(&self) -> Result<&oxigraph::store::Store> {
-        if self.read_only {
+    /// Moves a reader to the latest published snapshot, if a writer published one since it
+    /// opened; true when it moved. Queries already running finish on the snapshot they
+    /// started on. Writers and stores in memory always see their own data: false.
+    pub fn refresh(&self) -> Result<bool> {
+        let Location::Dir(path) = &self.location else {
+            return Ok(false);
+        };
+        let held = self.data().generation;
+        if held.is_none() || snapshot::current(path)? == held {
+            return Ok(false);
+        }
+        let Some(opened) = snapshot::open_current(path)? else {
+            return Ok(false);
+        };
+        *self
+            .data
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(Data::snapshot(opened));
+        Ok(true)
+    }
+
+    /// This store, ready to write: itself when it is a writer or in memory; for a reader, a
+    /// writer opened beside it (taking the write lock, so this fails with
+    /// [`Error::StoreLocked`] while another process writes), which is closed when the
+    /// returned value is dropped, and the reader then moves to what was written.
+    pub fn for_writing(&self) -> Result<Writing<'_>> {
+        let writer = match (&self.location, self.access) {
+            (_, Access::ReadOnly) => return Err(Error::ReadOnly),
+            (Location::Dir(path), Access::Read) => Some(Store::open_with(
+                &Location::Dir(path.clone()),
+                Access::Write,
+            )?),
+            _ => None,
+        };
+        Ok(Writing {
+            writer,
+            reader: self,
+        })
+    }
+
+    /// The Oxigraph store, for the loader; fails unless this store writes (see
+    /// [`Store::for_writing`]). The loader calls [`Store::committed`] when it is done.
+    pub(crate) fn writable_db(&self) -> Result<oxigraph::store::Store> {
+        // A store in memory is its own writer; a reader on disk writes through `for_writing`.
+        let direct = match (&self.location, self.access) {
+            (_, Access::ReadOnly) => false,
+            (Location::Memory, _) => true,
+            (Location::Dir(_), access) => access == Access::Write,
+        };
+        if !direct {
             return Err(Error::ReadOnly);
         }
-        Ok(&self.db)
+        Ok(self.data().db.clone())
     }
 
-    /// Fails with [`Error::ReadOnly`] on a read-only store, before any work is done.
+    /// Fails with [`Error::ReadOnly`] on a `--read-only` store, before any work is done.
     pub fn writable(&self) -> Result<()> {
-        self.writable_db().map(drop)
+        match self.access {
+            Access::ReadOnly => Err(Error::ReadOnly),
+            _ => Ok(()),
+        }
+    }
+
+    /// Publishes what was committed for readers (a writer on disk; nothing to do in memory).
+    pub(crate) fn committed(&self) -> Result<()> {
+        if let (Location::Dir(path), Access::Write) = (&self.location, self.access) {
+            snapshot::publish(&self.data().db, path)?;
+        }
+        Ok(())
     }
 
     /// Replaces the contents of each named graph with its quads, atomically: every graph
@@ -197,7 +340,7 @@ impl Store {
             if total as u64 >= OPTIMIZE_AFTER {
                 self.optimize()?;
             }
-            return Ok(());
+            return self.committed();
         }
         let mut transaction = db.start_transaction()?;
         for (graph, quads) in &graphs {
@@ -214,13 +357,15 @@ impl Store {
                 transaction.insert(quad);
             }
         }
-        Ok(transaction.commit()?)
+        transaction.commit()?;
+        self.committed()
     }
 
     /// True when the named graph `graph` holds at least one triple.
     pub fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
         let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
         Ok(self
+            .data()
             .db
             .quads_for_pattern(None, None, None, pattern)
             .next()
@@ -243,12 +388,13 @@ impl Store {
         for graph in graphs {
             transaction.remove_named_graph(graph)?;
         }
-        Ok(transaction.commit()?)
+        transaction.commit()?;
+        self.committed()
     }
 
     /// Compacts the store after a bulk load, which makes the following queries faster.
     pub(crate) fn optimize(&self) -> Result<()> {
-        Ok(self.db.optimize()?)
+        Ok(self.data().db.optimize()?)
     }
 
     /// Runs a prepared query over the union of all graphs (unless it names its own dataset)
@@ -261,7 +407,9 @@ impl Store {
             QueryEvaluationError::Cancelled => Error::Cancelled,
             e => Error::QueryEvaluation(e.to_string()),
         };
-        match prepared.on_store(&self.db).execute().map_err(evaluation)? {
+        // Held until every row is read: the snapshot must outlive the query.
+        let data = self.data();
+        match prepared.on_store(&data.db).execute().map_err(evaluation)? {
             QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
             QueryResults::Solutions(solutions) => {
                 let columns = solutions
@@ -338,13 +486,14 @@ impl Store {
                 .with_prefix(*prefix, *namespace)
                 .expect("the built-in prefixes are valid");
         }
+        let data = self.data();
         let written = match graph {
-            Some(graph) => self.db.dump_graph_to_writer(
+            Some(graph) => data.db.dump_graph_to_writer(
                 GraphNameRef::NamedNode(graph.as_ref()),
                 serializer,
                 writer,
             ),
-            None if format.supports_datasets() => self.db.dump_to_writer(serializer, writer),
+            None if format.supports_datasets() => data.db.dump_to_writer(serializer, writer),
             None => {
                 return Err(Error::Unsupported(format!(
                     "{} holds a single graph; pass --graph IRI, or export as nquads or trig",
@@ -365,16 +514,7 @@ impl Store {
 
 impl Backend for Store {
     fn query(&self, sparql: &str) -> Result<Answer> {
-        let mut evaluator = self.evaluator();
-        for (prefix, namespace) in vocab::PREFIXES {
-            evaluator = evaluator
-                .with_prefix(*prefix, *namespace)
-                .expect("the built-in prefixes are valid");
-        }
-        let prepared = evaluator
-            .parse_query(sparql)
-            .map_err(|e| query_syntax_error(sparql, &e.to_string()))?;
-        self.execute(prepared)
+        self.execute(self.prepare(self.evaluator(), sparql)?)
     }
 
     fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
@@ -387,6 +527,118 @@ impl Backend for Store {
             Location::Dir(path) => format!("the store {}", path.display()),
         }
     }
+}
+
+/// A store whose queries watch a cancellation token of their own ([`Store::watched`]).
+pub struct Watched<'a> {
+    store: &'a Store,
+    token: CancellationToken,
+}
+
+impl Backend for Watched<'_> {
+    fn query(&self, sparql: &str) -> Result<Answer> {
+        let evaluator = evaluator_watching(Some(self.token.clone()));
+        self.store.execute(self.store.prepare(evaluator, sparql)?)
+    }
+
+    fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
+        let evaluator = evaluator_watching(Some(self.token.clone()));
+        self.store.execute(evaluator.for_query(query.clone()))
+    }
+
+    fn describe(&self) -> String {
+        self.store.describe()
+    }
+}
+
+/// A store opened for writing by [`Store::for_writing`]: it derefs to the writing store.
+pub struct Writing<'a> {
+    writer: Option<Store>,
+    reader: &'a Store,
+}
+
+impl std::ops::Deref for Writing<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.writer.as_ref().unwrap_or(self.reader)
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        // Close the writer (its lock goes with it), then let the reader see what it wrote. A
+        // failure to move leaves the reader on its snapshot, which is still valid.
+        if self.writer.take().is_some() {
+            let _ = self.reader.refresh();
+        }
+    }
+}
+
+impl Data {
+    fn owned(db: oxigraph::store::Store, lock: Option<File>) -> Self {
+        Data {
+            db,
+            generation: None,
+            _lock: lock,
+        }
+    }
+
+    fn snapshot(opened: snapshot::Opened) -> Self {
+        Data {
+            generation: Some(opened.generation),
+            db: opened.db,
+            _lock: Some(opened.lease),
+        }
+    }
+}
+
+/// Takes the write lock, opens the database, brings the bundled data up to date, and makes
+/// sure readers have a snapshot of it.
+/// `republish` makes a snapshot even when the bundled data was current, for a reader that
+/// found its snapshot out of date.
+fn open_writer(path: &Path, republish: bool) -> Result<(Data, SeedOutcome)> {
+    let lock = lock::acquire(path)?;
+    let db = oxigraph::store::Store::open(path).map_err(|source| Error::StoreOpen {
+        path: path.to_owned(),
+        source,
+    })?;
+    let seed = seed::seed(&db)?;
+    if republish || seed != SeedOutcome::Current || snapshot::current(path)?.is_none() {
+        snapshot::publish(&db, path)?;
+    }
+    Ok((Data::owned(db, Some(lock)), seed))
+}
+
+/// Opens the latest snapshot; creates the store, or updates its bundled data, first when
+/// that is needed and no one is writing (else a reader reads the older bundled data).
+fn open_reader(path: &Path) -> Result<(Data, SeedOutcome)> {
+    let mut seed = SeedOutcome::Current;
+    let mut opened = if is_store(path) {
+        snapshot::open_current(path)?
+    } else {
+        None
+    };
+    let stale = match &opened {
+        Some(opened) => !seed::is_current(&opened.db)?,
+        None => true,
+    };
+    if stale {
+        match open_writer(path, true) {
+            Ok((writer, outcome)) => {
+                seed = outcome;
+                drop(writer);
+                opened = snapshot::open_current(path)?;
+            }
+            // Someone is writing: read what was there, if anything.
+            Err(Error::StoreLocked { .. }) if opened.is_some() => seed = SeedOutcome::Unchecked,
+            Err(e) => return Err(e),
+        }
+    }
+    let opened = opened.ok_or_else(|| Error::NoSnapshot {
+        path: path.to_owned(),
+    })?;
+    Ok((Data::snapshot(opened), seed))
 }
 
 /// Turns a SPARQL parser message into an error with the position it names, if it names one.
@@ -465,8 +717,8 @@ mod tests {
         assert_eq!(store.len().unwrap(), bundled + 2);
         store.replace_graphs([(&g, &[q("b"), q("c")][..])]).unwrap();
         assert_eq!(store.len().unwrap(), bundled + 2);
-        assert!(!store.db.contains(&q("a")).unwrap());
-        assert!(store.db.contains(&q("c")).unwrap());
+        assert!(!store.data().db.contains(&q("a")).unwrap());
+        assert!(store.data().db.contains(&q("c")).unwrap());
     }
 
     #[test]

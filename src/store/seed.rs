@@ -39,12 +39,7 @@ pub(super) fn seed(db: &oxigraph::store::Store) -> Result<SeedOutcome> {
     let graph = NamedNodeRef::new_unchecked(vocab::BUNDLED_GRAPH);
     let property = NamedNodeRef::new_unchecked(vocab::FINGERPRINT);
     let wanted = fingerprint();
-    let stored = db
-        .quads_for_pattern(Some(graph.into()), Some(property), None, Some(graph.into()))
-        .next()
-        .transpose()?
-        .map(|quad| quad.object);
-    let outcome = match stored {
+    let outcome = match stored_fingerprint(db)? {
         Some(oxigraph::model::Term::Literal(l)) if l.value() == wanted => {
             return Ok(SeedOutcome::Current);
         }
@@ -67,6 +62,25 @@ pub(super) fn seed(db: &oxigraph::store::Store) -> Result<SeedOutcome> {
     transaction.insert(QuadRef::new(graph, property, &fingerprint, graph));
     transaction.commit()?;
     Ok(outcome)
+}
+
+/// True when `db` holds this binary's version of the bundled dataset.
+pub(super) fn is_current(db: &oxigraph::store::Store) -> Result<bool> {
+    Ok(matches!(
+        stored_fingerprint(db)?,
+        Some(oxigraph::model::Term::Literal(l)) if l.value() == fingerprint()
+    ))
+}
+
+/// The fingerprint statement's value in the bundled graph, if there is one.
+fn stored_fingerprint(db: &oxigraph::store::Store) -> Result<Option<oxigraph::model::Term>> {
+    let graph = NamedNodeRef::new_unchecked(vocab::BUNDLED_GRAPH);
+    let property = NamedNodeRef::new_unchecked(vocab::FINGERPRINT);
+    Ok(db
+        .quads_for_pattern(Some(graph.into()), Some(property), None, Some(graph.into()))
+        .next()
+        .transpose()?
+        .map(|quad| quad.object))
 }
 
 /// The bundled dataset as triples, with the fingerprint statement that tells which version it

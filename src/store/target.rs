@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::error::{Error, Result};
 use super::remote::{self, Bundled, Credentials, Endpoint};
-use super::{Backend, Location, SeedOutcome, Store};
+use super::{Access, Backend, Location, SeedOutcome, Store};
 
 /// Where a command's queries and data go: the embedded store, or a SPARQL endpoint.
 pub enum Target {
@@ -53,8 +53,18 @@ impl Target {
     /// new). Endpoint credentials come from `TREATY_ENDPOINT_USER` and
     /// `TREATY_ENDPOINT_PASSWORD`, never from arguments, which other users can read in `ps`.
     pub fn open(options: &OpenOptions) -> Result<Opened> {
+        if options.read_only && options.writes {
+            return Err(Error::ReadOnly);
+        }
         let Some(url) = &options.endpoint else {
-            let store = Store::open(&location(options)?, options.read_only)?;
+            // Only the commands that write take the write lock; every other one reads a
+            // snapshot, so readers never wait for a writer nor keep one out.
+            let access = match (options.writes, options.read_only) {
+                (true, _) => Access::Write,
+                (false, true) => Access::ReadOnly,
+                (false, false) => Access::Read,
+            };
+            let store = Store::open_with(&location(options)?, access)?;
             let notices = seed_notice(&store).into_iter().collect();
             return Ok(Opened {
                 target: Target::Store(store),
@@ -67,9 +77,6 @@ impl Target {
                  in-memory store or the server"
                     .to_owned(),
             ));
-        }
-        if options.read_only && options.writes {
-            return Err(Error::ReadOnly);
         }
         let endpoint = Endpoint::new(
             url,

@@ -1,0 +1,487 @@
+//! `treaty serve` as a client sees it: the SPARQL 1.1 Protocol at /sparql, the JSON API, the
+//! page, the limits, the faults, Ctrl-C. Answers are checked against `treaty sparql` and
+//! `treaty query` on the same data, and the protocol against two Python clients from PyPI
+//! (tests/clients/sparql_clients.py).
+
+mod common;
+#[path = "common/server.rs"]
+mod server;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::treaty;
+use server::Server;
+
+const GUARANTORS: &str = "SELECT DISTINCT ?name WHERE { ts:treaty-of-london-1839 \
+                          tr:guarantee/tr:guarantor/rdfs:label ?name } ORDER BY ?name";
+
+/// What `treaty --memory ARGS` prints.
+fn cli(args: &[&str]) -> String {
+    let out = treaty()
+        .arg("--memory")
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn sparql_get_and_post_answer_as_the_command_line_does_in_every_results_format() {
+    let server = Server::start(&["--memory"], &[]);
+    for (accept, format) in [
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+        ("application/sparql-results+json", "json"),
+    ] {
+        let reply = server.sparql(GUARANTORS, accept);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.content_type.starts_with(accept), "{reply:?}");
+        let expected = cli(&["sparql", "--format", format, GUARANTORS]);
+        assert_eq!(reply.body.trim(), expected.trim(), "{accept}");
+    }
+    let xml = server.sparql(GUARANTORS, "application/sparql-results+xml");
+    assert_eq!(xml.status, 200);
+    assert!(
+        xml.body
+            .contains("<literal xml:lang=\"en\">Prussia</literal>"),
+        "{}",
+        xml.body
+    );
+    // No Accept header: JSON.
+    let default = server.sparql(GUARANTORS, "");
+    assert!(
+        default
+            .content_type
+            .starts_with("application/sparql-results+json")
+    );
+
+    let form = format!("query={}", server::encode(GUARANTORS));
+    let posted = server.post(
+        "/sparql",
+        "application/x-www-form-urlencoded",
+        "text/csv",
+        form.as_bytes(),
+    );
+    let direct = server.post(
+        "/sparql",
+        "application/sparql-query",
+        "text/csv",
+        GUARANTORS.as_bytes(),
+    );
+    let expected = cli(&["sparql", "--format", "csv", GUARANTORS]);
+    assert_eq!(posted.body.trim(), expected.trim());
+    assert_eq!(direct.body.trim(), expected.trim());
+    assert_eq!(
+        expected.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "Austrian Empire",
+            "France",
+            "Prussia",
+            "Russian Empire",
+            "United Kingdom"
+        ]
+    );
+}
+
+#[test]
+fn construct_comes_as_turtle_ntriples_or_json_ld_and_parses_back_to_the_same_triples() {
+    let server = Server::start(&["--memory"], &[]);
+    let construct = "CONSTRUCT { ?g tr:guarantor ?a } WHERE { ts:treaty-of-london-1839 \
+                     tr:guarantee ?g . ?g tr:guarantor ?a }";
+    let mut graphs = Vec::new();
+    for (accept, format) in [
+        ("text/turtle", oxigraph::io::RdfFormat::Turtle),
+        ("application/n-triples", oxigraph::io::RdfFormat::NTriples),
+        (
+            "application/ld+json",
+            oxigraph::io::RdfFormat::from_media_type("application/ld+json").unwrap(),
+        ),
+    ] {
+        let reply = server.sparql(construct, accept);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.content_type.starts_with(accept), "{reply:?}");
+        let mut triples: Vec<String> = oxigraph::io::RdfParser::from_format(format)
+            .for_slice(reply.body.as_bytes())
+            .map(|q| q.unwrap().to_string())
+            .collect();
+        triples.sort();
+        graphs.push(triples);
+    }
+    assert_eq!(graphs[0].len(), 5, "five guarantors: {:?}", graphs[0]);
+    assert_eq!(graphs[0], graphs[1]);
+    assert_eq!(graphs[0], graphs[2]);
+}
+
+#[test]
+fn updates_bad_queries_and_unreadable_requests_get_a_clear_4xx() {
+    let server = Server::start(&["--memory"], &["--max-body", "4"]);
+    let update = "INSERT DATA { <http://example.org/a> <http://example.org/b> \"c\" }";
+    for reply in [
+        server.sparql(update, ""),
+        server.post(
+            "/sparql",
+            "application/sparql-update",
+            "",
+            update.as_bytes(),
+        ),
+        server.post(
+            "/sparql",
+            "application/x-www-form-urlencoded",
+            "",
+            format!("update={}", server::encode(update)).as_bytes(),
+        ),
+        server.post("/sparql", "application/sparql-query", "", update.as_bytes()),
+    ] {
+        assert_eq!(reply.status, 403, "{reply:?}");
+        assert!(reply.body.contains("read-only"), "{}", reply.body);
+    }
+    // The update changed nothing.
+    let ask = server.sparql("ASK { <http://example.org/a> ?p ?o }", "");
+    assert!(ask.body.contains("false"), "{}", ask.body);
+
+    let bad = server.sparql("SELECT * WHERE { ?s ?p }", "");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("does not parse"), "{}", bad.body);
+
+    let unacceptable = server.sparql(GUARANTORS, "image/png");
+    assert_eq!(unacceptable.status, 406);
+    assert!(
+        unacceptable.body.contains("text/csv"),
+        "{}",
+        unacceptable.body
+    );
+
+    let none = server.get("/sparql", "");
+    assert_eq!(none.status, 400);
+    assert!(none.body.contains("no query"), "{}", none.body);
+
+    let huge = format!("query={}", "x".repeat(8 * 1024));
+    let reply = server.post(
+        "/sparql",
+        "application/x-www-form-urlencoded",
+        "",
+        huge.as_bytes(),
+    );
+    assert_eq!(reply.status, 413, "{reply:?}");
+
+    let reply = server.post(
+        "/sparql",
+        "application/sparql-query",
+        "",
+        b"SELECT * WHERE { ?s ?p \"\xff\xfe\" }",
+    );
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("UTF-8"), "{}", reply.body);
+
+    let reply = server.post("/sparql", "text/plain", "", GUARANTORS.as_bytes());
+    assert_eq!(reply.status, 415);
+
+    // Malformed HTTP on a raw connection.
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .write_all(b"THIS IS NOT HTTP\r\n\x00\x01\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+
+    // No request reaches the file system.
+    for path in [
+        "/assets/../../../etc/passwd",
+        "/assets/%2e%2e%2fCargo.toml",
+        "/assets/..%2f..%2fCargo.toml",
+    ] {
+        let reply = server.get(path, "");
+        assert_eq!(reply.status, 404, "{path}: {reply:?}");
+        assert!(!reply.body.contains("root:"), "{path}");
+    }
+}
+
+#[test]
+fn tql_comes_back_as_json_with_the_rows_of_the_command_line_and_its_sparql() {
+    let server = Server::start(&["--memory"], &[]);
+    let query = "guarantees where settlement = \"Treaty of London (1839)\" show guarantor, outcome";
+    let (status, json) = server.tql(query);
+    assert_eq!(status, 200, "{json}");
+    let result = &json["results"][0];
+    assert_eq!(
+        result["columns"],
+        serde_json::json!(["guarantor", "outcome"])
+    );
+    let csv = cli(&["query", "--format", "csv", query]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let expected: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let rows: Vec<Vec<String>> = result["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["text"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows, expected);
+    assert_eq!(rows[0][1], "violated");
+    let explain = cli(&["explain", query]);
+    assert!(
+        explain.contains(result["sparql"].as_str().unwrap().trim()),
+        "{explain}\n---\n{}",
+        result["sparql"]
+    );
+    // A list cell links each name with a page of its own.
+    let links = result["rows"][0][0]["links"].as_array().unwrap();
+    assert!(
+        links
+            .iter()
+            .any(|l| l["label"] == "Prussia" && l["href"] == "/entity/actor/prussia"),
+        "{links:?}"
+    );
+    assert_eq!(json["error"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_bad_tql_query_gets_its_diagnostic_with_the_span_of_the_fault() {
+    let server = Server::start(&["--memory"], &[]);
+    let query = "settlements where signed between 1914 1918";
+    let (status, json) = server.tql(query);
+    assert_eq!(status, 400, "{json}");
+    let error = &json["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected `and`"),
+        "{error}"
+    );
+    let start = error["span"]["start"].as_u64().unwrap() as usize;
+    assert_eq!(&query[start..start + 4], "1918", "{error}");
+    assert_eq!(error["span"]["column"], 39);
+    assert!(
+        error["rendered"].as_str().unwrap().contains("query:1:39"),
+        "{error}"
+    );
+
+    let (status, json) = server.tql("guarantees where guarantor = Brittany");
+    assert_eq!(status, 400);
+    assert!(
+        json["error"]["help"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty())
+            || json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Brittany"),
+        "{json}"
+    );
+}
+
+#[test]
+fn completion_offers_names_from_the_data_at_the_cursor() {
+    let server = Server::start(&["--memory"], &[]);
+    let text = "guarantees where guarantor = Pruss";
+    let reply = server.get(
+        &format!(
+            "/api/complete?q={}&cursor={}",
+            server::encode(text),
+            text.len()
+        ),
+        "",
+    );
+    assert_eq!(reply.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["start_utf16"], 29);
+    let replacements: Vec<&str> = json["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["replacement"].as_str().unwrap())
+        .collect();
+    assert!(replacements.contains(&"Prussia"), "{replacements:?}");
+
+    let fields = server.get(
+        &format!(
+            "/api/complete?q={}",
+            server::encode("settlements where sig")
+        ),
+        "",
+    );
+    assert!(fields.body.contains("\"signed\""), "{}", fields.body);
+}
+
+#[test]
+fn the_schema_the_gallery_and_an_entity_dossier_are_served() {
+    let server = Server::start(&["--memory"], &[]);
+    let schema: serde_json::Value =
+        serde_json::from_str(&server.get("/api/schema", "").body).unwrap();
+    let plurals: Vec<&str> = schema["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["plural"].as_str().unwrap())
+        .collect();
+    for set in ["settlements", "guarantees", "conflicts", "actors"] {
+        assert!(plurals.contains(&set), "{plurals:?}");
+    }
+    let gallery: serde_json::Value =
+        serde_json::from_str(&server.get("/api/gallery", "").body).unwrap();
+    assert_eq!(
+        gallery["queries"].as_array().unwrap().len(),
+        common::tq_files("queries").len()
+    );
+
+    let reply = server.get("/api/entity/settlement/treaty-of-london-1839", "");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let dossier: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(dossier["label"], "Treaty of London (1839)");
+    let statement = |property: &str| {
+        dossier["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["property"] == property && s["direction"] == "out")
+            .unwrap_or_else(|| panic!("no {property} in {dossier}"))
+            .clone()
+    };
+    let guarantee = &statement("guarantee")["values"][0];
+    assert_eq!(guarantee["outcome"], "violated");
+    assert_eq!(
+        guarantee["href"],
+        "/entity/guarantee/belgian-neutrality-1839"
+    );
+    let parties = statement("party");
+    assert_eq!(parties["values"].as_array().unwrap().len(), 7);
+    assert!(!statement("source")["values"].as_array().unwrap().is_empty());
+
+    let missing = server.get("/api/entity/settlement/no-such-treaty", "");
+    assert_eq!(missing.status, 404);
+
+    // The page and its entity URLs are one offline HTML file with its own assets.
+    for path in [
+        "/",
+        "/entity/settlement/treaty-of-london-1839",
+        "/?q=count%20settlements",
+    ] {
+        let page = server.get(path, "");
+        assert_eq!(page.status, 200);
+        assert!(page.content_type.starts_with("text/html"));
+        assert!(page.body.contains("/assets/app.js"));
+        assert!(!page.body.contains("http://") && !page.body.contains("https://"));
+    }
+    let script = server.get("/assets/app.js", "");
+    assert!(script.content_type.starts_with("text/javascript"));
+    assert!(!script.body.contains("https://"), "no CDN");
+}
+
+#[test]
+fn the_row_cap_and_cors_are_reported_and_off_by_default() {
+    let server = Server::start(&["--memory"], &["--row-cap", "3", "--cors"]);
+    let all = "SELECT ?s WHERE { ?s a tr:Settlement }";
+    let reply = server.sparql(all, "text/csv");
+    assert_eq!(reply.body.lines().count(), 4, "a header and three rows");
+    let note = reply.headers["treaty-truncated"].to_str().unwrap();
+    assert!(note.starts_with("3 of "), "{note}");
+    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    let (_, json) = server.tql("settlements");
+    assert_eq!(json["results"][0]["truncated"], true);
+    assert_eq!(json["results"][0]["rows"].as_array().unwrap().len(), 3);
+    assert!(json["results"][0]["total_rows"].as_u64().unwrap() > 3);
+
+    let plain = Server::start(&["--memory"], &[]);
+    let reply = plain.sparql(all, "text/csv");
+    assert!(!reply.headers.contains_key("access-control-allow-origin"));
+    assert!(!reply.headers.contains_key("treaty-truncated"));
+}
+
+#[test]
+fn a_slow_query_hits_the_timeout_without_stalling_other_clients() {
+    let server = Server::start(&["--memory"], &["--query-timeout", "1"]);
+    // Every triple with every triple with every triple: far more than a second of work.
+    let slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let started = Instant::now();
+    let slow_reply = std::thread::scope(|scope| {
+        let slow = scope.spawn(|| server.sparql(slow, ""));
+        std::thread::sleep(Duration::from_millis(200));
+        // Meanwhile another client is answered.
+        let quick_started = Instant::now();
+        let quick = server.sparql(GUARANTORS, "text/csv");
+        assert_eq!(quick.status, 200);
+        let quick_took = quick_started.elapsed();
+        let slow = slow.join().unwrap();
+        assert!(
+            quick_took < Duration::from_millis(900),
+            "the quick query waited {quick_took:?} for the slow one"
+        );
+        slow
+    });
+    assert_eq!(slow_reply.status, 503, "{slow_reply:?}");
+    assert!(
+        slow_reply.body.contains("limit of 1 s"),
+        "{}",
+        slow_reply.body
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The same through the JSON API.
+    let (status, json) =
+        server.tql("sparql \"SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\"");
+    assert_eq!(status, 503, "{json}");
+    assert!(json["error"]["message"].as_str().unwrap().contains("limit"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut server = Server::start(&["--memory"], &[]);
+    assert_eq!(server.sparql(GUARANTORS, "").status, 200);
+    assert!(server.interrupt(), "exit status 0 after Ctrl-C");
+    let rest: Vec<String> = server.stderr.lock().unwrap().try_iter().collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+}
+
+#[test]
+fn python_clients_from_pypi_read_the_endpoint() {
+    let available = std::process::Command::new("python3")
+        .args(["-c", "import SPARQLWrapper, pyoxigraph"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        // CI installs them (.ci/run); a developer's machine may not have them.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have SPARQLWrapper and pyoxigraph (pip install SPARQLWrapper pyoxigraph)"
+        );
+        eprintln!(
+            "note: python3 with SPARQLWrapper and pyoxigraph not found; \
+             `pip install SPARQLWrapper pyoxigraph` runs this test"
+        );
+        return;
+    }
+    let server = Server::start(&["--memory"], &[]);
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/clients/sparql_clients.py"
+    );
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(format!("{}/sparql", server.base))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("all client checks passed"), "{stdout}");
+}
