@@ -328,7 +328,14 @@ impl Compiler {
         names: &NameIndex,
         query: &Query,
     ) -> Result<Rows, Diagnostic> {
-        let resolved = resolve(&expand(query, &self.lets), schema, names, &self.params)?;
+        let today = self.today();
+        let resolved = resolve(
+            &expand(query, &self.lets),
+            schema,
+            names,
+            &self.params,
+            &today,
+        )?;
         if resolved.shape != ir::Shape::Entities {
             return Err(Diagnostic::new(
                 query.source.span,
