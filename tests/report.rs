@@ -772,7 +772,7 @@ fn an_aggregate_that_skipped_entities_says_so_in_every_report_format() {
     assert!(missing > 0);
     let note = format!("`years` left out {missing} settlements without a value");
     let md = read(&run_into(dir.path(), &file, "md", &[]));
-    assert!(md.contains(&format!("> Note: {note}")), "{md}");
+    assert!(md.contains(&format!("_Note: {note}_")), "{md}");
     let html = read(&run_into(dir.path(), &file, "html", &[]));
     let page = Html::parse_document(&html);
     let notes: Vec<String> = page

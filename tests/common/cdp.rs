@@ -154,7 +154,9 @@ impl Browser {
     /// Waits (up to 20 s) until `expression` is truthy, and returns its value.
     #[track_caller]
     pub fn wait_for(&mut self, expression: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: four browsers and servers share two cores while the tests run, and the
+        // first query of a server reads the schema and names.
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let value = self.eval(expression);
             let truthy = match &value {
