@@ -235,6 +235,22 @@ impl Compiler {
         self.today = Some(date.to_owned());
     }
 
+    /// Expands and resolves `query` with this compiler's `let`s, parameters and date.
+    fn resolve(
+        &self,
+        schema: &Schema,
+        names: &NameIndex,
+        query: &Query,
+    ) -> Result<ir::Query, Diagnostic> {
+        resolve(
+            &expand(query, &self.lets),
+            schema,
+            names,
+            &self.params,
+            &self.today(),
+        )
+    }
+
     /// The date `today()` stands for.
     fn today(&self) -> String {
         self.today
@@ -279,14 +295,7 @@ impl Compiler {
                 Ok(Compiled::Defined(name.node.clone()))
             }
             Statement::Query(query) => {
-                let today = self.today();
-                let resolved = resolve(
-                    &expand(query, &self.lets),
-                    schema,
-                    names,
-                    &self.params,
-                    &today,
-                )?;
+                let resolved = self.resolve(schema, names, query)?;
                 let plural = schema
                     .set_of_class(&resolved.class)
                     .map_or_else(|| "entities".to_owned(), |s| s.plural.clone());
@@ -328,14 +337,7 @@ impl Compiler {
         names: &NameIndex,
         query: &Query,
     ) -> Result<Rows, Diagnostic> {
-        let today = self.today();
-        let resolved = resolve(
-            &expand(query, &self.lets),
-            schema,
-            names,
-            &self.params,
-            &today,
-        )?;
+        let resolved = self.resolve(schema, names, query)?;
         if resolved.shape != ir::Shape::Entities {
             return Err(Diagnostic::new(
                 query.source.span,
