@@ -251,3 +251,65 @@ fn field_comparisons_read_is_among_and_is_not_among() {
         )
     );
 }
+
+/// R2: alternatives on one path (`p is A or p is B`, `p contains x or p matches y`) are compiled
+/// as one pattern, which must mean what an `EXISTS` per operand means, with the operands'
+/// nodes their own: the `or` below may speak of another guarantee than the one `violated`
+/// speaks of.
+#[test]
+fn alternatives_on_one_path_mean_any_of_them() {
+    let store = store();
+    let names = |q: &str| {
+        let mut rows: Vec<String> = tql(&store, q).0.into_iter().map(|r| r[0].clone()).collect();
+        rows.sort();
+        rows
+    };
+    let hand = |q: &str| {
+        let mut rows: Vec<String> = sparql(&store, q)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        rows.sort();
+        rows
+    };
+    let mechanism = "https://w3id.org/treaty/id/mechanism/";
+    let outcome = "https://w3id.org/treaty/id/outcome/";
+    let either = names(
+        "settlements where (guarantee.mechanism is neutrality or guarantee.mechanism is \
+         demilitarisation) and guarantee.outcome is violated show name",
+    );
+    assert!(!either.is_empty());
+    assert_eq!(
+        either,
+        hand(&format!(
+            "SELECT DISTINCT ?n WHERE {{ ?s a tr:Settlement ; rdfs:label ?n ; tr:guarantee ?v . \
+             ?v tr:outcome <{outcome}violated> . \
+             FILTER(EXISTS {{ ?s tr:guarantee ?a . ?a tr:mechanism <{mechanism}neutrality> }} \
+             || EXISTS {{ ?s tr:guarantee ?b . ?b tr:mechanism <{mechanism}demilitarisation> }}) }}"
+        ))
+    );
+    let text = names(
+        "settlements where name contains \"minsk\" or name matches \"^treaty of (london|paris)\" \
+         show name",
+    );
+    assert!(text.len() >= 3, "{text:?}");
+    assert_eq!(
+        text,
+        hand(
+            "SELECT DISTINCT ?n WHERE { ?s a tr:Settlement ; rdfs:label ?n . \
+             FILTER(CONTAINS(LCASE(?n), \"minsk\") || REGEX(?n, \"^treaty of (london|paris)\", \"i\")) }"
+        )
+    );
+    // Under `not`, the same: neither alternative holds.
+    let neither = names(
+        "guarantees where not (mechanism is neutrality or mechanism is demilitarisation) show name",
+    );
+    assert_eq!(
+        neither,
+        hand(&format!(
+            "SELECT DISTINCT ?n WHERE {{ ?g a tr:Guarantee ; rdfs:label ?n . \
+             FILTER NOT EXISTS {{ ?g tr:mechanism ?m . \
+             FILTER(?m IN (<{mechanism}neutrality>, <{mechanism}demilitarisation>)) }} }}"
+        ))
+    );
+}

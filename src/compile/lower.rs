@@ -4,7 +4,10 @@
 //! Conditions joined by `and` at the top become triple patterns and filters of the main group
 //! (paths with a common beginning share their variables, so `guarantee.mechanism is neutrality
 //! and guarantee.outcome is violated` speaks of one guarantee); conditions under `or` and `not`
-//! become `EXISTS` tests. Shown fields are `OPTIONAL`, so a missing value never drops a row.
+//! become `EXISTS` tests, except alternatives on one path (`p is A or p is B`, text tests of
+//! one path), which become one pattern. The class and the conditions choose the entities in a
+//! `SELECT DISTINCT ?__this` sub-select that comes first; shown fields are `OPTIONAL` after it,
+//! so a missing value never drops a row.
 
 use std::collections::HashMap;
 
@@ -44,16 +47,7 @@ pub fn lower(resolved: &ir::Query) -> Query {
     let mut b = Builder::default();
     let this = Variable::new_unchecked("__this");
     let mut main = Group::default();
-    main.triple(
-        this.clone().into(),
-        rdf::TYPE.into_owned(),
-        resolved.class.clone().into(),
-    );
-    // Each clause is a scope of its own: paths that begin alike share their nodes within a
-    // `where` clause, never across clauses (SEMANTICS.md R1).
-    for condition in &resolved.conditions {
-        b.direct(condition, &this, &mut main, &mut Scope::new());
-    }
+    b.select_entities(resolved, &this, &mut main);
 
     let column_vars: Vec<Variable> = resolved
         .columns
@@ -388,14 +382,7 @@ fn entities_with_keys(
     group_id: &Variable,
 ) -> Group {
     let mut group = Group::default();
-    group.triple(
-        this.clone().into(),
-        rdf::TYPE.into_owned(),
-        resolved.class.clone().into(),
-    );
-    for condition in &resolved.conditions {
-        b.direct(condition, this, &mut group, &mut Scope::new());
-    }
+    b.select_entities(resolved, this, &mut group);
     for (column, key) in resolved.columns.iter().zip(keys) {
         if let ColumnValue::Value(operand) = &column.value {
             b.optional_operand_into(operand, this, &mut group, key.clone());
@@ -738,6 +725,8 @@ enum Element {
     Bind(Expression, Variable),
     /// `VALUES ?v { ... }`, before the pattern that reaches `?v`.
     Values(Variable, Vec<NamedNode>),
+    /// A sub-select, joined to what comes before it.
+    Pattern(GraphPattern),
 }
 
 impl Group {
@@ -785,6 +774,10 @@ impl Group {
                                 .collect(),
                         },
                     );
+                }
+                Element::Pattern(pattern) => {
+                    g = flush(g, &mut block, &mut bgp);
+                    g = join(g, pattern);
                 }
                 Element::Triple(t) => bgp.push(t),
                 Element::Path(subject, path, object) => {
@@ -965,6 +958,40 @@ impl Builder {
         }
     }
 
+    /// Adds the query's entities to `group`: its class, and when there are conditions, the
+    /// entities meeting them as `{ SELECT DISTINCT ?__this WHERE { ... } }`. The engine then
+    /// chooses the entities first and fetches the shown fields for those alone: a filter over
+    /// the whole group (an `EXISTS`, a comparison) is otherwise applied only after every
+    /// OPTIONAL field of every entity of the class has been read (3x slower at a million
+    /// triples, docs/scale.md). The answers are the same: every shape lowered with it
+    /// groups by the entity, counts distinct entities or keeps distinct rows, and the
+    /// conditions' variables are their own (each clause is a scope, SEMANTICS.md R1).
+    fn select_entities(&mut self, resolved: &ir::Query, this: &Variable, group: &mut Group) {
+        let mut chosen = Group::default();
+        chosen.triple(
+            this.clone().into(),
+            rdf::TYPE.into_owned(),
+            resolved.class.clone().into(),
+        );
+        if resolved.conditions.is_empty() {
+            group.elements.append(&mut chosen.elements);
+            return;
+        }
+        // Each clause is a scope of its own: paths that begin alike share their nodes within
+        // a `where` clause, never across clauses (SEMANTICS.md R1).
+        for condition in &resolved.conditions {
+            self.direct(condition, this, &mut chosen, &mut Scope::new());
+        }
+        group
+            .elements
+            .push(Element::Pattern(GraphPattern::Distinct {
+                inner: Box::new(GraphPattern::Project {
+                    inner: Box::new(chosen.build()),
+                    variables: vec![this.clone()],
+                }),
+            }));
+    }
+
     /// Adds a top-level condition to the main group.
     fn direct(
         &mut self,
@@ -979,7 +1006,23 @@ impl Builder {
                     self.direct(part, this, group, shared);
                 }
             }
-            Condition::Or(_) | Condition::Not(_) => {
+            // Alternatives on one path, in a scope of their own as each operand of `or` is
+            // (R2): their nodes are not the clause's.
+            Condition::Or(parts) => match (
+                alternatives_on_one_path(parts),
+                text_tests_on_one_path(parts),
+            ) {
+                (Some(one_of), _) => self.atom(&one_of, this, group, &mut Scope::new()),
+                (None, Some(path)) => {
+                    let tests: Vec<&Condition> = parts.iter().collect();
+                    self.text_tests(path, &tests, this, group, &mut Scope::new());
+                }
+                (None, None) => {
+                    let expression = self.expression(condition, this);
+                    group.filters.push(expression);
+                }
+            },
+            Condition::Not(_) => {
                 let expression = self.expression(condition, this);
                 group.filters.push(expression);
             }
@@ -999,7 +1042,12 @@ impl Builder {
             {
                 self.fold(parts, this, Expression::And)
             }
-            Condition::Or(parts) => self.fold(parts, this, Expression::Or),
+            Condition::Or(parts)
+                if alternatives_on_one_path(parts).is_none()
+                    && text_tests_on_one_path(parts).is_none() =>
+            {
+                self.fold(parts, this, Expression::Or)
+            }
             // `!!x` is not SPARQL (`!` takes a primary expression): a double negation is
             // dropped instead.
             Condition::Not(inner) => match inner.as_ref() {
@@ -1091,28 +1139,8 @@ impl Builder {
                     )),
                 ));
             }
-            Condition::Contains { path, text } => {
-                let end = self.walk(path, this, group, shared, None);
-                let value = self.readable(path, end, group);
-                group.filters.push(Expression::FunctionCall(
-                    Function::Contains,
-                    vec![
-                        lower_case(Expression::Variable(value)),
-                        Expression::Literal(Literal::new_simple_literal(text.to_lowercase())),
-                    ],
-                ));
-            }
-            Condition::Matches { path, pattern } => {
-                let end = self.walk(path, this, group, shared, None);
-                let value = self.readable(path, end, group);
-                group.filters.push(Expression::FunctionCall(
-                    Function::Regex,
-                    vec![
-                        Expression::FunctionCall(Function::Str, vec![Expression::Variable(value)]),
-                        Expression::Literal(Literal::new_simple_literal(pattern.clone())),
-                        Expression::Literal(Literal::new_simple_literal("i")),
-                    ],
-                ));
+            Condition::Contains { path, .. } | Condition::Matches { path, .. } => {
+                self.text_tests(path, &[atom], this, group, shared);
             }
             Condition::Exists { path } => {
                 self.walk(path, this, group, shared, None);
@@ -1121,6 +1149,45 @@ impl Builder {
                 let expression = self.expression(atom, this);
                 group.filters.push(expression);
             }
+        }
+    }
+
+    /// `contains` and `matches` tests of one path, any of which holds: the path walked once,
+    /// its readable value tested by each (`tests` holds only such conditions on `path`).
+    fn text_tests(
+        &mut self,
+        path: &Path,
+        tests: &[&Condition],
+        this: &Variable,
+        group: &mut Group,
+        shared: &mut Scope,
+    ) {
+        let end = self.walk(path, this, group, shared, None);
+        let value = Expression::Variable(self.readable(path, end, group));
+        let test = |condition: &Condition| match condition {
+            Condition::Contains { text, .. } => Expression::FunctionCall(
+                Function::Contains,
+                vec![
+                    lower_case(value.clone()),
+                    Expression::Literal(Literal::new_simple_literal(text.to_lowercase())),
+                ],
+            ),
+            Condition::Matches { pattern, .. } => Expression::FunctionCall(
+                Function::Regex,
+                vec![
+                    Expression::FunctionCall(Function::Str, vec![value.clone()]),
+                    Expression::Literal(Literal::new_simple_literal(pattern.clone())),
+                    Expression::Literal(Literal::new_simple_literal("i")),
+                ],
+            ),
+            _ => unreachable!("text_tests takes contains and matches only"),
+        };
+        if let Some(any) = tests
+            .iter()
+            .map(|t| test(t))
+            .reduce(|a, b| Expression::Or(Box::new(a), Box::new(b)))
+        {
+            group.filters.push(any);
         }
     }
 
@@ -1410,6 +1477,49 @@ impl Builder {
         }
         self.optional_operand(operand, this, main)
     }
+}
+
+/// `p is A or p is B or ...` on one path as the single condition `p is one of A, B, ...`: one
+/// `VALUES` join where each alternative would be an `EXISTS` test run for every entity of the
+/// class. They mean the same: some value of `p` is among the alternatives.
+fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
+    let mut one_path: Option<&Path> = None;
+    let mut all: Vec<NamedNode> = Vec::new();
+    for part in parts {
+        let Condition::OneOf { path, iris } = part else {
+            return None;
+        };
+        if one_path.is_some_and(|p| p != path) {
+            return None;
+        }
+        one_path = Some(path);
+        for iri in iris {
+            if !all.contains(iri) {
+                all.push(iri.clone());
+            }
+        }
+    }
+    Some(Condition::OneOf {
+        path: one_path?.clone(),
+        iris: all,
+    })
+}
+
+/// The path of `or` operands that are all `contains` or `matches` tests of it: some value
+/// passes one of the tests exactly when one value passes some test, so one walk of the path
+/// with the tests joined by `||` means what an `EXISTS` test per operand does.
+fn text_tests_on_one_path(parts: &[Condition]) -> Option<&Path> {
+    let mut one_path: Option<&Path> = None;
+    for part in parts {
+        let (Condition::Contains { path, .. } | Condition::Matches { path, .. }) = part else {
+            return None;
+        };
+        if one_path.is_some_and(|p| p != path) {
+            return None;
+        }
+        one_path = Some(path);
+    }
+    one_path
 }
 
 /// The key under which a scope shares the node a step reaches (with the steps before it).

@@ -139,12 +139,30 @@ impl Session<'_> {
         })
     }
 
-    /// Runs a fetch and returns its rows with list cells tidied.
+    /// Runs a fetch and returns its rows with list cells tidied, sorted by their first shown
+    /// column (the name) and the entity: the fetch leaves the order to the session
+    /// (`Compiler::compile_rows`). A fetch with a limit comes sorted, and stays so.
     fn rows(&self, rows: &Rows) -> Result<Table> {
-        match tidy_lists(self.backend.evaluate(&rows.query)?, &rows.lists) {
-            Answer::Table(table) => Ok(table),
-            Answer::Boolean(_) => Ok(Table::default()),
+        let mut table = match tidy_lists(self.backend.evaluate(&rows.query)?, &rows.lists) {
+            Answer::Table(table) => table,
+            Answer::Boolean(_) => return Ok(Table::default()),
+        };
+        if !rows.ordered {
+            let entity = table.columns.iter().position(|c| c == ENTITY_COLUMN);
+            let name = table.columns.iter().position(|c| c != ENTITY_COLUMN);
+            let key = |row: &Vec<Option<Term>>, column: Option<usize>| {
+                column
+                    .and_then(|c| row.get(c)?.as_ref())
+                    .map(|term| match term {
+                        Term::Literal(literal) => literal.value().to_owned(),
+                        other => term_key(other),
+                    })
+            };
+            table
+                .rows
+                .sort_by_cached_key(|row| (key(row, name), key(row, entity)));
         }
+        Ok(table)
     }
 
     /// The entities a fetch returns.

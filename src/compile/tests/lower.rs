@@ -30,23 +30,28 @@ fn one_row_per_entity_with_shown_fields_optional_and_lists_concatenated() {
     check(
         "guarantees where guarantor = Britain show name, guarantor",
         expect![[r#"
-        PREFIX tr: <https://w3id.org/treaty/ontology#>
-        PREFIX ta: <https://w3id.org/treaty/id/actor/>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT
-          (SAMPLE(?__v1) AS ?name)
-          (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v3), ""); SEPARATOR = "\u001F") AS ?guarantor)
-        WHERE {
-          ?__this a tr:Guarantee .
-          ?__this tr:guarantor ta:united-kingdom .
-          OPTIONAL { ?__this rdfs:label ?__v1 . }
-          OPTIONAL {
-            ?__this tr:guarantor ?__v2 .
-            ?__v2 rdfs:label ?__v3 .
-          }
-        }
-        GROUP BY ?__this
-        ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(STR(MIN(?__v3))) ASC(?__this)"#]],
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ta: <https://w3id.org/treaty/id/actor/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT
+              (SAMPLE(?__v1) AS ?name)
+              (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v3), ""); SEPARATOR = "\u001F") AS ?guarantor)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__this tr:guarantor ta:united-kingdom .
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v1 . }
+              OPTIONAL {
+                ?__this tr:guarantor ?__v2 .
+                ?__v2 rdfs:label ?__v3 .
+              }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(STR(MIN(?__v3))) ASC(?__this)"#]],
     );
 }
 
@@ -61,10 +66,15 @@ fn conditions_joined_by_and_share_the_beginning_of_their_paths() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v2) AS ?name)
             WHERE {
-              ?__this a tr:Settlement .
-              ?__this tr:guarantee ?__v1 .
-              ?__v1 tr:mechanism tm:neutrality .
-              ?__v1 tr:outcome to:violated .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this tr:guarantee ?__v1 .
+                  ?__v1 tr:mechanism tm:neutrality .
+                  ?__v1 tr:outcome to:violated .
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v2 . }
             }
             GROUP BY ?__this
@@ -83,12 +93,17 @@ fn or_and_not_become_exists_tests() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v2) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  FILTER((EXISTS { ?__this tr:outcome to:violated . } || EXISTS {
+                    ?__this tr:reciprocal ?__v1 .
+                    FILTER(?__v1 = true)
+                  }) && NOT EXISTS { ?__this tr:guarantor ta:france . })
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v2 . }
-              FILTER((EXISTS { ?__this tr:outcome to:violated . } || EXISTS {
-                ?__this tr:reciprocal ?__v1 .
-                FILTER(?__v1 = true)
-              }) && NOT EXISTS { ?__this tr:guarantor ta:france . })
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
@@ -105,9 +120,14 @@ fn several_values_come_first_as_values() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v2) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
-              VALUES ?__v1 { ta:russia ta:russian-empire ta:soviet-russia ta:soviet-union ta:tsardom-of-russia }
-              ?__this tr:guarantor ?__v1 .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  VALUES ?__v1 { ta:russia ta:russian-empire ta:soviet-russia ta:soviet-union ta:tsardom-of-russia }
+                  ?__this tr:guarantor ?__v1 .
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v2 . }
             }
             GROUP BY ?__this
@@ -120,18 +140,23 @@ fn not_after_a_date_instead_of_at_most() {
     check(
         "settlements where signed <= 1945-09-02 show name",
         expect![[r#"
-        PREFIX tr: <https://w3id.org/treaty/ontology#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-        SELECT (SAMPLE(?__v2) AS ?name)
-        WHERE {
-          ?__this a tr:Settlement .
-          ?__this tr:signed ?__v1 .
-          OPTIONAL { ?__this rdfs:label ?__v2 . }
-          FILTER(!(?__v1 > "1945-09-02"^^xsd:date))
-        }
-        GROUP BY ?__this
-        ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this tr:signed ?__v1 .
+                  FILTER(!(?__v1 > "1945-09-02"^^xsd:date))
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
     );
 }
 
@@ -144,14 +169,19 @@ fn text_compares_in_lower_case_and_searches_without_case() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v6) AS ?name)
             WHERE {
-              ?__this a tr:Settlement .
-              ?__this rdfs:label ?__v1 .
-              ?__this rdfs:label ?__v2 .
-              ?__this tr:guarantee ?__v3 .
-              ?__v3 tr:guarantor ?__v4 .
-              ?__v4 rdfs:label ?__v5 .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this rdfs:label ?__v1 .
+                  ?__this rdfs:label ?__v2 .
+                  ?__this tr:guarantee ?__v3 .
+                  ?__v3 tr:guarantor ?__v4 .
+                  ?__v4 rdfs:label ?__v5 .
+                  FILTER(((LCASE(STR(?__v1)) = "treaty of paris") && CONTAINS(LCASE(STR(?__v2)), "vienna")) && REGEX(STR(?__v5), "^Brit", "i"))
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v6 . }
-              FILTER(((LCASE(STR(?__v1)) = "treaty of paris") && CONTAINS(LCASE(STR(?__v2)), "vienna")) && REGEX(STR(?__v5), "^Brit", "i"))
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v6))) ASC(?__this)"#]],
@@ -163,17 +193,22 @@ fn repeated_steps_are_property_paths() {
     check(
         "settlements where supersedes+ = \"Minsk Protocol\" show name",
         expect![[r#"
-        PREFIX tr: <https://w3id.org/treaty/ontology#>
-        PREFIX ts: <https://w3id.org/treaty/id/settlement/>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT (SAMPLE(?__v1) AS ?name)
-        WHERE {
-          ?__this a tr:Settlement .
-          ?__this (tr:supersedes)+ ts:minsk-protocol-2014 .
-          OPTIONAL { ?__this rdfs:label ?__v1 . }
-        }
-        GROUP BY ?__this
-        ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(?__this)"#]],
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ts: <https://w3id.org/treaty/id/settlement/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v1) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this (tr:supersedes)+ ts:minsk-protocol-2014 .
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v1 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v1))) ASC(?__this)"#]],
     );
 }
 
@@ -211,8 +246,13 @@ fn aggregates_averages_rounded_and_derived_values() {
               {
                 SELECT ?__g ?century_signed (COUNT(DISTINCT ?__this) AS ?__n) (COUNT(DISTINCT ?__this) AS ?n)
                 WHERE {
-                  ?__this a tr:Settlement .
-                  ?__this tr:peaceHeldUntil ?__v1 .
+                  {
+                    SELECT DISTINCT ?__this
+                    WHERE {
+                      ?__this a tr:Settlement .
+                      ?__this tr:peaceHeldUntil ?__v1 .
+                    }
+                  }
                   OPTIONAL { ?__this tr:signed ?__v2 . }
                   BIND(IF(BOUND(?__v2), xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1, ?__v3) AS ?century_signed)
                   BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
@@ -226,8 +266,13 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v8 ?__v9 ?__v10
                       WHERE {
-                        ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v5 .
+                        {
+                          SELECT DISTINCT ?__this
+                          WHERE {
+                            ?__this a tr:Settlement .
+                            ?__this tr:peaceHeldUntil ?__v5 .
+                          }
+                        }
                         OPTIONAL { ?__this tr:signed ?__v6 . }
                         BIND(IF(BOUND(?__v6), xsd:integer(FLOOR(COALESCE(YEAR(?__v6) - 1) / 100.0)) + 1, ?__v7) AS ?__v4)
                         BIND(IF(BOUND(?__v4), CONCAT("+", STR(?__v4)), "-") AS ?__g)
@@ -248,8 +293,13 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v15 ?__v16
                       WHERE {
-                        ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v12 .
+                        {
+                          SELECT DISTINCT ?__this
+                          WHERE {
+                            ?__this a tr:Settlement .
+                            ?__this tr:peaceHeldUntil ?__v12 .
+                          }
+                        }
                         OPTIONAL { ?__this tr:signed ?__v13 . }
                         BIND(IF(BOUND(?__v13), xsd:integer(FLOOR(COALESCE(YEAR(?__v13) - 1) / 100.0)) + 1, ?__v14) AS ?__v11)
                         BIND(IF(BOUND(?__v11), CONCAT("+", STR(?__v11)), "-") AS ?__g)
@@ -297,18 +347,23 @@ fn field_to_field_comparison() {
     check(
         "conflicts where end < start show name",
         expect![[r#"
-        PREFIX tr: <https://w3id.org/treaty/ontology#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT (SAMPLE(?__v3) AS ?name)
-        WHERE {
-          ?__this a tr:Conflict .
-          ?__this tr:end ?__v1 .
-          ?__this tr:start ?__v2 .
-          OPTIONAL { ?__this rdfs:label ?__v3 . }
-          FILTER(?__v1 < ?__v2)
-        }
-        GROUP BY ?__this
-        ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v3) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Conflict .
+                  ?__this tr:end ?__v1 .
+                  ?__this tr:start ?__v2 .
+                  FILTER(?__v1 < ?__v2)
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v3 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
     );
 }
 
@@ -327,14 +382,19 @@ fn r1_each_where_clause_is_its_own_scope() {
             PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
             SELECT (SAMPLE(?__v5) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
-              ?__v1 tr:guarantee ?__this .
-              ?__v1 tr:signed ?__v2 .
-              ?__v1 tr:kind tk:armistice .
-              ?__v3 tr:guarantee ?__this .
-              ?__v3 tr:signed ?__v4 .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__v1 tr:guarantee ?__this .
+                  ?__v1 tr:signed ?__v2 .
+                  ?__v1 tr:kind tk:armistice .
+                  ?__v3 tr:guarantee ?__this .
+                  ?__v3 tr:signed ?__v4 .
+                  FILTER((?__v2 > "1900-12-31"^^xsd:date) && (?__v4 < "1950-01-01"^^xsd:date))
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v5 . }
-              FILTER((?__v2 > "1900-12-31"^^xsd:date) && (?__v4 < "1950-01-01"^^xsd:date))
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v5))) ASC(?__this)"#]],
@@ -353,16 +413,21 @@ fn r2_each_operand_of_or_and_not_is_its_own_exists_with_its_conjunction_correlat
             PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
             SELECT (SAMPLE(?__v5) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
-              ?__v1 tr:guarantee ?__this .
-              ?__v1 tr:signed ?__v2 .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__v1 tr:guarantee ?__this .
+                  ?__v1 tr:signed ?__v2 .
+                  FILTER((?__v2 > "1900-12-31"^^xsd:date) && NOT EXISTS {
+                    ?__v3 tr:guarantee ?__this .
+                    ?__v3 tr:kind tk:armistice .
+                    ?__v3 tr:signed ?__v4 .
+                    FILTER(?__v4 < "1950-01-01"^^xsd:date)
+                  })
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v5 . }
-              FILTER((?__v2 > "1900-12-31"^^xsd:date) && NOT EXISTS {
-                ?__v3 tr:guarantee ?__this .
-                ?__v3 tr:kind tk:armistice .
-                ?__v3 tr:signed ?__v4 .
-                FILTER(?__v4 < "1950-01-01"^^xsd:date)
-              })
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v5))) ASC(?__this)"#]],
@@ -496,11 +561,16 @@ fn r9_not_equal_between_fields_is_not_among() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v3) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
-              ?__this tr:guarantor ?__v1 .
-              ?__v2 tr:guarantee ?__this .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__this tr:guarantor ?__v1 .
+                  ?__v2 tr:guarantee ?__this .
+                  FILTER(NOT EXISTS { ?__v2 tr:party ?__v1 . })
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v3 . }
-              FILTER(NOT EXISTS { ?__v2 tr:party ?__v1 . })
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v3))) ASC(?__this)"#]],
@@ -516,16 +586,98 @@ fn r9_equal_names_compare_labels_in_lower_case() {
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT (SAMPLE(?__v6) AS ?name)
             WHERE {
-              ?__this a tr:Guarantee .
-              ?__this tr:guarantor ?__v1 .
-              ?__v1 rdfs:label ?__v2 .
-              ?__v3 tr:guarantee ?__this .
-              ?__v3 tr:party ?__v4 .
-              ?__v4 rdfs:label ?__v5 .
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__this tr:guarantor ?__v1 .
+                  ?__v1 rdfs:label ?__v2 .
+                  ?__v3 tr:guarantee ?__this .
+                  ?__v3 tr:party ?__v4 .
+                  ?__v4 rdfs:label ?__v5 .
+                  FILTER(LCASE(STR(?__v2)) = LCASE(STR(?__v5)))
+                }
+              }
               OPTIONAL { ?__this rdfs:label ?__v6 . }
-              FILTER(LCASE(STR(?__v2)) = LCASE(STR(?__v5)))
             }
             GROUP BY ?__this
             ORDER BY ASC(STR(SAMPLE(?__v6))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn alternatives_on_one_path_are_one_pattern_in_a_scope_of_their_own() {
+    // One VALUES join, not an EXISTS test per alternative; its guarantee (?__v2) is not the
+    // one `outcome` speaks of (?__v3).
+    check(
+        "settlements where (guarantee.mechanism is neutrality or guarantee.mechanism is \
+         demilitarisation) and guarantee.outcome is violated show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX tm: <https://w3id.org/treaty/id/mechanism/>
+            PREFIX to: <https://w3id.org/treaty/id/outcome/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v4) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  VALUES ?__v1 { tm:neutrality tm:demilitarisation }
+                  ?__this tr:guarantee ?__v2 .
+                  ?__v2 tr:mechanism ?__v1 .
+                  ?__this tr:guarantee ?__v3 .
+                  ?__v3 tr:outcome to:violated .
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v4 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v4))) ASC(?__this)"#]],
+    );
+    // Text tests of one path: one walk, the tests joined by `||`.
+    check(
+        "settlements where name contains \"minsk\" or name matches \"^treaty of london\" show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Settlement .
+                  ?__this rdfs:label ?__v1 .
+                  FILTER(CONTAINS(LCASE(STR(?__v1)), "minsk") || REGEX(STR(?__v1), "^treaty of london", "i"))
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+    // Under `not`: one NOT EXISTS with the values.
+    check(
+        "guarantees where not (mechanism is neutrality or mechanism is demilitarisation) show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX tm: <https://w3id.org/treaty/id/mechanism/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  FILTER(NOT EXISTS {
+                    VALUES ?__v1 { tm:neutrality tm:demilitarisation }
+                    ?__this tr:mechanism ?__v1 .
+                  })
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
     );
 }
