@@ -223,8 +223,13 @@ fn groups_with_having_and_order() {
             WHERE {
               ?__this a tr:Guarantee .
               OPTIONAL {
-                ?__this tr:outcome ?__v1 .
-                ?__v1 rdfs:label ?outcome .
+                {
+                  SELECT ?__this ?__v1 ?outcome
+                  WHERE {
+                    ?__this tr:outcome ?__v1 .
+                    ?__v1 rdfs:label ?outcome .
+                  }
+                }
               }
             }
             GROUP BY ?outcome
@@ -332,8 +337,13 @@ fn distinct_with_limit_and_offset() {
             WHERE {
               ?__this a tr:Settlement .
               OPTIONAL {
-                ?__this tr:kind ?__v1 .
-                ?__v1 rdfs:label ?kind .
+                {
+                  SELECT ?__this ?__v1 ?kind
+                  WHERE {
+                    ?__this tr:kind ?__v1 .
+                    ?__v1 rdfs:label ?kind .
+                  }
+                }
               }
             }
             ORDER BY DESC(?kind)
@@ -444,9 +454,14 @@ fn r3_a_shown_expression_correlates_its_paths() {
             WHERE {
               ?__this a tr:Guarantee .
               OPTIONAL {
-                ?__v2 tr:guarantee ?__this .
-                ?__v2 tr:signed ?__v3 .
-                ?__v2 tr:peaceHeldUntil ?__v4 .
+                {
+                  SELECT ?__v2 ?__this ?__v3 ?__v4
+                  WHERE {
+                    ?__v2 tr:guarantee ?__this .
+                    ?__v2 tr:signed ?__v3 .
+                    ?__v2 tr:peaceHeldUntil ?__v4 .
+                  }
+                }
               }
               BIND(IF((BOUND(?__v3) && BOUND(?__v4)), YEAR(?__v4) - YEAR(?__v3) - IF(((MONTH(?__v4) < MONTH(?__v3)) || ((MONTH(?__v4) = MONTH(?__v3)) && (DAY(?__v4) < DAY(?__v3)))), 1, 0), ?__v5) AS ?__v1)
             }
