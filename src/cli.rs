@@ -1,6 +1,10 @@
-//! The command line: clap definitions only. `main.rs` turns these into library calls.
+//! The command line: clap definitions, and the arguments turned into what the library takes
+//! (store options, server options, the text an argument names). `main.rs` calls the library.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -65,6 +69,25 @@ pub struct StoreArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+}
+
+impl StoreArgs {
+    /// The options to open the store or endpoint that `command` works on.
+    pub fn open_options(&self, command: &Command) -> treaty::store::OpenOptions {
+        treaty::store::OpenOptions {
+            endpoint: self.endpoint.clone(),
+            memory: self.memory,
+            store: self.store.clone(),
+            read_only: self.read_only,
+            timeout: std::time::Duration::from_secs(self.timeout),
+            graph_store: self.graph_store.clone(),
+            writes: matches!(
+                command,
+                Command::Load(_) | Command::Import(_) | Command::Remove(_)
+            ),
+            seeds_endpoint: matches!(command, Command::Load(_)),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -384,4 +407,47 @@ pub struct ServeArgs {
     /// Let pages from any other origin read the answers (Access-Control-Allow-Origin: *)
     #[arg(long)]
     pub cors: bool,
+}
+
+impl ServeArgs {
+    /// The server's options; the query timeout must be a number of seconds above 0.
+    pub fn options(&self) -> anyhow::Result<treaty::serve::Options> {
+        if !(self.query_timeout.is_finite() && self.query_timeout > 0.0) {
+            bail!("--query-timeout takes a number of seconds above 0");
+        }
+        Ok(treaty::serve::Options {
+            bind: self.bind,
+            port: self.port,
+            timeout: std::time::Duration::from_secs_f64(self.query_timeout),
+            row_cap: self.row_cap,
+            body_limit: self.max_body.saturating_mul(1024),
+            cors: self.cors,
+        })
+    }
+}
+
+/// The text of a QUERY or TQL argument: the argument itself, or standard input for `-`.
+pub fn text_arg(arg: &str) -> anyhow::Result<String> {
+    if arg == "-" {
+        read_stdin()
+    } else {
+        Ok(arg.to_owned())
+    }
+}
+
+/// The text of a file argument.
+pub fn read_file(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Standard input, which must hold something.
+pub fn read_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read standard input")?;
+    if text.trim().is_empty() {
+        bail!("standard input is empty; expected a query");
+    }
+    Ok(text)
 }

@@ -656,6 +656,21 @@ pub fn render(run: &Run, format: Format) -> Result<String> {
     })
 }
 
+/// The report's results as `treaty run` prints a plain file's (to a terminal or a pipe, in
+/// a format that is no report's): each result set in `format`, under a `## name` line in a
+/// table or Markdown.
+pub fn write_plain(run: &Run, format: output::Format, out: &mut dyn Write) -> std::io::Result<()> {
+    for result in run.shown() {
+        if matches!(format, output::Format::Table | output::Format::Markdown) {
+            writeln!(out, "\n## {}", result.name)?;
+        }
+        if let Some(answer) = &result.answer {
+            output::write(answer, format, out)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the report to `path`. Markdown, HTML and JSON make one file. CSV makes one file
 /// when `path` ends in `.csv` and the report has one result set; otherwise `path` is a folder
 /// (created when missing) with `NN-name.csv` per result set and `manifest.json`, the report's
