@@ -2,28 +2,28 @@
 //! the bundled dataset, and the prefixes used to shorten IRIs for display.
 
 /// Namespace of the ontology (classes and properties).
-pub const ONTOLOGY: &str = "https://w3id.org/treaty/ontology#";
+pub(crate) const ONTOLOGY: &str = "https://w3id.org/treaty/ontology#";
 /// Namespace under which every entity of the data lives (`id/settlement/...`, `id/actor/...`).
 pub const DATA: &str = "https://w3id.org/treaty/id/";
 /// The named graph that holds the dataset compiled into the binary.
 pub const BUNDLED_GRAPH: &str = "https://w3id.org/treaty/graph/bundled";
 /// The named graph that receives data read from standard input when no `--graph` is given.
-pub const STDIN_GRAPH: &str = "https://w3id.org/treaty/graph/stdin";
+pub(crate) const STDIN_GRAPH: &str = "https://w3id.org/treaty/graph/stdin";
 /// Property of the bundled graph recording the fingerprint of the data it was seeded from.
-pub const FINGERPRINT: &str = "https://w3id.org/treaty/ontology#fingerprint";
+pub(crate) const FINGERPRINT: &str = "https://w3id.org/treaty/ontology#fingerprint";
 
 /// Namespace of the XML Schema datatypes (`xsd:date`...): literals' datatypes start with it.
-pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+pub(crate) const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 /// Namespace of SKOS, the vocabulary of the concept schemes.
-pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+pub(crate) const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 /// `skos:Concept`, the class of every concept (kinds, outcomes, mechanisms...).
 pub const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
 /// A date known to the year only (the value of a `tr:...Precision` property).
-pub const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
+pub(crate) const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
 
 /// A date known to the month only.
-pub const PRECISION_MONTH: &str = "https://w3id.org/treaty/ontology#month";
+pub(crate) const PRECISION_MONTH: &str = "https://w3id.org/treaty/ontology#month";
 
 /// Well-known prefixes, used to shorten IRIs in tables and in SPARQL sent by the tool.
 pub const PREFIXES: &[(&str, &str)] = &[
@@ -51,7 +51,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
 ];
 
 /// Shortens an IRI to `prefix:local` when a known prefix covers it and the rest is a plain name.
-pub fn compact(iri: &str) -> Option<String> {
+pub(crate) fn compact(iri: &str) -> Option<String> {
     PREFIXES.iter().find_map(|(prefix, ns)| {
         let local = iri.strip_prefix(ns)?;
         let plain = !local.is_empty()
@@ -61,14 +61,6 @@ pub fn compact(iri: &str) -> Option<String> {
             && !local.ends_with('.');
         plain.then(|| format!("{prefix}:{local}"))
     })
-}
-
-/// The `PREFIX` lines of every known prefix, for SPARQL written by hand or by the tool.
-pub fn sparql_prologue() -> String {
-    PREFIXES
-        .iter()
-        .map(|(prefix, ns)| format!("PREFIX {prefix}: <{ns}>\n"))
-        .collect()
 }
 
 #[cfg(test)]

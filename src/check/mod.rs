@@ -62,7 +62,7 @@ impl Rule {
 }
 
 /// The rules that ship with the binary.
-pub fn bundled_rules() -> Vec<Rule> {
+pub(crate) fn bundled_rules() -> Vec<Rule> {
     BUNDLED_RULES
         .iter()
         .map(|(name, text)| Rule::parse(name, text).expect("bundled rules have headers"))
@@ -70,7 +70,7 @@ pub fn bundled_rules() -> Vec<Rule> {
 }
 
 /// The `.rq` files of a folder, in name order.
-pub fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
+pub(crate) fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -158,7 +158,7 @@ pub fn run(
 /// seeded with the bundled data (so the rules see the files joined to it, as they would be
 /// after `treaty load`) and runs `rules` there. Needs no store of the user's, so it works
 /// while one is in use.
-pub fn check_files(
+pub(crate) fn check_files(
     inputs: &[crate::load::Input],
     options: &crate::load::Options,
     rules: &[Rule],

@@ -13,10 +13,10 @@ pub struct DateLit {
 }
 
 /// The years a date may have where it becomes an `xsd:date` of four digits.
-pub const YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
+pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
 
 /// The months' English names, January first.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -88,7 +88,7 @@ impl std::fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 /// Checks that the month and day exist (the year is the caller's to bound: see [`YEARS`]).
-pub fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), Invalid> {
+pub(crate) fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), Invalid> {
     let Some(month) = month else {
         return Ok(());
     };
@@ -105,7 +105,7 @@ pub fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), I
 
 /// Whether `text` is laid out as ISO 8601 writes a date: four digits of year, then two of month
 /// and two of day. TQL literals must be; [`parse`] also takes `1815-6-9`.
-pub fn is_iso_layout(text: &str) -> bool {
+pub(crate) fn is_iso_layout(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() <= 3
         && parts[0].len() == 4

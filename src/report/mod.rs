@@ -17,7 +17,7 @@
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod chart;
+pub(crate) mod chart;
 mod curves;
 mod html;
 mod json;
@@ -720,7 +720,7 @@ pub fn write(run: &Run, format: Format, path: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// `NN-name.csv`, numbered from 01 in the report's order.
-pub fn csv_file_name(index: usize, result: &ResultSet) -> String {
+pub(crate) fn csv_file_name(index: usize, result: &ResultSet) -> String {
     format!("{:02}-{}.csv", index + 1, result.name)
 }
 

@@ -118,7 +118,7 @@ pub enum ChartKind {
 }
 
 /// Whether `text` uses any report line (`## `, `#'`, `#@`), as opposed to a plain query file.
-pub fn is_report(text: &str) -> bool {
+pub(crate) fn is_report(text: &str) -> bool {
     text.lines()
         .map(str::trim_start)
         .any(|l| l.starts_with("#@") || l.starts_with("#'") || l.starts_with("## ") || l == "##")

@@ -244,7 +244,7 @@ impl<'b> Session<'b> {
 
     /// A session on a schema and names read before (a server reads them once, not per
     /// request).
-    pub fn with_known(backend: &'b dyn Backend, schema: Schema, names: NameIndex) -> Self {
+    pub(crate) fn with_known(backend: &'b dyn Backend, schema: Schema, names: NameIndex) -> Self {
         Self {
             schema,
             names,
@@ -255,7 +255,7 @@ impl<'b> Session<'b> {
 
     /// Reads every name of the store now (for completion in the shell), instead of the ones
     /// statements use as they come.
-    pub fn load_all_names(&mut self) -> Result<()> {
+    pub(crate) fn load_all_names(&mut self) -> Result<()> {
         self.names = NameIndex::load(self.backend)?;
         Ok(())
     }
@@ -272,7 +272,7 @@ impl<'b> Session<'b> {
 
     /// Reads the schema and the names again (after a load added data); parameters and `let`
     /// definitions are kept.
-    pub fn reload(&mut self) -> Result<()> {
+    pub(crate) fn reload(&mut self) -> Result<()> {
         self.schema = Schema::load(self.backend)?;
         self.names = if self.names.is_complete() {
             NameIndex::load(self.backend)?
@@ -377,7 +377,7 @@ impl<'b> Session<'b> {
     /// Compiles and runs the next statement, or returns `None` when none is left. This is
     /// what [`Runner`] does; callers that need the session between two statements (the
     /// shell) call it themselves.
-    pub fn run_next(&mut self, statements: &mut Statements) -> Option<Outcome> {
+    pub(crate) fn run_next(&mut self, statements: &mut Statements) -> Option<Outcome> {
         let (index, statement) = statements.statements.next()?;
         let started = Instant::now();
         let result = self.run_statement(

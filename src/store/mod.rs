@@ -7,7 +7,7 @@ mod backend;
 pub mod error;
 mod lock;
 pub mod remote;
-pub mod seed;
+pub(crate) mod seed;
 mod snapshot;
 mod target;
 
@@ -100,7 +100,7 @@ impl Store {
 
     /// Opens the store at `location` for `access`. Writers exclude each other (a second one
     /// gets [`Error::StoreLocked`]); readers exclude no one.
-    pub fn open_with(location: &Location, access: Access) -> Result<Self> {
+    pub(crate) fn open_with(location: &Location, access: Access) -> Result<Self> {
         let (data, seed) = match (location, access) {
             (Location::Memory, _) => {
                 let db = oxigraph::store::Store::new()?;
@@ -239,7 +239,7 @@ impl Store {
     /// Moves a reader to the latest published snapshot, if a writer published one since it
     /// opened; true when it moved. Queries already running finish on the snapshot they
     /// started on. Writers and stores in memory always see their own data: false.
-    pub fn refresh(&self) -> Result<bool> {
+    pub(crate) fn refresh(&self) -> Result<bool> {
         let Location::Dir(path) = &self.location else {
             return Ok(false);
         };
@@ -261,7 +261,7 @@ impl Store {
     /// writer opened beside it (taking the write lock, so this fails with
     /// [`Error::StoreLocked`] while another process writes), which is closed when the
     /// returned value is dropped, and the reader then moves to what was written.
-    pub fn for_writing(&self) -> Result<Writing<'_>> {
+    pub(crate) fn for_writing(&self) -> Result<Writing<'_>> {
         let writer = match (&self.location, self.access) {
             (_, Access::ReadOnly) => return Err(Error::ReadOnly),
             (Location::Dir(path), Access::Read) => Some(Store::open_with(
@@ -292,7 +292,7 @@ impl Store {
     }
 
     /// Fails with [`Error::ReadOnly`] on a `--read-only` store, before any work is done.
-    pub fn writable(&self) -> Result<()> {
+    pub(crate) fn writable(&self) -> Result<()> {
         match self.access {
             Access::ReadOnly => Err(Error::ReadOnly),
             _ => Ok(()),
@@ -362,7 +362,7 @@ impl Store {
     }
 
     /// True when the named graph `graph` holds at least one triple.
-    pub fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
+    pub(crate) fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
         let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
         Ok(self
             .data()
@@ -375,7 +375,7 @@ impl Store {
 
     /// Removes the named graphs, all in one transaction. Every graph must hold something: a
     /// graph that does not is an error that names it, and nothing is removed.
-    pub fn remove_graphs(&self, graphs: &[NamedNode]) -> Result<()> {
+    pub(crate) fn remove_graphs(&self, graphs: &[NamedNode]) -> Result<()> {
         let db = self.writable_db()?;
         for graph in graphs {
             if !self.holds_graph(graph)? {
@@ -667,12 +667,12 @@ fn parse_position(message: &str) -> Option<(u64, u64)> {
 }
 
 /// The platform's data directory for a default store, if the platform has one.
-pub fn default_dir() -> Option<PathBuf> {
+pub(crate) fn default_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "treaty").map(|dirs| dirs.data_dir().join("store"))
 }
 
 /// True when `path` looks like a store this tool created (it has our lock file).
-pub fn is_store(path: &Path) -> bool {
+pub(crate) fn is_store(path: &Path) -> bool {
     path.join(lock::LOCK_FILE).is_file()
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
-pub use lookup::Lookup;
+pub(crate) use lookup::Lookup;
 pub use plan::namespace;
 
 use super::cell::{self, Date, literal, parse_date, parse_integer, same_value, scientific_integer};
@@ -100,7 +100,7 @@ pub struct Tally {
 
 impl Plan {
     /// The triples describing the dataset the mapping cites (or, without `[source]`, the file).
-    pub fn source_quads(&self, loaded: &Loaded, file: &str) -> Vec<Quad> {
+    pub(crate) fn source_quads(&self, loaded: &Loaded, file: &str) -> Vec<Quad> {
         let mut out = Vec::new();
         let s = &self.source;
         let (label, citation, url) = match &loaded.mapping.source {
@@ -139,7 +139,7 @@ impl Plan {
     }
 
     /// The triples for the actors minted during the conversion.
-    pub fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
+    pub(crate) fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
         let mut out = Vec::new();
         for (iri, (name, cow)) in &tally.minted {
             let s = NamedNode::new_unchecked(iri.clone());
