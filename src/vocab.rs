@@ -19,6 +19,13 @@ pub(crate) const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 /// `skos:Concept`, the class of every concept (kinds, outcomes, mechanisms...).
 pub const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
+/// Namespace of Dublin Core terms (`dct:source`...).
+pub const DCT: &str = "http://purl.org/dc/terms/";
+/// `dct:source`: a source of an entity (an IRI).
+pub const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
+/// `dct:bibliographicCitation`: a source cited as text.
+pub const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
+
 /// A date known to the year only (the value of a `tr:...Precision` property).
 pub(crate) const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
 
@@ -47,7 +54,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("owl", "http://www.w3.org/2002/07/owl#"),
     ("xsd", XSD),
     ("skos", SKOS),
-    ("dct", "http://purl.org/dc/terms/"),
+    ("dct", DCT),
 ];
 
 /// Shortens an IRI to `prefix:local` when a known prefix covers it and the rest is a plain name.
@@ -70,6 +77,11 @@ mod tests {
     #[test]
     fn skos_concept_is_in_the_skos_namespace() {
         assert_eq!(SKOS_CONCEPT.strip_prefix(SKOS), Some("Concept"));
+        assert_eq!(DCT_SOURCE.strip_prefix(DCT), Some("source"));
+        assert_eq!(
+            DCT_CITATION.strip_prefix(DCT),
+            Some("bibliographicCitation")
+        );
         assert_eq!(
             oxigraph::model::vocab::xsd::DATE.as_str().strip_prefix(XSD),
             Some("date")

@@ -22,9 +22,6 @@ use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, U
 use crate::error::{Error, Result};
 use crate::vocab;
 
-const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
-const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
-
 fn tr(local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY))
 }
@@ -123,7 +120,7 @@ impl Plan {
             self.quad(
                 &mut out,
                 s,
-                &NamedNode::new_unchecked(DCT_CITATION),
+                &NamedNode::new_unchecked(vocab::DCT_CITATION),
                 Literal::new_simple_literal(c).into(),
             );
         }
@@ -227,7 +224,7 @@ impl Plan {
                 _ => self.quad(
                     out,
                     &subject,
-                    &NamedNode::new_unchecked(DCT_SOURCE),
+                    &NamedNode::new_unchecked(vocab::DCT_SOURCE),
                     self.source.clone().into(),
                 ),
             }
