@@ -198,19 +198,7 @@ pub(crate) fn first_day(cell: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    Some(days_from_civil(year, month, day))
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm, exact for
-/// every year; xsd:date uses that calendar).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(crate::lang::date::days_from_civil(year, month, day))
 }
 
 #[cfg(test)]
