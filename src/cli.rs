@@ -258,6 +258,31 @@ pub struct RunArgs {
     pub bail: bool,
 }
 
+impl ReplArgs {
+    /// The shell's options: tables unless told otherwise (it is on a terminal), colours unless
+    /// `NO_COLOR` is set or standard output is no terminal.
+    pub fn options(self) -> anyhow::Result<treaty::repl::Options> {
+        Ok(treaty::repl::Options {
+            format: treaty::output::choose(self.format.as_deref(), true)?,
+            params: self.params,
+            history: treaty::repl::default_history(),
+            color: std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none(),
+        })
+    }
+}
+
+impl RunArgs {
+    /// The file's name for messages and its text (`<stdin>` for `-`).
+    pub fn source(&self) -> anyhow::Result<(String, String)> {
+        if self.file.as_os_str() == "-" {
+            Ok(("<stdin>".to_owned(), read_stdin()?))
+        } else {
+            Ok((self.file.display().to_string(), read_file(&self.file)?))
+        }
+    }
+}
+
 /// `name=value`, the name without a leading `$`.
 fn parse_param(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
@@ -290,6 +315,17 @@ pub struct SparqlArgs {
     pub format: Option<String>,
 }
 
+impl SparqlArgs {
+    /// The query: from `--file`, the argument, or standard input for `-`.
+    pub fn text(&self) -> anyhow::Result<String> {
+        match (&self.query, &self.file) {
+            (_, Some(path)) => read_file(path),
+            (Some(query), None) => text_arg(query),
+            (None, None) => unreachable!("clap requires QUERY or --file"),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// RDF files to load; - reads standard input (then --format is needed)
@@ -312,6 +348,16 @@ pub struct LoadArgs {
     /// Add to what the graphs hold instead of replacing it
     #[arg(long)]
     pub add: bool,
+}
+
+impl LoadArgs {
+    /// The loader's options: the format and graph named, and whether to add or replace.
+    pub fn options(&self) -> treaty::Result<treaty::load::Options> {
+        Ok(treaty::load::Options {
+            add: self.add,
+            ..treaty::load::Options::from_names(self.format.as_deref(), self.graph.as_deref())?
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -338,6 +384,16 @@ pub struct ImportArgs {
     /// Read and convert the files and print the summary, but write nothing (to try a mapping)
     #[arg(long)]
     pub dry_run: bool,
+}
+
+impl ImportArgs {
+    /// The importer's options.
+    pub fn options(&self) -> treaty::import::Options {
+        treaty::import::Options {
+            skip_bad_rows: self.skip_bad_rows,
+            dry_run: self.dry_run,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -372,6 +428,22 @@ pub struct CheckArgs {
     /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+}
+
+impl CheckArgs {
+    /// What to check: the files given, else the store (`backend`).
+    pub fn subject<'a>(
+        &'a self,
+        backend: Option<&'a dyn treaty::Backend>,
+    ) -> treaty::check::Subject<'a> {
+        match backend {
+            Some(backend) => treaty::check::Subject::Store(backend),
+            None => treaty::check::Subject::Files {
+                files: &self.files,
+                format: self.input_format.as_deref(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Args)]

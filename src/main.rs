@@ -57,19 +57,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let target = opened.target;
     let backend = target.backend();
     match command {
-        Command::Repl(args) => {
-            // The shell shows tables unless told otherwise, as on a terminal.
-            let format = output::choose(args.format.as_deref(), true)?;
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let history = repl::default_history();
-            let options = repl::Options {
-                format,
-                params: args.params,
-                history,
-                color,
-            };
-            repl::run(&target, options)?;
-        }
+        Command::Repl(args) => repl::run(&target, args.options()?)?,
         Command::Query(args) => {
             let text = cli::text_arg(&args.text)?;
             run_tql(
@@ -94,22 +82,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Run(args) => {
-            let (name, text) = if args.file.as_os_str() == "-" {
-                ("<stdin>".to_owned(), cli::read_stdin()?)
-            } else {
-                (args.file.display().to_string(), cli::read_file(&args.file)?)
-            };
+            let (name, text) = args.source()?;
             if report::is_report_run(&text, args.format.as_deref(), args.output.is_some()) {
                 return run_report(backend, &name, &text, &args);
             }
             run_tql(backend, &name, &text, &args.params, args.format.as_deref())?;
         }
         Command::Sparql(args) => {
-            let query = match (&args.query, &args.file) {
-                (_, Some(path)) => cli::read_file(path)?,
-                (Some(q), None) => cli::text_arg(q)?,
-                (None, None) => unreachable!("clap requires QUERY or --file"),
-            };
+            let query = args.text()?;
             let format = output_format(args.format.as_deref())?;
             print_answer(Some(backend), &backend.query(&query)?, format)?;
         }
@@ -120,10 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            let options = load::Options {
-                add: args.add,
-                ..load::Options::from_names(args.format.as_deref(), args.graph.as_deref())?
-            };
+            let options = args.options()?;
             let inputs = load::inputs(&args.files);
             eprintln!(
                 "{}",
@@ -139,10 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Import(args) => {
-            let options = import::Options {
-                skip_bad_rows: args.skip_bad_rows,
-                dry_run: args.dry_run,
-            };
+            let options = args.options();
             let summary =
                 import::import(&target, &args.files, &args.mapping, options, &Bar::new())?;
             print_notes(backend);
@@ -190,14 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// throw-away store seeded with the bundled data. Exit 2 when a rule is broken.
 fn check(backend: Option<&dyn Backend>, args: &cli::CheckArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(args.format.as_deref())?;
-    let subject = match backend {
-        Some(backend) => check::Subject::Store(backend),
-        None => check::Subject::Files {
-            files: &args.files,
-            format: args.input_format.as_deref(),
-        },
-    };
-    let checked = check::run(subject, args.rules.as_deref(), &Bar::new())?;
+    let checked = check::run(args.subject(backend), args.rules.as_deref(), &Bar::new())?;
     if let Some(backend) = backend {
         print_notes(backend);
     }
