@@ -390,7 +390,7 @@ fn project_entity(pattern: &mut spargebra::algebra::GraphPattern) {
 /// A query whose source is a `let` name (any case), with the definition's clauses put in
 /// front: `where`, `with`, `without` and `having` add to the definition's, the other clauses
 /// replace theirs. Any other query comes back as it is.
-pub(crate) fn expand(query: &Query, lets: &HashMap<String, Query>) -> Query {
+pub fn expand(query: &Query, lets: &HashMap<String, Query>) -> Query {
     let Some(base) = lets.get(&query.source.node.to_lowercase()) else {
         return query.clone();
     };
