@@ -1,6 +1,10 @@
-//! The command line: clap definitions only. `main.rs` turns these into library calls.
+//! The command line: clap definitions, and the arguments turned into what the library takes
+//! (store options, server options, the text an argument names). `main.rs` calls the library.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -65,6 +69,25 @@ pub struct StoreArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+}
+
+impl StoreArgs {
+    /// The options to open the store or endpoint that `command` works on.
+    pub fn open_options(&self, command: &Command) -> treaty::store::OpenOptions {
+        treaty::store::OpenOptions {
+            endpoint: self.endpoint.clone(),
+            memory: self.memory,
+            store: self.store.clone(),
+            read_only: self.read_only,
+            timeout: std::time::Duration::from_secs(self.timeout),
+            graph_store: self.graph_store.clone(),
+            writes: matches!(
+                command,
+                Command::Load(_) | Command::Import(_) | Command::Remove(_)
+            ),
+            seeds_endpoint: matches!(command, Command::Load(_)),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +258,31 @@ pub struct RunArgs {
     pub bail: bool,
 }
 
+impl ReplArgs {
+    /// The shell's options: tables unless told otherwise (it is on a terminal), colours unless
+    /// `NO_COLOR` is set or standard output is no terminal.
+    pub fn options(self) -> anyhow::Result<treaty::repl::Options> {
+        Ok(treaty::repl::Options {
+            format: treaty::output::choose(self.format.as_deref(), true)?,
+            params: self.params,
+            history: treaty::repl::default_history(),
+            color: std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none(),
+        })
+    }
+}
+
+impl RunArgs {
+    /// The file's name for messages and its text (`<stdin>` for `-`).
+    pub fn source(&self) -> anyhow::Result<(String, String)> {
+        if self.file.as_os_str() == "-" {
+            Ok(("<stdin>".to_owned(), read_stdin()?))
+        } else {
+            Ok((self.file.display().to_string(), read_file(&self.file)?))
+        }
+    }
+}
+
 /// `name=value`, the name without a leading `$`.
 fn parse_param(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
@@ -267,6 +315,17 @@ pub struct SparqlArgs {
     pub format: Option<String>,
 }
 
+impl SparqlArgs {
+    /// The query: from `--file`, the argument, or standard input for `-`.
+    pub fn text(&self) -> anyhow::Result<String> {
+        match (&self.query, &self.file) {
+            (_, Some(path)) => read_file(path),
+            (Some(query), None) => text_arg(query),
+            (None, None) => unreachable!("clap requires QUERY or --file"),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// RDF files to load; - reads standard input (then --format is needed)
@@ -289,6 +348,16 @@ pub struct LoadArgs {
     /// Add to what the graphs hold instead of replacing it
     #[arg(long)]
     pub add: bool,
+}
+
+impl LoadArgs {
+    /// The loader's options: the format and graph named, and whether to add or replace.
+    pub fn options(&self) -> treaty::Result<treaty::load::Options> {
+        Ok(treaty::load::Options {
+            add: self.add,
+            ..treaty::load::Options::from_names(self.format.as_deref(), self.graph.as_deref())?
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -315,6 +384,16 @@ pub struct ImportArgs {
     /// Read and convert the files and print the summary, but write nothing (to try a mapping)
     #[arg(long)]
     pub dry_run: bool,
+}
+
+impl ImportArgs {
+    /// The importer's options.
+    pub fn options(&self) -> treaty::import::Options {
+        treaty::import::Options {
+            skip_bad_rows: self.skip_bad_rows,
+            dry_run: self.dry_run,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -351,6 +430,22 @@ pub struct CheckArgs {
     pub format: Option<String>,
 }
 
+impl CheckArgs {
+    /// What to check: the files given, else the store (`backend`).
+    pub fn subject<'a>(
+        &'a self,
+        backend: Option<&'a dyn treaty::Backend>,
+    ) -> treaty::check::Subject<'a> {
+        match backend {
+            Some(backend) => treaty::check::Subject::Store(backend),
+            None => treaty::check::Subject::Files {
+                files: &self.files,
+                format: self.input_format.as_deref(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Output format: table, csv, tsv, json or md [default: table on a terminal, else csv]
@@ -384,4 +479,47 @@ pub struct ServeArgs {
     /// Let pages from any other origin read the answers (Access-Control-Allow-Origin: *)
     #[arg(long)]
     pub cors: bool,
+}
+
+impl ServeArgs {
+    /// The server's options; the query timeout must be a number of seconds above 0.
+    pub fn options(&self) -> anyhow::Result<treaty::serve::Options> {
+        if !(self.query_timeout.is_finite() && self.query_timeout > 0.0) {
+            bail!("--query-timeout takes a number of seconds above 0");
+        }
+        Ok(treaty::serve::Options {
+            bind: self.bind,
+            port: self.port,
+            timeout: std::time::Duration::from_secs_f64(self.query_timeout),
+            row_cap: self.row_cap,
+            body_limit: self.max_body.saturating_mul(1024),
+            cors: self.cors,
+        })
+    }
+}
+
+/// The text of a QUERY or TQL argument: the argument itself, or standard input for `-`.
+pub fn text_arg(arg: &str) -> anyhow::Result<String> {
+    if arg == "-" {
+        read_stdin()
+    } else {
+        Ok(arg.to_owned())
+    }
+}
+
+/// The text of a file argument.
+pub fn read_file(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Standard input, which must hold something.
+pub fn read_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read standard input")?;
+    if text.trim().is_empty() {
+        bail!("standard input is empty; expected a query");
+    }
+    Ok(text)
 }

@@ -1,5 +1,5 @@
 //! The time of day, for the records that imports and reports keep: UTC as an `xsd:dateTime`,
-//! to the second. The standard library has no calendar, so the date is computed here.
+//! to the second. The standard library has no calendar: the day comes from `lang::date`.
 
 /// The current time in UTC as an `xsd:dateTime` (`2026-11-26T08:43:36Z`).
 pub fn utc_now() -> String {
@@ -9,19 +9,10 @@ pub fn utc_now() -> String {
     utc_date_time(seconds)
 }
 
-/// Seconds since 1970 as a UTC date-time, by the civil-calendar algorithm of H. Hinnant.
+/// Seconds since 1970 as a UTC date-time.
 fn utc_date_time(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
+    let (year, month, day) = crate::lang::date::civil_from_days((seconds / 86_400) as i64);
     let rest = seconds % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         rest / 3600,

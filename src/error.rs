@@ -103,7 +103,7 @@ pub enum Error {
 
 /// A cell of a table as it can be shown in a one-line message: line breaks, tabs and other
 /// control characters written as escapes, and at most 80 characters.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == 80 {
@@ -184,7 +184,7 @@ impl Error {
     }
 
     /// True when a query was stopped (Ctrl-C in the shell).
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         matches!(self, Error::Store(StoreError::Cancelled))
     }
 }
@@ -214,7 +214,7 @@ pub fn source_excerpt(
 }
 
 /// `text` shown as line `line` with a caret under `column` (both counted from 1).
-pub fn caret_lines(text: &str, line: u64, column: u64) -> String {
+pub(crate) fn caret_lines(text: &str, line: u64, column: u64) -> String {
     let gutter = line.to_string().len();
     let pad: String = text
         .chars()

@@ -6,19 +6,19 @@
 mod cli;
 mod progress;
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command, ReplArgs};
 use progress::Bar;
 use treaty::output::{self, Format};
+use treaty::results::Answer;
 use treaty::session::Session;
-use treaty::store::{OpenOptions, Target};
-use treaty::{Backend, load, repl, report, stats};
+use treaty::store::Target;
+use treaty::{Backend, check, import, load, repl, report, stats};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -50,42 +50,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     {
         return check(None, args);
     }
-    let opened = Target::open(&OpenOptions {
-        endpoint: cli.store.endpoint.clone(),
-        memory: cli.store.memory,
-        store: cli.store.store.clone(),
-        read_only: cli.store.read_only,
-        timeout: std::time::Duration::from_secs(cli.store.timeout),
-        graph_store: cli.store.graph_store.clone(),
-        writes: matches!(
-            command,
-            Command::Load(_) | Command::Import(_) | Command::Remove(_)
-        ),
-        seeds_endpoint: matches!(command, Command::Load(_)),
-    })?;
+    let opened = Target::open(&cli.store.open_options(&command))?;
     for notice in &opened.notices {
         eprintln!("treaty: {notice}");
     }
     let target = opened.target;
     let backend = target.backend();
     match command {
-        Command::Repl(args) => {
-            let format = match args.format.as_deref() {
-                Some(name) => output_format(Some(name))?,
-                None => Format::Table,
-            };
-            repl::run(
-                &target,
-                repl::Options {
-                    format,
-                    params: args.params,
-                    history: repl::default_history(),
-                    color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                },
-            )?;
-        }
+        Command::Repl(args) => repl::run(&target, args.options()?)?,
         Command::Query(args) => {
-            let text = text_arg(&args.text)?;
+            let text = cli::text_arg(&args.text)?;
             run_tql(
                 backend,
                 "query",
@@ -95,7 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Explain(args) => {
-            let text = text_arg(&args.text)?;
+            let text = cli::text_arg(&args.text)?;
             let mut session = Session::new(backend)?;
             session.bind(&args.params);
             let mut out = io::stdout().lock();
@@ -108,22 +82,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Run(args) => {
-            let (name, text) = if args.file.as_os_str() == "-" {
-                ("<stdin>".to_owned(), read_stdin()?)
-            } else {
-                (args.file.display().to_string(), read_file(&args.file)?)
-            };
+            let (name, text) = args.source()?;
             if report::is_report_run(&text, args.format.as_deref(), args.output.is_some()) {
                 return run_report(backend, &name, &text, &args);
             }
             run_tql(backend, &name, &text, &args.params, args.format.as_deref())?;
         }
         Command::Sparql(args) => {
-            let query = match (&args.query, &args.file) {
-                (_, Some(path)) => read_file(path)?,
-                (Some(q), None) => text_arg(q)?,
-                (None, None) => unreachable!("clap requires QUERY or --file"),
-            };
+            let query = args.text()?;
             let format = output_format(args.format.as_deref())?;
             print_answer(Some(backend), &backend.query(&query)?, format)?;
         }
@@ -134,13 +100,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            let options = load::Options {
-                add: args.add,
-                ..load::Options::from_names(args.format.as_deref(), args.graph.as_deref())?
-            };
-            let summary =
-                load::load_to(&target, &load::inputs(&args.files), &options, &Bar::new())?;
-            eprintln!("{summary}");
+            let options = args.options()?;
+            let inputs = load::inputs(&args.files);
+            eprintln!(
+                "{}",
+                load::load_to(&target, &inputs, &options, &Bar::new())?
+            );
             if target.is_memory() {
                 eprintln!("note: --memory: the loaded data is gone when treaty exits");
             }
@@ -151,12 +116,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Import(args) => {
-            let options = treaty::import::Options {
-                skip_bad_rows: args.skip_bad_rows,
-                dry_run: args.dry_run,
-            };
+            let options = args.options();
             let summary =
-                treaty::import::import(&target, &args.files, &args.mapping, options, &Bar::new())?;
+                import::import(&target, &args.files, &args.mapping, options, &Bar::new())?;
             print_notes(backend);
             eprintln!("{summary}");
             if target.is_memory() && !args.dry_run {
@@ -164,12 +126,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Export(args) => {
-            let Some(store) = target.store() else {
-                bail!(
-                    "export reads the local store; to copy data out of a SPARQL server, use the \
-                     server's own dump tools"
-                );
-            };
+            let store = target.store_to_export()?;
             let format = load::format::for_export(args.format.as_deref(), args.output.as_deref())?;
             let graph = args.graph.as_deref().map(load::parse_iri).transpose()?;
             match &args.output {
@@ -189,34 +146,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let format = output_format(args.format.as_deref())?;
             print_answer(Some(backend), &stats::collect(backend)?.to_answer(), format)?;
         }
-        Command::Serve(args) => return serve(target, &args),
+        Command::Serve(args) => {
+            let options = args.options()?;
+            let describe = backend.describe();
+            let started = move |address| {
+                eprintln!("treaty: serving {describe} at http://{address}/ (Ctrl-C stops)");
+            };
+            // Runs until Ctrl-C (or SIGTERM), then answers the requests in flight.
+            treaty::serve::serve(target, options, started, treaty::serve::stop_signal())?;
+            eprintln!("treaty: stopped");
+        }
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `treaty serve`: runs until Ctrl-C (or SIGTERM), then answers the requests in flight.
-fn serve(target: Target, args: &cli::ServeArgs) -> anyhow::Result<ExitCode> {
-    if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
-        bail!("--query-timeout takes a number of seconds above 0");
-    }
-    let options = treaty::serve::Options {
-        bind: args.bind,
-        port: args.port,
-        timeout: std::time::Duration::from_secs_f64(args.query_timeout),
-        row_cap: args.row_cap,
-        body_limit: args.max_body.saturating_mul(1024),
-        cors: args.cors,
-    };
-    let describe = target.backend().describe();
-    treaty::serve::serve(
-        target,
-        options,
-        move |address| {
-            eprintln!("treaty: serving {describe} at http://{address}/ (Ctrl-C stops)");
-        },
-        treaty::serve::stop_signal(),
-    )?;
-    eprintln!("treaty: stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,27 +164,15 @@ fn serve(target: Target, args: &cli::ServeArgs) -> anyhow::Result<ExitCode> {
 /// throw-away store seeded with the bundled data. Exit 2 when a rule is broken.
 fn check(backend: Option<&dyn Backend>, args: &cli::CheckArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(args.format.as_deref())?;
-    let mut rules = treaty::check::bundled_rules();
-    if let Some(dir) = &args.rules {
-        rules.extend(treaty::check::rules_in(dir)?);
+    let checked = check::run(args.subject(backend), args.rules.as_deref(), &Bar::new())?;
+    if let Some(backend) = backend {
+        print_notes(backend);
     }
-    let violations = match backend {
-        Some(backend) => {
-            let violations = treaty::check::check(backend, &rules)?;
-            print_notes(backend);
-            violations
-        }
-        None => {
-            let options = load::Options::from_names(args.input_format.as_deref(), None)?;
-            let inputs = load::inputs(&args.files);
-            treaty::check::check_files(&inputs, &options, &rules, &Bar::new())?
-        }
-    };
-    if !violations.is_empty() {
-        print_answer(None, &treaty::check::to_answer(&violations), format)?;
+    if !checked.passed() {
+        print_answer(None, &checked.to_answer(), format)?;
     }
-    eprintln!("{}", treaty::check::summary(&violations, rules.len()));
-    Ok(if violations.is_empty() {
+    eprintln!("{checked}");
+    Ok(if checked.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
@@ -254,7 +182,7 @@ fn check(backend: Option<&dyn Backend>, args: &cli::CheckArgs) -> anyhow::Result
 /// Writes one answer to standard output, and the backend's notes about it to standard error.
 fn print_answer(
     backend: Option<&dyn Backend>,
-    answer: &treaty::results::Answer,
+    answer: &Answer,
     format: Format,
 ) -> anyhow::Result<()> {
     output::check_fits(answer, format)?;
@@ -274,10 +202,7 @@ fn print_notes(backend: &dyn Backend) {
 }
 
 /// Runs every statement of a TQL text and prints each result; stops at the first error.
-///
-/// CSV, TSV and JSON hold one result set: a text with several is refused when one of them was
-/// asked for, and printed as Markdown tables under their statements when standard output is
-/// no terminal and no format was named (the default there is CSV).
+/// `output::for_results` says how several result sets are printed.
 fn run_tql(
     backend: &dyn Backend,
     name: &str,
@@ -305,11 +230,10 @@ fn run_tql(
             continue;
         }
         for (title, answer) in tables {
-            if headed {
-                match title {
-                    Some(title) => writeln!(out, "\n-- {}: {title}", outcome.heading())?,
-                    None => writeln!(out, "\n-- {}", outcome.heading())?,
-                }
+            match title {
+                Some(title) if headed => writeln!(out, "\n-- {}: {title}", outcome.heading())?,
+                None if headed => writeln!(out, "\n-- {}", outcome.heading())?,
+                _ => {}
             }
             output::check_fits(answer, format)?;
             output::write(answer, format, &mut out)?;
@@ -352,17 +276,8 @@ fn run_report(
             out.flush()?;
         }
         (None, _) => {
-            // A terminal or a pipe: each result as `run` prints a plain file's, under its name.
-            let format = output_format(args.format.as_deref())?;
             let mut out = BufWriter::new(io::stdout().lock());
-            for result in run.shown() {
-                if matches!(format, Format::Table | Format::Markdown) {
-                    writeln!(out, "\n## {}", result.name)?;
-                }
-                if let Some(answer) = &result.answer {
-                    output::write(answer, format, &mut out)?;
-                }
-            }
+            report::write_plain(&run, output_format(args.format.as_deref())?, &mut out)?;
             out.flush()?;
         }
     }
@@ -376,32 +291,9 @@ fn output_format(name: Option<&str>) -> anyhow::Result<Format> {
     Ok(output::choose(name, io::stdout().is_terminal())?)
 }
 
-fn read_file(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// The text of a QUERY or TQL argument: the argument itself, or standard input for `-`.
-fn text_arg(arg: &str) -> anyhow::Result<String> {
-    if arg == "-" {
-        read_stdin()
-    } else {
-        Ok(arg.to_owned())
-    }
-}
-
-fn read_stdin() -> anyhow::Result<String> {
-    let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
-        .context("cannot read standard input")?;
-    if text.trim().is_empty() {
-        bail!("standard input is empty; expected a query");
-    }
-    Ok(text)
-}
-
-/// Prints an error the way a user should see it and picks the exit code: the library's
-/// errors carry their own (`treaty::Error::exit_code`); anything else is 2.
+/// Prints an error the way a user should see it (`treaty::Error::render`; a malformed data
+/// file's line with a caret under the fault) and picks the exit code: the library's errors
+/// carry their own (`treaty::Error::exit_code`); anything else is 2. A closed pipe is no error.
 fn report_error(error: anyhow::Error) -> ExitCode {
     if let Some(io) = error.root_cause().downcast_ref::<io::Error>()
         && io.kind() == io::ErrorKind::BrokenPipe
@@ -417,27 +309,14 @@ fn report_error(error: anyhow::Error) -> ExitCode {
         eprintln!("error: {error:#}");
         return ExitCode::from(2);
     };
-    match error {
-        treaty::Error::Store(treaty::store::Error::QuerySyntax { .. })
-        | treaty::Error::Tql { .. } => {
-            let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", error.render(color));
-        }
-        treaty::Error::Syntax {
-            file, line, column, ..
-        } => {
-            eprintln!("error: {error}");
-            show_source_line(Path::new(file), *line, *column);
-        }
-        _ => eprintln!("error: {error}"),
-    }
-    ExitCode::from(error.exit_code() as u8)
-}
-
-/// Shows the line of a malformed data file with a caret under the fault, when the file can be
-/// read again.
-fn show_source_line(path: &Path, line: Option<u64>, column: Option<u64>) {
-    if let Some(excerpt) = treaty::error::source_excerpt(path, line, column) {
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", error.render(color));
+    if let treaty::Error::Syntax {
+        file, line, column, ..
+    } = error
+        && let Some(excerpt) = treaty::error::source_excerpt(Path::new(file), *line, *column)
+    {
         eprint!("{excerpt}");
     }
+    ExitCode::from(error.exit_code() as u8)
 }

@@ -2,28 +2,35 @@
 //! the bundled dataset, and the prefixes used to shorten IRIs for display.
 
 /// Namespace of the ontology (classes and properties).
-pub const ONTOLOGY: &str = "https://w3id.org/treaty/ontology#";
+pub(crate) const ONTOLOGY: &str = "https://w3id.org/treaty/ontology#";
 /// Namespace under which every entity of the data lives (`id/settlement/...`, `id/actor/...`).
 pub const DATA: &str = "https://w3id.org/treaty/id/";
 /// The named graph that holds the dataset compiled into the binary.
 pub const BUNDLED_GRAPH: &str = "https://w3id.org/treaty/graph/bundled";
 /// The named graph that receives data read from standard input when no `--graph` is given.
-pub const STDIN_GRAPH: &str = "https://w3id.org/treaty/graph/stdin";
+pub(crate) const STDIN_GRAPH: &str = "https://w3id.org/treaty/graph/stdin";
 /// Property of the bundled graph recording the fingerprint of the data it was seeded from.
-pub const FINGERPRINT: &str = "https://w3id.org/treaty/ontology#fingerprint";
+pub(crate) const FINGERPRINT: &str = "https://w3id.org/treaty/ontology#fingerprint";
 
 /// Namespace of the XML Schema datatypes (`xsd:date`...): literals' datatypes start with it.
-pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+pub(crate) const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 /// Namespace of SKOS, the vocabulary of the concept schemes.
-pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+pub(crate) const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 /// `skos:Concept`, the class of every concept (kinds, outcomes, mechanisms...).
 pub const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
+/// Namespace of Dublin Core terms (`dct:source`...).
+pub const DCT: &str = "http://purl.org/dc/terms/";
+/// `dct:source`: a source of an entity (an IRI).
+pub const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
+/// `dct:bibliographicCitation`: a source cited as text.
+pub const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
+
 /// A date known to the year only (the value of a `tr:...Precision` property).
-pub const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
+pub(crate) const PRECISION_YEAR: &str = "https://w3id.org/treaty/ontology#year";
 
 /// A date known to the month only.
-pub const PRECISION_MONTH: &str = "https://w3id.org/treaty/ontology#month";
+pub(crate) const PRECISION_MONTH: &str = "https://w3id.org/treaty/ontology#month";
 
 /// Well-known prefixes, used to shorten IRIs in tables and in SPARQL sent by the tool.
 pub const PREFIXES: &[(&str, &str)] = &[
@@ -47,11 +54,11 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("owl", "http://www.w3.org/2002/07/owl#"),
     ("xsd", XSD),
     ("skos", SKOS),
-    ("dct", "http://purl.org/dc/terms/"),
+    ("dct", DCT),
 ];
 
 /// Shortens an IRI to `prefix:local` when a known prefix covers it and the rest is a plain name.
-pub fn compact(iri: &str) -> Option<String> {
+pub(crate) fn compact(iri: &str) -> Option<String> {
     PREFIXES.iter().find_map(|(prefix, ns)| {
         let local = iri.strip_prefix(ns)?;
         let plain = !local.is_empty()
@@ -63,14 +70,6 @@ pub fn compact(iri: &str) -> Option<String> {
     })
 }
 
-/// The `PREFIX` lines of every known prefix, for SPARQL written by hand or by the tool.
-pub fn sparql_prologue() -> String {
-    PREFIXES
-        .iter()
-        .map(|(prefix, ns)| format!("PREFIX {prefix}: <{ns}>\n"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +77,11 @@ mod tests {
     #[test]
     fn skos_concept_is_in_the_skos_namespace() {
         assert_eq!(SKOS_CONCEPT.strip_prefix(SKOS), Some("Concept"));
+        assert_eq!(DCT_SOURCE.strip_prefix(DCT), Some("source"));
+        assert_eq!(
+            DCT_CITATION.strip_prefix(DCT),
+            Some("bibliographicCitation")
+        );
         assert_eq!(
             oxigraph::model::vocab::xsd::DATE.as_str().strip_prefix(XSD),
             Some("date")

@@ -27,7 +27,7 @@ pub mod survival;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 /// The confidence level of every interval this module reports.
-pub const LEVEL: f64 = 0.95;
+pub(crate) const LEVEL: f64 = 0.95;
 
 /// What can be wrong with the input of an analysis. Each message names the offending value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

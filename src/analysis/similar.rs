@@ -58,7 +58,7 @@ pub struct Analogue {
 
 /// The weight of a feature name that [`default_weights`] does not list and the caller's map
 /// does not give.
-pub const DEFAULT_WEIGHT: f64 = 1.0;
+pub(crate) const DEFAULT_WEIGHT: f64 = 1.0;
 
 /// The documented default weights: the kind of guarantee (its mechanism) counts most, who
 /// guarantees next, then the rest equally. Names not listed weigh [`DEFAULT_WEIGHT`].

@@ -62,7 +62,7 @@ impl Rule {
 }
 
 /// The rules that ship with the binary.
-pub fn bundled_rules() -> Vec<Rule> {
+pub(crate) fn bundled_rules() -> Vec<Rule> {
     BUNDLED_RULES
         .iter()
         .map(|(name, text)| Rule::parse(name, text).expect("bundled rules have headers"))
@@ -70,7 +70,7 @@ pub fn bundled_rules() -> Vec<Rule> {
 }
 
 /// The `.rq` files of a folder, in name order.
-pub fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
+pub(crate) fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -93,11 +93,72 @@ pub fn rules_in(dir: &Path) -> Result<Vec<Rule>> {
         .collect()
 }
 
+/// What `treaty check` looks at.
+pub enum Subject<'a> {
+    /// The data a backend holds.
+    Store(&'a dyn Backend),
+    /// Data files not loaded yet (`-` for standard input), in `format` when their names do
+    /// not tell it.
+    Files {
+        files: &'a [String],
+        format: Option<&'a str>,
+    },
+}
+
+/// A finished check: the violations found and how many rules ran. `Display` is the one line
+/// that sums it up ("no violations of 21 rules", "3 violations of 2 rules").
+#[derive(Debug)]
+pub struct Checked {
+    pub violations: Vec<Violation>,
+    pub rules: usize,
+}
+
+impl Checked {
+    /// True when no rule is broken.
+    pub fn passed(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The violations as a table answer (rule, entity, detail, fix), for any output format.
+    pub fn to_answer(&self) -> Answer {
+        to_answer(&self.violations)
+    }
+}
+
+impl std::fmt::Display for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&summary(&self.violations, self.rules))
+    }
+}
+
+/// `treaty check`: the bundled rules and the `.rq` files in `rules_dir` against `subject`.
+pub fn run(
+    subject: Subject<'_>,
+    rules_dir: Option<&Path>,
+    progress: &dyn crate::load::Progress,
+) -> Result<Checked> {
+    let mut rules = bundled_rules();
+    if let Some(dir) = rules_dir {
+        rules.extend(rules_in(dir)?);
+    }
+    let violations = match subject {
+        Subject::Store(backend) => check(backend, &rules)?,
+        Subject::Files { files, format } => {
+            let options = crate::load::Options::from_names(format, None)?;
+            check_files(&crate::load::inputs(files), &options, &rules, progress)?
+        }
+    };
+    Ok(Checked {
+        violations,
+        rules: rules.len(),
+    })
+}
+
 /// Checks data files before they are loaded: reads them into a throw-away in-memory store
 /// seeded with the bundled data (so the rules see the files joined to it, as they would be
 /// after `treaty load`) and runs `rules` there. Needs no store of the user's, so it works
 /// while one is in use.
-pub fn check_files(
+pub(crate) fn check_files(
     inputs: &[crate::load::Input],
     options: &crate::load::Options,
     rules: &[Rule],
@@ -152,7 +213,7 @@ fn show(term: &Term) -> String {
 
 /// One line that sums up a check of `rules` rules: "no violations of 21 rules", "3 violations
 /// of 2 rules".
-pub fn summary(violations: &[Violation], rules: usize) -> String {
+fn summary(violations: &[Violation], rules: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if violations.is_empty() {
         return format!("no violations of {}", plural(rules, "rule"));
@@ -166,8 +227,7 @@ pub fn summary(violations: &[Violation], rules: usize) -> String {
     )
 }
 
-/// The violations as a table answer (rule, entity, detail, fix), for any output format.
-pub fn to_answer(violations: &[Violation]) -> Answer {
+fn to_answer(violations: &[Violation]) -> Answer {
     use oxigraph::model::Literal;
     let text = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
     Answer::Table(crate::results::Table {

@@ -12,7 +12,7 @@ use crate::lang::ast::{
 use crate::lang::diagnostic::Diagnostic;
 
 /// The features a guarantee is coded by, with what a described target gives for each.
-pub const FEATURES: &[(&str, &str)] = &[
+pub(crate) const FEATURES: &[(&str, &str)] = &[
     (
         "mechanism",
         "a mechanism, such as neutrality (several allowed)",
@@ -81,7 +81,7 @@ pub fn named(source: &Spanned<String>, name: &Expr, items: Vec<Item>, span: Span
 
 /// A value as features compare it: in lower case, with `_` and `-` read as spaces, and an
 /// IRI by its last segment (`.../mechanism/guarantor-powers` is `guarantor powers`).
-pub fn normal(text: &str) -> String {
+pub(crate) fn normal(text: &str) -> String {
     let text = if text.contains("://") {
         text.rsplit(['/', '#']).next().unwrap_or(text)
     } else {
@@ -92,7 +92,7 @@ pub fn normal(text: &str) -> String {
 
 /// The features of a target described inline; an unknown feature or a value of the wrong
 /// kind is an error at the word.
-pub fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feature>, Diagnostic> {
+pub(crate) fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feature>, Diagnostic> {
     let mut out = Vec::new();
     for (name, value) in features {
         let key = name.node.to_lowercase();

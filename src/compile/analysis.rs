@@ -20,7 +20,7 @@ use crate::schema::{NameIndex, Schema};
 use crate::vocab::ONTOLOGY;
 
 /// The column holding a `by EXPR` group key in the fetched rows.
-pub const GROUP_COLUMN: &str = "group_key";
+pub(crate) const GROUP_COLUMN: &str = "group_key";
 
 /// What a survival statement follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +177,7 @@ impl Plan {
 
 impl Compiler {
     /// Compiles a `survival` or `rate` statement into its fetch queries.
-    pub fn compile_analysis(
+    pub(crate) fn compile_analysis(
         &mut self,
         schema: &Schema,
         names: &NameIndex,

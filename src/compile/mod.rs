@@ -14,7 +14,7 @@
 mod analogues;
 pub mod analysis;
 
-pub use analogues::normal as analogues_normal;
+pub(crate) use analogues::normal as analogues_normal;
 pub mod ir;
 mod lower;
 #[cfg(feature = "testing")]
@@ -87,7 +87,7 @@ impl Compiled {
 
 /// Sorts the values of each list column's cells and joins them with "; ", so that a cell
 /// reads the same whatever engine made it (SPARQL leaves the order of `GROUP_CONCAT` open).
-pub fn tidy_lists(answer: Answer, lists: &[String]) -> Answer {
+pub(crate) fn tidy_lists(answer: Answer, lists: &[String]) -> Answer {
     let Answer::Table(mut table) = answer else {
         return answer;
     };
@@ -127,7 +127,7 @@ pub struct Skipped {
 /// Takes the hidden columns [`Skipped`] names out of `answer` and says in a note, for each
 /// aggregate that left entities out, how many (summed over the groups): the table, CSV and
 /// JSON keep only the columns asked for.
-pub fn take_skipped(answer: Answer, skipped: &Skipped) -> (Answer, Vec<String>) {
+pub(crate) fn take_skipped(answer: Answer, skipped: &Skipped) -> (Answer, Vec<String>) {
     let Answer::Table(mut table) = answer else {
         return (answer, Vec::new());
     };
@@ -169,7 +169,7 @@ pub fn take_skipped(answer: Answer, skipped: &Skipped) -> (Answer, Vec<String>) 
 /// to the year becomes an `xsd:gYear` (`1673`), one known to the month an `xsd:gYearMonth`
 /// (`1914-07`); the hidden columns are taken out. Machine-read formats turn them back into
 /// the stored date ([`crate::output::stored_date`]).
-pub fn take_precision(answer: Answer, dated: &[(String, String)]) -> Answer {
+pub(crate) fn take_precision(answer: Answer, dated: &[(String, String)]) -> Answer {
     let Answer::Table(mut table) = answer else {
         return answer;
     };
@@ -259,7 +259,7 @@ impl Compiler {
     }
 
     /// Forgets a parameter.
-    pub fn unset_param(&mut self, name: &str) {
+    pub(crate) fn unset_param(&mut self, name: &str) {
         self.params.remove(name.trim_start_matches('$'));
     }
 
@@ -328,13 +328,13 @@ pub struct Rows {
 }
 
 /// The column of [`Rows`] that holds each row's entity.
-pub const ENTITY_COLUMN: &str = "__this";
+pub(crate) const ENTITY_COLUMN: &str = "__this";
 
 impl Compiler {
     /// Compiles `query` to [`Rows`]: its `show` items as columns and the entity as one more.
     /// A query (or the `let` it names) that counts or groups gives no row per entity: that
     /// is an error at its source.
-    pub fn compile_rows(
+    pub(crate) fn compile_rows(
         &mut self,
         schema: &Schema,
         names: &NameIndex,
@@ -377,7 +377,7 @@ impl Compiler {
     }
 
     /// The entity set a source names: itself, or the set the `let` it names draws on.
-    pub fn source_set<'s>(&self, schema: &'s Schema, source: &str) -> Option<&'s EntitySet> {
+    pub(crate) fn source_set<'s>(&self, schema: &'s Schema, source: &str) -> Option<&'s EntitySet> {
         let mut name = source.to_lowercase();
         for _ in 0..=self.lets.len() {
             if let Some(set) = schema.set(&name) {

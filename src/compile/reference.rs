@@ -34,6 +34,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::ControlFlow;
 
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode, Term};
 
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ use crate::lang::ast::{self, CompareOp, Repeat, Statement};
 use crate::results::Answer;
 use crate::schema::{NameIndex, Schema, ValueKind};
 use crate::store::Backend;
+use crate::vocab::XSD;
 
 // The adapter: the only lines that name the compiler's resolved form, so that moving or
 // renaming it touches these and nothing else.
@@ -55,10 +57,6 @@ fn resolve(
 ) -> std::result::Result<Resolved, String> {
     super::resolve(query, schema, names, &HashMap::new(), "2026-12-02").map_err(|d| d.message)
 }
-
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
-const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 
 /// Every triple of a store (the union of its graphs), indexed both ways.
 pub struct Data {
@@ -131,7 +129,7 @@ impl Data {
     /// The members of `class` (`rdf:type`), in IRI order.
     pub fn instances(&self, class: &NamedNode) -> Vec<Term> {
         let mut all = self
-            .objects(&class.clone().into(), &named(RDF_TYPE), true)
+            .objects(&class.clone().into(), &rdf::TYPE.into_owned(), true)
             .to_vec();
         all.sort_by(|a, b| order(Some(a), Some(b)));
         all
@@ -139,12 +137,8 @@ impl Data {
 
     /// The `rdfs:label`s of `node`.
     pub fn labels(&self, node: &Term) -> &[Term] {
-        self.objects(node, &named(RDFS_LABEL), false)
+        self.objects(node, &rdfs::LABEL.into_owned(), false)
     }
-}
-
-fn named(iri: &str) -> NamedNode {
-    NamedNode::new_unchecked(iri)
 }
 
 /// A disagreement between the compiler and the rules that is known and not fixed yet. A
@@ -1292,7 +1286,7 @@ fn sum(numbers: &[Number]) -> Number {
 }
 
 fn decimal(x: f64) -> Term {
-    Literal::new_typed_literal(format!("{x:.6}"), named(&format!("{XSD}decimal"))).into()
+    Literal::new_typed_literal(format!("{x:.6}"), xsd::DECIMAL).into()
 }
 
 /// The derived values (docs/language.md, Functions): `year`, `decade` (1815 -> 1810),
@@ -1303,7 +1297,7 @@ fn call(func: Func, args: &[Term]) -> Option<Term> {
     let dates: Vec<(i64, u32, u32)> = args
         .iter()
         .map(|a| match a {
-            Term::Literal(l) if l.datatype().as_str() == format!("{XSD}date") => date(l.value()),
+            Term::Literal(l) if l.datatype() == xsd::DATE => date(l.value()),
             _ => None,
         })
         .collect::<Option<_>>()?;
@@ -1485,7 +1479,7 @@ mod tests {
     use super::*;
 
     fn d(text: &str) -> Term {
-        Literal::new_typed_literal(text, named(&format!("{XSD}date"))).into()
+        Literal::new_typed_literal(text, xsd::DATE).into()
     }
 
     #[test]

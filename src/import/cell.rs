@@ -44,7 +44,7 @@ pub(super) fn same_value(a: &str, b: &str) -> bool {
 }
 
 /// A whole number written the way spreadsheets write them: `42`, `42.0`, `3.45E+12`.
-pub fn parse_integer(text: &str) -> std::result::Result<i64, String> {
+pub(crate) fn parse_integer(text: &str) -> std::result::Result<i64, String> {
     let t = text.trim();
     if let Ok(n) = t.parse::<i64>() {
         return Ok(n);
@@ -169,7 +169,7 @@ impl Date {
 }
 
 /// Checks a date format: `yyyy`, `mm` and `dd` with separators among `-/. `.
-pub fn check_date_format(format: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_date_format(format: &str) -> std::result::Result<(), String> {
     let mut rest = format;
     let mut has_year = false;
     while !rest.is_empty() {
@@ -193,7 +193,7 @@ pub fn check_date_format(format: &str) -> std::result::Result<(), String> {
 }
 
 /// Reads a date in the first of `formats` that fits. A day or month left blank or 0 is unknown.
-pub fn parse_date(text: &str, formats: &[String]) -> std::result::Result<Date, String> {
+pub(crate) fn parse_date(text: &str, formats: &[String]) -> std::result::Result<Date, String> {
     let text = without_midnight(text.trim());
     let mut last_error = None;
     for format in formats {

@@ -9,7 +9,7 @@ use oxigraph::model::NamedNode;
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use super::cell::Kind;
+pub(crate) use super::cell::Kind;
 use crate::error::{Error, Result};
 use crate::vocab;
 
@@ -48,7 +48,7 @@ fn default_unknown() -> Vec<String> {
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
     pub label: String,
-    pub citation: Option<String>,
+    pub(crate) citation: Option<String>,
     pub url: Option<String>,
 }
 
@@ -138,7 +138,7 @@ pub struct FieldSpec {
     pub unmatched: Unmatched,
     /// Actors: how to look them up, in order (default: cow, iso, name).
     #[serde(rename = "match")]
-    pub match_by: Option<Vec<MatchBy>>,
+    pub(crate) match_by: Option<Vec<MatchBy>>,
     /// Text: a language tag, such as `en`.
     pub lang: Option<String>,
 }
@@ -180,7 +180,7 @@ impl Loaded {
 }
 
 /// The names of the built-in mappings.
-pub fn builtin_names() -> Vec<&'static str> {
+pub(crate) fn builtin_names() -> Vec<&'static str> {
     BUNDLED_MAPPINGS
         .iter()
         .map(|(file, _)| file.trim_end_matches(".toml"))
@@ -473,7 +473,7 @@ pub(crate) fn iri(loaded: &Loaded, text: &Spanned<String>) -> Result<NamedNode> 
 }
 
 /// Expands a prefixed name with the well-known prefixes, or checks an absolute IRI.
-pub fn expand(text: &str) -> std::result::Result<NamedNode, String> {
+pub(crate) fn expand(text: &str) -> std::result::Result<NamedNode, String> {
     let text = text.trim();
     let text = text
         .strip_prefix('<')

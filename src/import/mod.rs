@@ -7,9 +7,9 @@
 //! does both and returns an [`ImportSummary`].
 
 pub mod cell;
-pub mod convert;
-pub mod mapping;
-pub mod read;
+pub(crate) mod convert;
+pub(crate) mod mapping;
+pub(crate) mod read;
 
 use std::fs::File;
 use std::io::Read;
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 
-pub use convert::Lookup;
+pub(crate) use convert::Lookup;
 pub use mapping::Loaded;
 
 use crate::error::{Error, Result};
@@ -69,7 +69,7 @@ pub struct FileImported {
     /// Names of the actors minted because nothing in the store matched them.
     pub minted: Vec<String>,
     /// Cells that were not UTF-8 and were read as Latin-1.
-    pub latin1_cells: u64,
+    pub(crate) latin1_cells: u64,
     /// Time spent reading and converting.
     pub elapsed: Duration,
 }
@@ -84,7 +84,7 @@ pub struct Converted {
 
 /// The graph of a file imported with `mapping`:
 /// `https://w3id.org/treaty/graph/import/<mapping>/<file name without extension>`.
-pub fn graph_for(mapping: &str, path: &Path) -> NamedNode {
+pub(crate) fn graph_for(mapping: &str, path: &Path) -> NamedNode {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -329,9 +329,9 @@ pub struct ImportSummary {
     /// One entry per file, in order.
     pub files: Vec<FileImported>,
     /// Time spent storing (zero for a dry run).
-    pub commit: Duration,
+    pub(crate) commit: Duration,
     /// The Graph Store Protocol URL the graphs went to, when the target is an endpoint.
-    pub sent_to: Option<String>,
+    pub(crate) sent_to: Option<String>,
     /// Converted only: nothing was written.
     pub dry_run: bool,
 }

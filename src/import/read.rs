@@ -20,7 +20,7 @@ pub struct Table<R: Read> {
     /// The line the next record starts on when no blank line comes between.
     next_line: u64,
     /// Cells that were not UTF-8 and were read as Latin-1.
-    pub latin1_cells: u64,
+    pub(crate) latin1_cells: u64,
 }
 
 /// One data row: its number and its cells, as many as the header has.
@@ -87,7 +87,7 @@ impl<R: Read> Table<R> {
     }
 
     /// The next data row, or `None` at the end. Blank lines are skipped (they are not rows).
-    pub fn next_row(&mut self) -> Result<Option<Row>> {
+    pub(crate) fn next_row(&mut self) -> Result<Option<Row>> {
         loop {
             let read = self
                 .reader
@@ -171,7 +171,7 @@ fn text(cell: &[u8], latin1: &mut u64) -> String {
 }
 
 /// Trimmed, inner whitespace collapsed, blanks named by position, repeats numbered.
-pub fn clean_header(raw: &[String]) -> Vec<String> {
+pub(crate) fn clean_header(raw: &[String]) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
     for (i, cell) in raw.iter().enumerate() {

@@ -1,4 +1,5 @@
-//! Calendar facts, defined once: leap years, the length of a month, and dates written at year,
+//! Calendar facts, defined once: leap years, the length of a month, days counted from
+//! 1970-01-01 and back (the clock, survival times), and dates written at year,
 //! month or day precision (`1815`, `1815-06`, `1815-06-09`), checked and read as the first and
 //! last day they stand for. A leaf: the parser reads date literals with it, the resolver reads
 //! parameters and bounds, the importer checks the dates of its cells.
@@ -13,10 +14,10 @@ pub struct DateLit {
 }
 
 /// The years a date may have where it becomes an `xsd:date` of four digits.
-pub const YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
+pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
 
 /// The months' English names, January first.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -58,6 +59,39 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// Days since 1970-01-01 of a day of the proleptic Gregorian calendar, the one `xsd:date`
+/// uses (H. Hinnant's algorithm, exact for every year; the month counts from 1).
+///
+/// ```
+/// use treaty::lang::date::{civil_from_days, days_from_civil};
+/// assert_eq!(days_from_civil(1970, 1, 1), 0);
+/// assert_eq!(days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28), 2);
+/// assert_eq!(civil_from_days(days_from_civil(1815, 6, 9)), (1815, 6, 9));
+/// ```
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The year, month and day of a day counted from 1970-01-01: the inverse of
+/// [`days_from_civil`].
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 /// Why a text or a date's parts name no day of the calendar. Each caller words it for its
 /// readers: the parser with a caret under the literal, the importer with the cell's row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +122,7 @@ impl std::fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 /// Checks that the month and day exist (the year is the caller's to bound: see [`YEARS`]).
-pub fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), Invalid> {
+pub(crate) fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), Invalid> {
     let Some(month) = month else {
         return Ok(());
     };
@@ -105,7 +139,7 @@ pub fn validate(year: i64, month: Option<u32>, day: Option<u32>) -> Result<(), I
 
 /// Whether `text` is laid out as ISO 8601 writes a date: four digits of year, then two of month
 /// and two of day. TQL literals must be; [`parse`] also takes `1815-6-9`.
-pub fn is_iso_layout(text: &str) -> bool {
+pub(crate) fn is_iso_layout(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() <= 3
         && parts[0].len() == 4

@@ -40,18 +40,18 @@ pub const KEYWORDS: &[&str] = &[
 
 /// A query's clauses, by their first word (`order` stands for `order by`), in the order
 /// completion offers them.
-pub const CLAUSES: &[&str] = &[
+pub(crate) const CLAUSES: &[&str] = &[
     "where", "with", "without", "show", "by", "having", "order", "limit", "offset",
 ];
 
 /// The clauses a query takes at most once.
-pub const ONCE: &[&str] = &["show", "by", "having", "order", "limit", "offset"];
+pub(crate) const ONCE: &[&str] = &["show", "by", "having", "order", "limit", "offset"];
 
 /// The operators written as words that may follow the left side of a condition.
-pub const WORD_OPERATORS: &[&str] = &["is", "not", "between", "in", "contains", "matches"];
+pub(crate) const WORD_OPERATORS: &[&str] = &["is", "not", "between", "in", "contains", "matches"];
 
 /// The comparison operators written as symbols, longest first, so that `<=` is not read as `<`.
-pub const COMPARISONS: [(&str, CompareOp); 7] = [
+pub(crate) const COMPARISONS: [(&str, CompareOp); 7] = [
     ("<=", CompareOp::Le),
     (">=", CompareOp::Ge),
     ("<>", CompareOp::Ne),
@@ -74,7 +74,7 @@ pub struct Function {
 }
 
 /// The functions, in the order completion offers them.
-pub const FUNCTIONS: &[Function] = &[
+pub(crate) const FUNCTIONS: &[Function] = &[
     aggregate("count"),
     value("year", 1),
     value("decade", 1),
@@ -118,12 +118,12 @@ pub fn function(name: &str) -> Option<&'static Function> {
 /// Whether `c` may begin a word (a keyword, a name, a parameter's name after `$`): an ASCII
 /// letter or `_`. Names are ASCII so that they read the same in every keyboard layout and
 /// terminal; a name in another script is written in quotes, `"Österreich"`.
-pub fn is_word_start(c: char) -> bool {
+pub(crate) fn is_word_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
 }
 
 /// Whether `c` may continue a word: an ASCII letter or digit, or `_`.
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
@@ -144,7 +144,7 @@ pub fn word_len(s: &str) -> usize {
 }
 
 /// Whether `word` is a keyword, in any case.
-pub fn is_keyword(word: &str) -> bool {
+pub(crate) fn is_keyword(word: &str) -> bool {
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 

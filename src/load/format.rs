@@ -6,7 +6,7 @@ use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use crate::error::{Error, Result};
 
 /// The names `--format` accepts, as shown in messages.
-pub const FORMAT_NAMES: &str = "turtle, ntriples, nquads, trig, rdfxml, jsonld, n3";
+pub(crate) const FORMAT_NAMES: &str = "turtle, ntriples, nquads, trig, rdfxml, jsonld, n3";
 
 /// The format of `treaty export`: the one named, else the output file's extension, else
 /// N-Quads (every graph, in a format that keeps them apart).
@@ -19,7 +19,7 @@ pub fn for_export(name: Option<&str>, output: Option<&std::path::Path>) -> Resul
 }
 
 /// The RDF format a `--format` name stands for (the name or the usual file extension).
-pub fn from_name(name: &str) -> Result<RdfFormat> {
+pub(crate) fn from_name(name: &str) -> Result<RdfFormat> {
     let format = match name.to_ascii_lowercase().as_str() {
         "turtle" | "ttl" => RdfFormat::Turtle,
         "ntriples" | "n-triples" | "nt" => RdfFormat::NTriples,
@@ -41,7 +41,7 @@ pub fn from_name(name: &str) -> Result<RdfFormat> {
 }
 
 /// The RDF format of a file, from its name (`data.ttl`, `dump.nq.gz`, `onto.owl`).
-pub fn from_file_name(name: &str) -> Option<RdfFormat> {
+pub(crate) fn from_file_name(name: &str) -> Option<RdfFormat> {
     let name = name.strip_suffix(".gz").unwrap_or(name);
     let (_, extension) = name.rsplit_once('.')?;
     if extension.eq_ignore_ascii_case("owl") {

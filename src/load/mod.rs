@@ -32,7 +32,7 @@ pub enum Input {
 
 impl Input {
     /// `-` means standard input; anything else is a path.
-    pub fn from_arg(arg: &str) -> Self {
+    pub(crate) fn from_arg(arg: &str) -> Self {
         if arg == "-" {
             Input::Stdin
         } else {
@@ -95,7 +95,7 @@ pub trait Progress {
 }
 
 /// A `Progress` that ignores everything.
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {
     fn start(&self, _: &str, _: Option<u64>) {}
@@ -123,9 +123,9 @@ pub struct LoadSummary {
     /// One entry per input, in order.
     pub files: Vec<FileLoaded>,
     /// Time spent committing (and compacting) after reading.
-    pub commit: Duration,
+    pub(crate) commit: Duration,
     /// The Graph Store Protocol URL the triples went to, when the target is an endpoint.
-    pub sent_to: Option<String>,
+    pub(crate) sent_to: Option<String>,
     /// Graphs of the local store that held triples before and whose content the load replaced
     /// (none with `add`; empty on an endpoint, where every graph sent replaces what it held).
     pub replaced: Vec<NamedNode>,
@@ -306,7 +306,7 @@ fn replace(
 /// Protocol. Every input is read and checked before anything is sent, so a malformed file
 /// sends nothing; then each graph goes in one request that adds to what the graph holds.
 /// A server that fails half-way keeps the graphs sent before: the error names them.
-pub fn load_remote(
+pub(crate) fn load_remote(
     endpoint: &Endpoint,
     inputs: &[Input],
     options: &Options,

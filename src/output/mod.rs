@@ -36,11 +36,11 @@ pub enum Format {
 
 impl Format {
     /// The names accepted on the command line.
-    pub const NAMES: &'static [&'static str] =
+    pub(crate) const NAMES: &'static [&'static str] =
         &["table", "csv", "tsv", "json", "md", "turtle", "ntriples"];
 
     /// The format a name stands for.
-    pub fn from_name(name: &str) -> Option<Self> {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
         Some(match name.to_ascii_lowercase().as_str() {
             "table" => Format::Table,
             "csv" => Format::Csv,
@@ -236,7 +236,7 @@ fn graph(answer: &Answer, format: RdfFormat, out: &mut dyn Write) -> io::Result<
 /// The date as stored for a date shown at its precision (`1673`^^xsd:gYear is stored as
 /// 1673-01-01, `1914-07`^^xsd:gYearMonth as 1914-07-01: docs/data.md); any other term as it
 /// is. JSON and TSV, whose typed values programs read, carry the stored date.
-pub fn stored_date(term: &Term) -> Cow<'_, Term> {
+pub(crate) fn stored_date(term: &Term) -> Cow<'_, Term> {
     match term {
         Term::Literal(l) if l.datatype() == xsd::G_YEAR => {
             Cow::Owned(Literal::new_typed_literal(format!("{}-01-01", l.value()), xsd::DATE).into())

@@ -16,7 +16,7 @@ use crate::lang;
 use crate::schema::{NameIndex, Schema};
 
 /// What the helper knows of the session, refreshed after each command.
-pub struct Helper {
+pub(crate) struct Helper {
     pub schema: Schema,
     pub names: NameIndex,
     /// `let` names with the plural of their entity set.
@@ -50,14 +50,14 @@ impl Helper {
 }
 
 /// The text as typed, without the indents that carry the continuation prompts.
-pub fn strip_continuations(input: &str) -> String {
+pub(crate) fn strip_continuations(input: &str) -> String {
     input.replace(&format!("\n{INDENT}"), "\n")
 }
 
 /// True when `input` is a statement that goes on: the parser says more text could complete
 /// it (it ends after `where`, inside parentheses or a string...). Meta commands are one line,
 /// except `.explain` followed by an unfinished statement.
-pub fn needs_more(input: &str) -> bool {
+pub(crate) fn needs_more(input: &str) -> bool {
     let text = strip_continuations(input);
     let trimmed = text.trim_start();
     if trimmed.starts_with('.') {
@@ -74,7 +74,7 @@ pub fn needs_more(input: &str) -> bool {
 /// Bound to Enter: when the statement goes on, inserts a line break and the indent that shows
 /// as the continuation prompt; otherwise lets Enter do its usual work (which asks the
 /// validator).
-pub struct ContinueLine;
+pub(crate) struct ContinueLine;
 
 impl ConditionalEventHandler for ContinueLine {
     fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
@@ -112,7 +112,7 @@ impl Completer for Helper {
 }
 
 /// A hint: shown dimmed after the cursor; `completion` is what the right arrow inserts.
-pub struct Hint {
+pub(crate) struct Hint {
     display: String,
     completion: Option<String>,
 }
@@ -128,7 +128,7 @@ impl rustyline::hint::Hint for Hint {
 }
 
 /// The hint for a meta command being typed: the rest of its name and what it takes.
-pub fn meta_hint(line: &str) -> Option<Hint> {
+pub(crate) fn meta_hint(line: &str) -> Option<Hint> {
     let text = line.trim_start();
     if !text.starts_with('.') {
         return None;

@@ -10,11 +10,11 @@ use super::lex::{self, Kind};
 use crate::lang::KEYWORDS;
 
 /// The prompt of the first line.
-pub const PROMPT: &str = "treaty> ";
+pub(crate) const PROMPT: &str = "treaty> ";
 /// The prompt drawn in front of each further line of a statement.
-pub const CONTINUATION: &str = "   ...> ";
+pub(crate) const CONTINUATION: &str = "   ...> ";
 /// What stands for the continuation prompt in the edited text: spaces as wide as it.
-pub const INDENT: &str = "        ";
+pub(crate) const INDENT: &str = "        ";
 
 const KEYWORD: &str = "1;34";
 const SOURCE: &str = "1";
@@ -26,7 +26,7 @@ const META: &str = "1;33";
 const DIM: &str = "2";
 
 /// `text` wrapped in the ANSI escape for `style`.
-pub fn paint(text: &str, style: &str) -> String {
+pub(crate) fn paint(text: &str, style: &str) -> String {
     format!("\x1b[{style}m{text}\x1b[0m")
 }
 

@@ -23,7 +23,7 @@ pub enum Kind {
 
 /// A token: its kind and where it is in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub kind: Kind,
     pub start: usize,
     pub end: usize,
@@ -37,7 +37,7 @@ impl Token {
 }
 
 /// Splits `text` into tokens, skipping whitespace.
-pub fn tokens(text: &str) -> Vec<Token> {
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;

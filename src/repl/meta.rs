@@ -16,7 +16,7 @@ use crate::schema::{Field, ValueKind};
 use crate::{load, suggest};
 
 /// A dot command as `.help` shows it.
-pub struct MetaCommand {
+pub(crate) struct MetaCommand {
     pub name: &'static str,
     /// What it takes, as typed after the name; empty for nothing.
     pub usage: &'static str,
@@ -25,7 +25,7 @@ pub struct MetaCommand {
 }
 
 /// Every dot command, in the order `.help` lists them.
-pub const COMMANDS: &[MetaCommand] = &[
+pub(crate) const COMMANDS: &[MetaCommand] = &[
     MetaCommand {
         name: ".help",
         usage: "[COMMAND]",
@@ -324,7 +324,7 @@ pub fn help() -> String {
 }
 
 /// The help of one command.
-pub fn help_on(name: &str) -> Option<String> {
+pub(crate) fn help_on(name: &str) -> Option<String> {
     let c = COMMANDS
         .iter()
         .find(|c| c.name.trim_start_matches('.') == name)?;

@@ -8,7 +8,7 @@
 //! session. Ctrl-C abandons the input being typed, or stops the running query through the
 //! store's cancellation token; Ctrl-D (or `.quit`) leaves.
 
-pub mod complete;
+pub(crate) mod complete;
 mod helper;
 mod highlight;
 mod lex;

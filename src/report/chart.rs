@@ -28,7 +28,7 @@ pub enum Plan {
 
 impl Plan {
     /// A sentence on what the chart shows.
-    pub fn caption(&self, table: &Table) -> String {
+    pub(crate) fn caption(&self, table: &Table) -> String {
         match self {
             Plan::Timeline { date, color } => {
                 let mut text = format!("Timeline of {}", table.columns[*date]);
@@ -120,7 +120,7 @@ const MAX_LANES: usize = 14;
 const MAX_BARS: usize = 60;
 
 /// The chart of a `survival` or `rate` table (by its title), if it has rows to draw.
-pub fn for_analysis(title: &str, table: &Table) -> Option<Plan> {
+pub(crate) fn for_analysis(title: &str, table: &Table) -> Option<Plan> {
     let has = |name: &str| table.columns.iter().any(|c| c == name);
     let plan = match title {
         "survival" if has("time") && has("survival") => Plan::Survival {

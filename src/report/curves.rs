@@ -49,7 +49,7 @@ pub fn groups(table: &Table, group: Option<usize>) -> Vec<(String, Curve)> {
 }
 
 /// The rows of a rate table with a share: (label, share, lower, upper).
-pub fn rate_rows(table: &Table) -> Vec<(String, f64, f64, f64)> {
+pub(crate) fn rate_rows(table: &Table) -> Vec<(String, f64, f64, f64)> {
     let [share, lower, upper] = ["share", "lower", "upper"].map(|c| column(table, c));
     let labels: Vec<usize> = (0..table.columns.len())
         .take_while(|&c| table.columns[c] != "count")

@@ -27,7 +27,7 @@ pub fn render(run: &Run, rows: bool) -> String {
                 object.insert("notes".into(), json!(r.notes));
             }
             if !rows {
-                object.insert("file".into(), json!(super::csv_file_name(i, r)));
+                object.insert("file".into(), json!(super::write::csv_file_name(i, r)));
             }
             match &r.answer {
                 Some(Answer::Table(table)) => {

@@ -4,7 +4,8 @@
 //! keeping line numbers for error messages.
 
 use crate::error::{Error, Result};
-use crate::lang::ast::{Script, Statement};
+use crate::lang::ast::{CompareOp, Script, Statement};
+use crate::lang::grammar;
 
 /// A report as written: its title, declared parameters and sections.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,33 +69,8 @@ pub struct Check {
     pub line: usize,
     /// `rows` or a column name.
     pub subject: String,
-    pub op: Op,
+    pub op: CompareOp,
     pub bound: f64,
-}
-
-/// A comparison operator of `#@assert`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl Op {
-    /// Whether `value OP bound` holds.
-    pub fn holds(self, value: f64, bound: f64) -> bool {
-        match self {
-            Op::Eq => value == bound,
-            Op::Ne => value != bound,
-            Op::Lt => value < bound,
-            Op::Le => value <= bound,
-            Op::Gt => value > bound,
-            Op::Ge => value >= bound,
-        }
-    }
 }
 
 /// A `#@chart` directive: the kind and the columns to use.
@@ -118,7 +94,7 @@ pub enum ChartKind {
 }
 
 /// Whether `text` uses any report line (`## `, `#'`, `#@`), as opposed to a plain query file.
-pub fn is_report(text: &str) -> bool {
+pub(crate) fn is_report(text: &str) -> bool {
     text.lines()
         .map(str::trim_start)
         .any(|l| l.starts_with("#@") || l.starts_with("#'") || l.starts_with("## ") || l == "##")
@@ -372,16 +348,10 @@ fn parse_check(arg: &str, line: usize) -> Result<Check, String> {
             "expected `#@assert rows OP NUMBER` or `#@assert COLUMN OP NUMBER` (OP one of = != < <= > >=), found `{arg}`"
         )
     };
-    let ops = [
-        ("<=", Op::Le),
-        (">=", Op::Ge),
-        ("!=", Op::Ne),
-        ("<", Op::Lt),
-        (">", Op::Gt),
-        ("=", Op::Eq),
-    ];
-    let (at, text, op) = ops
+    // TQL's comparison symbols, but `<>`, which checks have never taken.
+    let (at, text, op) = grammar::COMPARISONS
         .iter()
+        .filter(|(text, _)| *text != "<>")
         .filter_map(|(text, op)| arg.find(text).map(|at| (at, *text, *op)))
         .min_by_key(|(at, text, _)| (*at, usize::MAX - text.len()))
         .ok_or_else(usage)?;
@@ -491,7 +461,7 @@ SELECT * WHERE { ?s ?p ?o } LIMIT 1
             panic!()
         };
         assert_eq!((item.index, item.line), (1, 15));
-        assert_eq!(item.checks[0].op, Op::Ge);
+        assert_eq!(item.checks[0].op, CompareOp::Ge);
         assert_eq!(item.checks[0].bound, 2.0);
         assert_eq!(item.chart.as_ref().unwrap().kind, ChartKind::Bars);
         // The `#@assert` inside the SPARQL string is part of the query.

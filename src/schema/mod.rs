@@ -65,9 +65,9 @@ pub struct EntitySet {
     /// Superclasses, so fields declared on them apply (skos:Concept for mechanisms).
     pub superclasses: Vec<NamedNode>,
     /// The fields shown when a query names none.
-    pub default_fields: Vec<String>,
+    pub(crate) default_fields: Vec<String>,
     /// The field that orders rows when a query gives no order.
-    pub default_order: Option<String>,
+    pub(crate) default_order: Option<String>,
 }
 
 /// The whole vocabulary.
@@ -224,13 +224,13 @@ impl Schema {
 
     /// `actor` and the actors it continues, and theirs, at any depth: itself first, then the
     /// others in IRI order.
-    pub fn with_predecessors(&self, actor: &NamedNode) -> Vec<NamedNode> {
+    pub(crate) fn with_predecessors(&self, actor: &NamedNode) -> Vec<NamedNode> {
         closure(&self.predecessors, actor)
     }
 
     /// `concept` and every concept narrower than it, at any depth: itself first, then the
     /// others in IRI order.
-    pub fn with_narrower(&self, concept: &NamedNode) -> Vec<NamedNode> {
+    pub(crate) fn with_narrower(&self, concept: &NamedNode) -> Vec<NamedNode> {
         closure(&self.narrower, concept)
     }
 
@@ -262,14 +262,14 @@ impl Schema {
     }
 
     /// The fields of entities whose class is unknown (values of a Resource or Text field).
-    pub fn generic_field(&self, name: &str) -> Option<&Field> {
+    pub(crate) fn generic_field(&self, name: &str) -> Option<&Field> {
         self.fields
             .iter()
             .find(|f| f.domain.is_none() && f.name.eq_ignore_ascii_case(name))
     }
 
     /// All plural nouns, for suggestions and completion.
-    pub fn nouns(&self) -> Vec<String> {
+    pub(crate) fn nouns(&self) -> Vec<String> {
         self.sets.iter().map(|s| s.plural.clone()).collect()
     }
 }
@@ -279,10 +279,10 @@ impl Schema {
 /// succession in the broad sense (`predecessor`, which would hand Ukraine the Russian Empire's
 /// treaties), unless the dataset records only succession. The words of the vocabulary the
 /// compiler knows.
-pub const LINEAGE: [&str; 2] = ["continues", "predecessor"];
+pub(crate) const LINEAGE: [&str; 2] = ["continues", "predecessor"];
 
 /// The field `including predecessors` follows (see [`LINEAGE`]), if the dataset has one.
-pub fn lineage_field(fields: &[Field]) -> Option<&Field> {
+pub(crate) fn lineage_field(fields: &[Field]) -> Option<&Field> {
     LINEAGE
         .iter()
         .find_map(|name| fields.iter().find(|f| f.name == *name && !f.inverse))
@@ -308,7 +308,7 @@ fn closure(edges: &HashMap<NamedNode, Vec<NamedNode>>, start: &NamedNode) -> Vec
 }
 
 /// `signed at` -> `signed_at`
-pub fn field_name(label: &str) -> String {
+pub(crate) fn field_name(label: &str) -> String {
     label.trim().replace([' ', '-'], "_").to_lowercase()
 }
 

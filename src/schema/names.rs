@@ -97,13 +97,13 @@ impl NameIndex {
 
     /// An index that reads names from the store only when they are looked up and missed
     /// (`take_misses`, then `fetch`).
-    pub fn on_demand() -> Self {
+    pub(crate) fn on_demand() -> Self {
         Self::default()
     }
 
     /// True when a name asked for on demand is not in the store at all: only then does an
     /// error need every name, to suggest the nearest.
-    pub fn met_an_unknown_name(&self) -> bool {
+    pub(crate) fn met_an_unknown_name(&self) -> bool {
         self.unknown
     }
 
@@ -113,7 +113,7 @@ impl NameIndex {
     }
 
     /// The names looked up and missed since the last call, for `fetch`.
-    pub fn take_misses(&self) -> Vec<String> {
+    pub(crate) fn take_misses(&self) -> Vec<String> {
         let mut misses = self.misses.take();
         misses.sort();
         misses.dedup();
@@ -300,7 +300,7 @@ impl NameIndex {
 
     /// Every name and alternative name of entities of `types` (any type when `types` is
     /// empty), as written in the data, in order: what a user may type, for completion.
-    pub fn all_names(&self, types: &[NamedNode]) -> Vec<String> {
+    pub(crate) fn all_names(&self, types: &[NamedNode]) -> Vec<String> {
         let mut names: Vec<String> = self
             .by_name
             .iter()

@@ -24,7 +24,7 @@ include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 
 /// `GET /api/query?q=TQL` (parameters as `$NAME=VALUE`).
 #[derive(Deserialize)]
-pub struct QueryParams {
+pub(crate) struct QueryParams {
     q: String,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
@@ -32,13 +32,13 @@ pub struct QueryParams {
 
 /// `POST /api/query` with `{"query": "...", "params": {"NAME": "VALUE"}}`.
 #[derive(Deserialize)]
-pub struct QueryBody {
+pub(crate) struct QueryBody {
     query: String,
     #[serde(default)]
     params: BTreeMap<String, String>,
 }
 
-pub async fn query_get(
+pub(crate) async fn query_get(
     Shared(state): Shared<Arc<State>>,
     Query(params): Query<QueryParams>,
 ) -> Response {
@@ -50,7 +50,7 @@ pub async fn query_get(
     run_tql(state, params.q, bound).await
 }
 
-pub async fn query_post(
+pub(crate) async fn query_post(
     Shared(state): Shared<Arc<State>>,
     Json(body): Json<QueryBody>,
 ) -> Response {
@@ -218,7 +218,7 @@ fn span_json(span: &Span, text: &str) -> Value {
 
 /// `GET /api/complete?q=TEXT&cursor=N`, the cursor in UTF-16 units as a browser counts.
 #[derive(Deserialize)]
-pub struct CompleteParams {
+pub(crate) struct CompleteParams {
     q: String,
     cursor: Option<usize>,
 }

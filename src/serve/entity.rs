@@ -31,17 +31,17 @@ pub fn href(iri: &str) -> String {
 }
 
 /// `GET /api/entity/settlement/treaty-of-london-1839`
-pub async fn by_path(state: Shared<Arc<State>>, Path(path): Path<String>) -> Response {
+pub(crate) async fn by_path(state: Shared<Arc<State>>, Path(path): Path<String>) -> Response {
     dossier(state, format!("{}{path}", vocab::DATA)).await
 }
 
 #[derive(Deserialize)]
-pub struct IriParam {
+pub(crate) struct IriParam {
     iri: String,
 }
 
 /// `GET /api/entity?iri=...`, for entities outside the data namespace.
-pub async fn by_iri(state: Shared<Arc<State>>, Query(param): Query<IriParam>) -> Response {
+pub(crate) async fn by_iri(state: Shared<Arc<State>>, Query(param): Query<IriParam>) -> Response {
     dossier(state, param.iri).await
 }
 

@@ -33,7 +33,7 @@ use axum::routing::get;
 
 use crate::error::{Error, Result};
 use crate::store::Target;
-pub use state::State;
+pub(crate) use state::State;
 
 /// How the server runs; the defaults are those of `treaty serve` without options.
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ pub async fn stop_signal() {
 }
 
 /// Every route, with the limits and the CORS policy of `state`'s options.
-pub fn router(state: Arc<State>) -> Router {
+pub(crate) fn router(state: Arc<State>) -> Router {
     let cors = state.options().cors;
     let body_limit = state.options().body_limit;
     let router = Router::new()

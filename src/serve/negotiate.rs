@@ -6,7 +6,7 @@ use sparesults::QueryResultsFormat;
 
 /// The result format for a SELECT or ASK: the most preferred one Oxigraph writes (JSON, XML,
 /// CSV, TSV); JSON for no header or `*/*`; `None` when the client accepts none of them.
-pub fn results_format(accept: Option<&str>) -> Option<QueryResultsFormat> {
+pub(crate) fn results_format(accept: Option<&str>) -> Option<QueryResultsFormat> {
     choose(accept, QueryResultsFormat::Json, |media| {
         QueryResultsFormat::from_media_type(media)
     })
@@ -14,7 +14,7 @@ pub fn results_format(accept: Option<&str>) -> Option<QueryResultsFormat> {
 
 /// The format for a CONSTRUCT or DESCRIBE graph: Turtle for no header or `*/*`; otherwise the
 /// most preferred of Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG and N3.
-pub fn graph_format(accept: Option<&str>) -> Option<RdfFormat> {
+pub(crate) fn graph_format(accept: Option<&str>) -> Option<RdfFormat> {
     choose(accept, RdfFormat::Turtle, RdfFormat::from_media_type)
 }
 

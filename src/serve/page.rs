@@ -31,7 +31,7 @@ pub async fn index() -> Html<&'static str> {
 }
 
 /// `/assets/NAME`
-pub async fn asset(Path(name): Path<String>) -> Response {
+pub(crate) async fn asset(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, media_type, body)) => (
             [

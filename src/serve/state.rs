@@ -9,7 +9,7 @@ use crate::schema::{NameIndex, Schema};
 use crate::store::{Backend, CancellationToken, Target};
 
 /// The server's state.
-pub struct State {
+pub(crate) struct State {
     target: Target,
     options: Options,
     known: RwLock<Arc<Known>>,
@@ -72,7 +72,7 @@ impl State {
 
     /// Runs `work` on the latest snapshot with a backend whose queries stop when `token` is
     /// cancelled (an endpoint has its own request timeout instead).
-    pub fn with_backend<T>(
+    pub(crate) fn with_backend<T>(
         &self,
         token: &CancellationToken,
         work: impl FnOnce(&dyn Backend) -> T,

@@ -8,7 +8,7 @@ use crate::store::CancellationToken;
 
 /// Why blocking work gave no value.
 #[derive(Debug)]
-pub enum Stopped {
+pub(crate) enum Stopped {
     /// The deadline passed: the work's token was cancelled, so its queries stop at their next
     /// check, and the client is told now.
     TimedOut(Duration),

@@ -18,7 +18,7 @@ const DAYS_PER_YEAR: f64 = 365.25;
 
 /// The observations made from the rows, with the rows left out and why.
 #[derive(Debug, Default)]
-pub struct Observed {
+pub(crate) struct Observed {
     /// (row index, observation) for every usable row.
     pub observations: Vec<(usize, Observation)>,
     /// Each reason a row was left out, with the names of the rows it left out, in the order
@@ -82,7 +82,7 @@ impl Observed {
 
 /// Turns fetched rows into observations. With `meeting` (a rate `within` a horizon), the event
 /// is "meets the condition" at the observation's end instead of the coded event.
-pub fn observe(
+pub(crate) fn observe(
     rows: &Table,
     subject: Subject,
     observed: &HashMap<String, String>,
@@ -189,7 +189,7 @@ fn day(text: &Option<String>) -> Option<i64> {
 
 /// The day number of the earliest date in a cell (a list cell holds several, sorted, so the
 /// first is the earliest): days since 1970-01-01 of `YYYY-MM-DD`.
-pub fn first_day(cell: &str) -> Option<i64> {
+pub(crate) fn first_day(cell: &str) -> Option<i64> {
     let date = cell.split("; ").next()?.trim();
     let mut parts = date.get(..10)?.split('-');
     let year: i64 = parts.next()?.parse().ok()?;
@@ -198,19 +198,7 @@ pub fn first_day(cell: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    Some(days_from_civil(year, month, day))
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm, exact for
-/// every year; xsd:date uses that calendar).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(crate::lang::date::days_from_civil(year, month, day))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::compile::ENTITY_COLUMN;
 use crate::results::{Answer, Table};
 
 /// The group of each fetched row, and what the groups are (the key or condition as written).
-pub struct Groups {
+pub(crate) struct Groups {
     /// The heading of the group column; `None` without `by` (one group, no column).
     pub title: Option<String>,
     /// One label per fetched row.

@@ -10,10 +10,10 @@ use std::path::Path;
 use crate::store::error::{Error, Result};
 
 /// The lock file's name inside a store directory.
-pub const LOCK_FILE: &str = "treaty.lock";
+pub(crate) const LOCK_FILE: &str = "treaty.lock";
 
 /// Creates the directory if needed and takes the write lock on it.
-pub fn acquire(dir: &Path) -> Result<File> {
+pub(crate) fn acquire(dir: &Path) -> Result<File> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,

@@ -5,27 +5,26 @@
 
 mod backend;
 pub mod error;
+mod export;
 mod lock;
+mod query;
 pub mod remote;
-pub mod seed;
+pub(crate) mod seed;
 mod snapshot;
 mod target;
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphNameRef, NamedNode, Term};
+use oxigraph::model::{GraphNameRef, NamedNode};
 pub use oxigraph::sparql::CancellationToken;
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
 
-use crate::results::{Answer, Table};
-use crate::vocab;
 pub use backend::Backend;
 pub use error::Error;
 use error::Result;
+pub use query::Watched;
+pub(crate) use query::query_syntax_error;
 pub use seed::SeedOutcome;
 pub use target::{OpenOptions, Opened, Target};
 
@@ -100,7 +99,7 @@ impl Store {
 
     /// Opens the store at `location` for `access`. Writers exclude each other (a second one
     /// gets [`Error::StoreLocked`]); readers exclude no one.
-    pub fn open_with(location: &Location, access: Access) -> Result<Self> {
+    pub(crate) fn open_with(location: &Location, access: Access) -> Result<Self> {
         let (data, seed) = match (location, access) {
             (Location::Memory, _) => {
                 let db = oxigraph::store::Store::new()?;
@@ -125,80 +124,6 @@ impl Store {
             cancellation: Mutex::new(None),
             data: RwLock::new(Arc::new(data)),
         })
-    }
-
-    /// Makes every query from now on watch `token` (or none, with `None`): once it is
-    /// cancelled, a running query stops with [`Error::Cancelled`]. The interactive shell sets a
-    /// fresh token before each statement and cancels it on Ctrl-C.
-    ///
-    /// ```
-    /// use treaty::{Backend, store::{CancellationToken, Error, Location, Store}};
-    /// let store = Store::open(&Location::Memory, false)?;
-    /// let token = CancellationToken::new();
-    /// store.set_cancellation(Some(token.clone()));
-    /// token.cancel();
-    /// assert!(matches!(store.query("SELECT * WHERE { ?s ?p ?o }"), Err(Error::Cancelled)));
-    /// store.set_cancellation(None);
-    /// assert!(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").is_ok());
-    /// # Ok::<_, treaty::Error>(())
-    /// ```
-    pub fn set_cancellation(&self, token: Option<CancellationToken>) {
-        *self
-            .cancellation
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
-    }
-
-    /// This store as a backend whose queries watch `token` rather than the store's own: for a
-    /// server, where each request has its own deadline.
-    ///
-    /// ```
-    /// use treaty::{Backend, store::{CancellationToken, Error, Location, Store}};
-    /// let store = Store::open(&Location::Memory, false)?;
-    /// let token = CancellationToken::new();
-    /// let watched = store.watched(token.clone());
-    /// token.cancel();
-    /// assert!(matches!(watched.query("SELECT * WHERE { ?s ?p ?o }"), Err(Error::Cancelled)));
-    /// assert!(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").is_ok());
-    /// # Ok::<_, treaty::Error>(())
-    /// ```
-    pub fn watched(&self, token: CancellationToken) -> Watched<'_> {
-        Watched { store: self, token }
-    }
-
-    /// A SPARQL evaluator that watches the cancellation token, if one is set.
-    fn evaluator(&self) -> SparqlEvaluator {
-        let token = self
-            .cancellation
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        evaluator_watching(token)
-    }
-
-    /// Parses a SPARQL query with the well-known prefixes predeclared.
-    fn prepare(
-        &self,
-        evaluator: SparqlEvaluator,
-        sparql: &str,
-    ) -> Result<oxigraph::sparql::PreparedSparqlQuery> {
-        let mut evaluator = evaluator;
-        for (prefix, namespace) in vocab::PREFIXES {
-            evaluator = evaluator
-                .with_prefix(*prefix, *namespace)
-                .expect("the built-in prefixes are valid");
-        }
-        evaluator
-            .parse_query(sparql)
-            .map_err(|e| query_syntax_error(sparql, &e.to_string()))
-    }
-}
-
-/// A SPARQL evaluator that watches `token`, if there is one.
-fn evaluator_watching(token: Option<CancellationToken>) -> SparqlEvaluator {
-    match token {
-        Some(token) => SparqlEvaluator::new().with_cancellation_token(token),
-        None => SparqlEvaluator::new(),
     }
 }
 
@@ -239,7 +164,7 @@ impl Store {
     /// Moves a reader to the latest published snapshot, if a writer published one since it
     /// opened; true when it moved. Queries already running finish on the snapshot they
     /// started on. Writers and stores in memory always see their own data: false.
-    pub fn refresh(&self) -> Result<bool> {
+    pub(crate) fn refresh(&self) -> Result<bool> {
         let Location::Dir(path) = &self.location else {
             return Ok(false);
         };
@@ -261,7 +186,7 @@ impl Store {
     /// writer opened beside it (taking the write lock, so this fails with
     /// [`Error::StoreLocked`] while another process writes), which is closed when the
     /// returned value is dropped, and the reader then moves to what was written.
-    pub fn for_writing(&self) -> Result<Writing<'_>> {
+    pub(crate) fn for_writing(&self) -> Result<Writing<'_>> {
         let writer = match (&self.location, self.access) {
             (_, Access::ReadOnly) => return Err(Error::ReadOnly),
             (Location::Dir(path), Access::Read) => Some(Store::open_with(
@@ -292,7 +217,7 @@ impl Store {
     }
 
     /// Fails with [`Error::ReadOnly`] on a `--read-only` store, before any work is done.
-    pub fn writable(&self) -> Result<()> {
+    pub(crate) fn writable(&self) -> Result<()> {
         match self.access {
             Access::ReadOnly => Err(Error::ReadOnly),
             _ => Ok(()),
@@ -362,7 +287,7 @@ impl Store {
     }
 
     /// True when the named graph `graph` holds at least one triple.
-    pub fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
+    pub(crate) fn holds_graph(&self, graph: &NamedNode) -> Result<bool> {
         let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
         Ok(self
             .data()
@@ -375,7 +300,7 @@ impl Store {
 
     /// Removes the named graphs, all in one transaction. Every graph must hold something: a
     /// graph that does not is an error that names it, and nothing is removed.
-    pub fn remove_graphs(&self, graphs: &[NamedNode]) -> Result<()> {
+    pub(crate) fn remove_graphs(&self, graphs: &[NamedNode]) -> Result<()> {
         let db = self.writable_db()?;
         for graph in graphs {
             if !self.holds_graph(graph)? {
@@ -395,159 +320,6 @@ impl Store {
     /// Compacts the store after a bulk load, which makes the following queries faster.
     pub(crate) fn optimize(&self) -> Result<()> {
         Ok(self.data().db.optimize()?)
-    }
-
-    /// Runs a prepared query over the union of all graphs (unless it names its own dataset)
-    /// and reads all its results into memory.
-    fn execute(&self, mut prepared: oxigraph::sparql::PreparedSparqlQuery) -> Result<Answer> {
-        if prepared.dataset().is_default_dataset() {
-            prepared.dataset_mut().set_default_graph_as_union();
-        }
-        let evaluation = |e: QueryEvaluationError| match e {
-            QueryEvaluationError::Cancelled => Error::Cancelled,
-            e => Error::QueryEvaluation(e.to_string()),
-        };
-        // Held until every row is read: the snapshot must outlive the query.
-        let data = self.data();
-        match prepared.on_store(&data.db).execute().map_err(evaluation)? {
-            QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
-            QueryResults::Solutions(solutions) => {
-                let columns = solutions
-                    .variables()
-                    .iter()
-                    .map(|v| v.as_str().to_owned())
-                    .collect();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    let solution = solution.map_err(evaluation)?;
-                    rows.push(solution.values().to_vec());
-                }
-                Ok(Answer::Table(Table { columns, rows }))
-            }
-            QueryResults::Graph(triples) => {
-                let columns = ["subject", "predicate", "object"]
-                    .map(String::from)
-                    .to_vec();
-                let mut rows = Vec::new();
-                for triple in triples {
-                    let triple = triple.map_err(evaluation)?;
-                    rows.push(vec![
-                        Some(Term::from(triple.subject)),
-                        Some(Term::from(triple.predicate)),
-                        Some(triple.object),
-                    ]);
-                }
-                Ok(Answer::Table(Table { columns, rows }))
-            }
-        }
-    }
-
-    /// Writes the store (or one graph of it) to the file `path`, through a `.partial` file
-    /// beside it that is renamed at the end, so a failed export never clobbers a good file.
-    pub fn export_to_file(
-        &self,
-        path: &Path,
-        format: RdfFormat,
-        graph: Option<&NamedNode>,
-    ) -> Result<()> {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".partial");
-        let partial = path.with_file_name(name);
-        let io_error = |path: &Path| {
-            let path = path.to_owned();
-            move |source| Error::Io { path, source }
-        };
-        let file = File::create(&partial).map_err(io_error(&partial))?;
-        let mut out = std::io::BufWriter::new(file);
-        let written = self
-            .export(&mut out, format, graph)
-            .and_then(|()| out.flush().map_err(io_error(&partial)));
-        drop(out);
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-        std::fs::rename(&partial, path).map_err(io_error(path))
-    }
-
-    /// Writes the store (or one graph of it) to `writer` in `format`.
-    ///
-    /// N-Quads and TriG carry every graph; Turtle, N-Triples and the other triple formats need
-    /// `graph`, since they cannot say which graph a triple is in.
-    pub fn export(
-        &self,
-        writer: impl Write,
-        format: RdfFormat,
-        graph: Option<&NamedNode>,
-    ) -> Result<()> {
-        let mut serializer = RdfSerializer::from_format(format);
-        for (prefix, namespace) in vocab::PREFIXES {
-            serializer = serializer
-                .with_prefix(*prefix, *namespace)
-                .expect("the built-in prefixes are valid");
-        }
-        let data = self.data();
-        let written = match graph {
-            Some(graph) => data.db.dump_graph_to_writer(
-                GraphNameRef::NamedNode(graph.as_ref()),
-                serializer,
-                writer,
-            ),
-            None if format.supports_datasets() => data.db.dump_to_writer(serializer, writer),
-            None => {
-                return Err(Error::Unsupported(format!(
-                    "{} holds a single graph; pass --graph IRI, or export as nquads or trig",
-                    format.name()
-                )));
-            }
-        };
-        written.map(drop).map_err(|e| match e {
-            oxigraph::store::SerializerError::Io(source) => Error::Io {
-                path: PathBuf::from("the exported data"),
-                source,
-            },
-            oxigraph::store::SerializerError::Storage(e) => Error::Storage(e),
-            other => Error::Unsupported(other.to_string()),
-        })
-    }
-}
-
-impl Backend for Store {
-    fn query(&self, sparql: &str) -> Result<Answer> {
-        self.execute(self.prepare(self.evaluator(), sparql)?)
-    }
-
-    fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
-        self.execute(self.evaluator().for_query(query.clone()))
-    }
-
-    fn describe(&self) -> String {
-        match &self.location {
-            Location::Memory => "the in-memory store".to_owned(),
-            Location::Dir(path) => format!("the store {}", path.display()),
-        }
-    }
-}
-
-/// A store whose queries watch a cancellation token of their own ([`Store::watched`]).
-pub struct Watched<'a> {
-    store: &'a Store,
-    token: CancellationToken,
-}
-
-impl Backend for Watched<'_> {
-    fn query(&self, sparql: &str) -> Result<Answer> {
-        let evaluator = evaluator_watching(Some(self.token.clone()));
-        self.store.execute(self.store.prepare(evaluator, sparql)?)
-    }
-
-    fn evaluate(&self, query: &spargebra::Query) -> Result<Answer> {
-        let evaluator = evaluator_watching(Some(self.token.clone()));
-        self.store.execute(evaluator.for_query(query.clone()))
-    }
-
-    fn describe(&self) -> String {
-        self.store.describe()
     }
 }
 
@@ -641,53 +413,20 @@ fn open_reader(path: &Path) -> Result<(Data, SeedOutcome)> {
     Ok((Data::snapshot(opened), seed))
 }
 
-/// Turns a SPARQL parser message into an error with the position it names, if it names one.
-pub(crate) fn query_syntax_error(query: &str, message: &str) -> Error {
-    let is_update = oxigraph::sparql::SparqlEvaluator::new()
-        .parse_update(query)
-        .is_ok();
-    if is_update {
-        return Error::UpdateRefused;
-    }
-    let (line, column) = parse_position(message).unzip();
-    Error::QuerySyntax {
-        query: query.to_owned(),
-        line,
-        column,
-        message: message.to_owned(),
-    }
-}
-
-/// Reads `error at L:C: ...`, the form of the SPARQL parser's messages.
-fn parse_position(message: &str) -> Option<(u64, u64)> {
-    let rest = message.strip_prefix("error at ")?;
-    let (position, _) = rest.split_once(": ")?;
-    let (line, column) = position.split_once(':')?;
-    Some((line.parse().ok()?, column.parse().ok()?))
-}
-
 /// The platform's data directory for a default store, if the platform has one.
-pub fn default_dir() -> Option<PathBuf> {
+pub(crate) fn default_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "treaty").map(|dirs| dirs.data_dir().join("store"))
 }
 
 /// True when `path` looks like a store this tool created (it has our lock file).
-pub fn is_store(path: &Path) -> bool {
+pub(crate) fn is_store(path: &Path) -> bool {
     path.join(lock::LOCK_FILE).is_file()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_position_of_a_sparql_syntax_error() {
-        assert_eq!(
-            parse_position("error at 2:7: expected one of"),
-            Some((2, 7))
-        );
-        assert_eq!(parse_position("something else"), None);
-    }
+    use crate::results::Answer;
 
     #[test]
     fn a_memory_store_is_seeded_and_answers_over_the_union_of_graphs() {

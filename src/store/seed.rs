@@ -85,7 +85,7 @@ fn stored_fingerprint(db: &oxigraph::store::Store) -> Result<Option<oxigraph::mo
 
 /// The bundled dataset as triples, with the fingerprint statement that tells which version it
 /// is: what a remote endpoint's bundled graph must hold.
-pub fn bundled_triples() -> Result<Vec<Triple>> {
+pub(crate) fn bundled_triples() -> Result<Vec<Triple>> {
     let graph = NamedNodeRef::new_unchecked(vocab::BUNDLED_GRAPH);
     let mut triples = Vec::new();
     for (name, text) in BUNDLED_FILES {

@@ -124,6 +124,18 @@ impl Target {
         }
     }
 
+    /// The embedded store, for `export`: an endpoint is refused, since servers have their
+    /// own dump tools.
+    pub fn store_to_export(&self) -> Result<&Store> {
+        self.store().ok_or_else(|| {
+            Error::Unsupported(
+                "export reads the local store; to copy data out of a SPARQL server, use the \
+                 server's own dump tools"
+                    .to_owned(),
+            )
+        })
+    }
+
     /// True when the target is a throw-away in-memory store.
     pub fn is_memory(&self) -> bool {
         self.store()

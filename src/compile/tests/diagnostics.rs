@@ -330,6 +330,70 @@ fn aggregate_of_two_fields() {
     );
 }
 
+#[test]
+fn today_as_a_value() {
+    check(
+        "settlements show name, today()",
+        expect![[r#"
+        Error: `today()` is a date, not a value of the entity
+           ╭─[ query:1:24 ]
+           │
+         1 │ settlements show name, today()
+           │ 
+           │ Help: use it where a date goes: `years(signed, today())`, `signed > today()`
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn function_of_text() {
+    check(
+        r#"settlements show years(signed, "1914")"#,
+        expect![[r#"
+        Error: expected a date
+           ╭─[ query:1:32 ]
+           │
+         1 │ settlements show years(signed, "1914")
+           │                                ───┬──  
+           │                                   ╰──── a date field such as `signed`, a date such as `1914-07-28`, or `today()`
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn function_of_a_month() {
+    check(
+        "settlements show years(1914-07, signed)",
+        expect![[r#"
+        Error: a date here needs its day
+           ╭─[ query:1:24 ]
+           │
+         1 │ settlements show years(1914-07, signed)
+           │                        ───┬───  
+           │                           ╰───── a month is not a day
+           │ 
+           │ Help: write the full date, such as `1914-07-28`
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn today_with_an_argument_in_a_function() {
+    check(
+        "settlements show years(signed, today(1))",
+        expect![[r#"
+        Error: `today()` takes no argument
+           ╭─[ query:1:38 ]
+           │
+         1 │ settlements show years(signed, today(1))
+        ───╯
+    "#]],
+    );
+}
+
 // resolve/conditions.rs
 
 #[test]
@@ -601,6 +665,110 @@ fn year_out_of_range() {
          1 │ settlements where signed > 0
            │ 
            │ Help: write a year from 1 to 9999
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn today_with_an_argument_in_a_comparison() {
+    check(
+        "settlements where signed > today(1)",
+        expect![[r#"
+        Error: `today()` takes no argument
+           ╭─[ query:1:34 ]
+           │
+         1 │ settlements where signed > today(1)
+        ───╯
+    "#]],
+    );
+}
+
+// compile/mod.rs, analysis.rs and analogues.rs: statistics statements
+
+#[test]
+fn analysis_of_counted_rows() {
+    check(
+        "let counted = count settlements; rate of counted meeting name = \"x\"",
+        expect![[r#"
+            Error: `counted` counts or groups its rows, so it has no row per entity to analyse
+               ╭─[ query:1:42 ]
+               │
+             1 │ let counted = count settlements; rate of counted meeting name = "x"
+               │                                          ───┬───  
+               │                                             ╰───── a counted or grouped query
+               │ 
+               │ Help: use a `let` that only chooses entities (`where`, `with`, `without`)
+            ───╯
+        "#]],
+    );
+}
+
+#[test]
+fn analysis_of_no_entity_set() {
+    check(
+        "survival of treaties",
+        expect![[r#"
+        Error: there is no entity set called `treaties`
+           ╭─[ query:1:13 ]
+           │
+         1 │ survival of treaties
+           │             ────┬───  
+           │                 ╰───── unknown entity set
+           │ 
+           │ Help: the entity sets are: actors, conflicts, guarantees, imports, mechanisms, outcomes, settlements, sources
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn survival_of_actors() {
+    check(
+        "survival of actors by kind",
+        expect![[r#"
+        Error: survival is measured for settlements and guarantees, not `actors`
+           ╭─[ query:1:13 ]
+           │
+         1 │ survival of actors by kind
+           │             ───┬──  
+           │                ╰──── not settlements or guarantees
+           │ 
+           │ Help: settlements: from signing to the coded peace ending; guarantees: from their settlement's signing to the first violation
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn analogues_with_an_unknown_feature() {
+    check(
+        "analogues of (colour red)",
+        expect![[r#"
+        Error: no feature `colour`
+           ╭─[ query:1:15 ]
+           │
+         1 │ analogues of (colour red)
+           │               ───┬──  
+           │                  ╰──── not a feature of guarantees
+           │ 
+           │ Help: the features are mechanism, guarantor_count, former_belligerent_guarantor, reciprocal, legally_binding, secret, era, region
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn analogues_with_a_feature_of_the_wrong_kind() {
+    check(
+        "analogues of (reciprocal 3)",
+        expect![[r#"
+        Error: `reciprocal` takes true or false
+           ╭─[ query:1:26 ]
+           │
+         1 │ analogues of (reciprocal 3)
+           │                          ┬  
+           │                          ╰── not a value of this feature
         ───╯
     "#]],
     );

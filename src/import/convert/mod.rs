@@ -14,16 +14,13 @@ use std::collections::BTreeMap;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
-pub use lookup::Lookup;
+pub(crate) use lookup::Lookup;
 pub use plan::namespace;
 
 use super::cell::{self, Date, literal, parse_date, parse_integer, same_value, scientific_integer};
 use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, Unmatched};
 use crate::error::{Error, Result};
 use crate::vocab;
-
-const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
-const DCT_CITATION: &str = "http://purl.org/dc/terms/bibliographicCitation";
 
 fn tr(local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY))
@@ -100,7 +97,7 @@ pub struct Tally {
 
 impl Plan {
     /// The triples describing the dataset the mapping cites (or, without `[source]`, the file).
-    pub fn source_quads(&self, loaded: &Loaded, file: &str) -> Vec<Quad> {
+    pub(crate) fn source_quads(&self, loaded: &Loaded, file: &str) -> Vec<Quad> {
         let mut out = Vec::new();
         let s = &self.source;
         let (label, citation, url) = match &loaded.mapping.source {
@@ -123,7 +120,7 @@ impl Plan {
             self.quad(
                 &mut out,
                 s,
-                &NamedNode::new_unchecked(DCT_CITATION),
+                &NamedNode::new_unchecked(vocab::DCT_CITATION),
                 Literal::new_simple_literal(c).into(),
             );
         }
@@ -139,7 +136,7 @@ impl Plan {
     }
 
     /// The triples for the actors minted during the conversion.
-    pub fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
+    pub(crate) fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
         let mut out = Vec::new();
         for (iri, (name, cow)) in &tally.minted {
             let s = NamedNode::new_unchecked(iri.clone());
@@ -227,7 +224,7 @@ impl Plan {
                 _ => self.quad(
                     out,
                     &subject,
-                    &NamedNode::new_unchecked(DCT_SOURCE),
+                    &NamedNode::new_unchecked(vocab::DCT_SOURCE),
                     self.source.clone().into(),
                 ),
             }

@@ -220,7 +220,7 @@ fn params(known: &Known) -> Vec<String> {
 }
 
 /// A name as TQL reads it: bare when it is one word that is not a keyword, else in quotes.
-pub fn quote_if_needed(name: &str) -> String {
+pub(crate) fn quote_if_needed(name: &str) -> String {
     let bare = name
         .chars()
         .next()

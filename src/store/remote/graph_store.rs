@@ -19,7 +19,12 @@ pub enum Write {
 
 impl Endpoint {
     /// Sends `triples` to the named graph `graph`.
-    pub fn write_graph(&self, graph: &NamedNode, triples: &[Triple], mode: Write) -> Result<()> {
+    pub(crate) fn write_graph(
+        &self,
+        graph: &NamedNode,
+        triples: &[Triple],
+        mode: Write,
+    ) -> Result<()> {
         let mut body = Vec::with_capacity(triples.len() * 120);
         let mut serializer = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(&mut body);
         for triple in triples {
@@ -48,7 +53,7 @@ impl Endpoint {
 
     /// Sends several graphs, one request each. A failure after the first names the graphs the
     /// server already has: a write to an endpoint is atomic per graph, not across graphs.
-    pub fn write_graphs<'a>(
+    pub(crate) fn write_graphs<'a>(
         &self,
         graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [Triple])>,
         mode: Write,

@@ -29,11 +29,11 @@ impl std::fmt::Debug for Credentials {
 }
 
 /// An answer on its way in.
-pub struct Incoming {
+pub(crate) struct Incoming {
     /// The media type the server declared, without parameters.
     pub content_type: Option<String>,
     /// The row limit the server says it applies (Virtuoso sends it when a result reaches it).
-    pub row_limit: Option<u64>,
+    pub(crate) row_limit: Option<u64>,
     /// The body, streamed.
     pub body: Box<dyn Read + Send>,
 }
@@ -43,7 +43,7 @@ const ATTEMPTS: u32 = 3;
 /// The wait before the first retry; doubled for each further one.
 const BACKOFF: Duration = Duration::from_millis(250);
 
-pub struct Client {
+pub(crate) struct Client {
     agent: Agent,
     url: String,
     timeout: Duration,

@@ -4,7 +4,7 @@
 //! Graph Store HTTP Protocol (`graph_store.rs`). `http.rs` holds the transport: timeouts,
 //! retries, authentication, and the translation of every failure into one `Error`.
 
-pub mod graph_store;
+pub(crate) mod graph_store;
 mod http;
 
 use std::io::Read;
@@ -116,7 +116,7 @@ impl Endpoint {
     }
 
     /// The Graph Store Protocol URL that writes go to.
-    pub fn graph_store_url(&self) -> &str {
+    pub(crate) fn graph_store_url(&self) -> &str {
         &self.graph_store
     }
 
@@ -222,7 +222,7 @@ impl Endpoint {
     }
 
     /// Whether the endpoint holds this binary's bundled dataset. Nothing is written.
-    pub fn bundled_state(&self) -> Result<Bundled> {
+    pub(crate) fn bundled_state(&self) -> Result<Bundled> {
         let ask = |pattern: &str| -> Result<bool> {
             match self.run(
                 &format!("ASK {{ GRAPH <{}> {{ {pattern} }} }}", vocab::BUNDLED_GRAPH),
@@ -268,7 +268,7 @@ impl Endpoint {
 
 /// What an endpoint's bundled graph holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bundled {
+pub(crate) enum Bundled {
     /// This binary's bundled dataset.
     Current,
     /// Another version of it.
