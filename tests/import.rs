@@ -106,7 +106,9 @@ fn the_summary_counts_rows_triples_and_new_actors() {
             predicate::str::contains("3 of 3 rows")
                 .and(predicate::str::contains("triples in"))
                 .and(predicate::str::contains("rows/s"))
-                .and(predicate::str::contains("1 new actor (Atlantis)")),
+                .and(predicate::str::contains(
+                    "2 cells linked to known actors (2 by name), 1 new actor (Atlantis)",
+                )),
         );
     // The unmatched actor is minted in the import's namespace with a name.
     let n = store.count(
@@ -238,9 +240,10 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
     assert_eq!(
         rows,
         [
-            // 365 in 1890 is the Russian Empire, 255 the German Reich; 999 is nobody we know.
+            // 365 in 1890 is the Russian Empire, 255 the German Reich; 600, Morocco, is in the
+            // state lists and not in the bundled data: a new actor with the lists' name.
             // The data knows 1890 to the year and 2001-06 to the month: shown so.
-            "ATOP alliance 99003,1890,COW state 999; German Reich; Russian Empire,",
+            "ATOP alliance 99003,1890,German Reich; Morocco; Russian Empire,",
             // 365 in 1950 is the Soviet Union; 2.00E+02 is 200, the United Kingdom; endyr 0 is
             // "still in force".
             "ATOP alliance 99001,1950-03-12,Soviet Union; United Kingdom; United States,in force",
@@ -252,6 +255,85 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/id/import/atop/settlement/99002> tr:signedPrecision tr:month }",
     );
     assert_eq!(p, 1);
+}
+
+#[test]
+fn a_state_code_nothing_carries_becomes_the_state_the_list_names_with_its_years() {
+    let store = imported("atop", &["atop-sample.csv"]);
+    // Morocco: COW 600 from 1847 (to 1912, again from 1956), GW 600 from 1816 (to 1904, again
+    // from 1956) (data/states/): the actor has both codes and the years of either list.
+    let n = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a rdfs:label \"Morocco\"@en ; tr:cowCode 600 ; tr:gwCode 600 ;
+           tr:existedFrom \"1816\"^^xsd:gYear ;
+           tr:actorKind <https://w3id.org/treaty/id/actor-kind/state>
+           FILTER NOT EXISTS { ?a tr:existedUntil ?u } }",
+    );
+    assert_eq!(n, 1);
+    let unnamed = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a tr:Actor ; rdfs:label ?l FILTER(CONTAINS(?l, \"COW state\")) }",
+    );
+    assert_eq!(unnamed, 0);
+}
+
+#[test]
+fn a_code_neither_list_has_is_a_bad_cell() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-unknown-code.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "atop-unknown-code.csv:2: column \"mem2\": value \"999\": no actor carries this code and the COW state list (v2016) has no state numbered 999",
+        ));
+}
+
+#[test]
+fn every_nato_member_in_atop_is_a_named_actor() {
+    // Row 3180 lists NATO's members by COW code, as ATOP does: the founders of 1949, Greece and
+    // Turkey, West Germany (COW 260, which no bundled actor carries: the Federal Republic is
+    // the actor with GW 260), Spain, the enlargements of 1999-2017 and united Germany (255).
+    let store = imported("atop", &["atop-nato.csv"]);
+    let guarantors = query(
+        &store,
+        "guarantees where name = \"Defence obligation of ATOP alliance 3180\" show guarantor",
+    );
+    assert_eq!(guarantors.len(), 1, "{guarantors:?}");
+    let names: Vec<&str> = guarantors[0].trim_matches('"').split("; ").collect();
+    assert_eq!(
+        names,
+        [
+            "Albania",
+            "Belgium",
+            "Bulgaria",
+            "Canada",
+            "Croatia",
+            "Czech Republic",
+            "Denmark",
+            "Estonia",
+            "France",
+            "Germany",
+            "Greece",
+            "Hungary",
+            "Iceland",
+            "Italy",
+            "Latvia",
+            "Lithuania",
+            "Luxembourg",
+            "Montenegro",
+            "Netherlands",
+            "Norway",
+            "Poland",
+            "Portugal",
+            "Romania",
+            "Slovakia",
+            "Slovenia",
+            "Spain",
+            "Turkey",
+            "United Kingdom",
+            "United States"
+        ],
+        "29 states: 260 and 255 are both Germany"
+    );
 }
 
 #[test]

@@ -100,8 +100,10 @@ pub enum Unmatched {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchBy {
-    /// Correlates of War state number (`tr:cowCode`).
+    /// Correlates of War state number (`tr:cowCode`), else the COW state list.
     Cow,
+    /// Gleditsch-Ward state number (`tr:gwCode`), else the Gleditsch-Ward list.
+    Gw,
     /// ISO 3166-1 alpha-3 code (`tr:isoCode`).
     Iso,
     /// English name or other name (`rdfs:label`, `skos:altLabel`), ignoring case.

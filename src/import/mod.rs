@@ -10,6 +10,7 @@ pub mod cell;
 pub mod convert;
 pub mod mapping;
 pub mod read;
+pub mod states;
 
 use std::fs::File;
 use std::io::Read;
@@ -66,6 +67,8 @@ pub struct FileImported {
     pub triples: u64,
     /// Actor cells linked to actors already in the store.
     pub linked: u64,
+    /// The same cells by how they were linked (COW code, name...).
+    pub linked_by: Vec<(String, u64)>,
     /// Names of the actors minted because nothing in the store matched them.
     pub minted: Vec<String>,
     /// Cells that were not UTF-8 and were read as Latin-1.
@@ -190,7 +193,12 @@ pub fn convert(
             skipped,
             triples: quads.len() as u64,
             linked: tally.linked,
-            minted: tally.minted.into_values().map(|(name, _)| name).collect(),
+            linked_by: tally
+                .linked_by
+                .iter()
+                .map(|(how, n)| (how.describe().to_owned(), *n))
+                .collect(),
+            minted: tally.minted.into_values().map(|m| m.name).collect(),
             latin1_cells: table.latin1_cells,
             elapsed: started.elapsed(),
         },
@@ -357,11 +365,23 @@ impl std::fmt::Display for ImportSummary {
             )?;
             write!(
                 f,
-                "  actors: {} cell{} linked to known actors, {} new actor{}",
+                "  actors: {} cell{} linked to known actors",
                 r.linked,
                 plural(r.linked as usize),
+            )?;
+            if !r.linked_by.is_empty() {
+                let by: Vec<String> = r
+                    .linked_by
+                    .iter()
+                    .map(|(how, n)| format!("{n} by {how}"))
+                    .collect();
+                write!(f, " ({})", by.join(", "))?;
+            }
+            write!(
+                f,
+                ", {} new actor{}",
                 r.minted.len(),
-                plural(r.minted.len()),
+                plural(r.minted.len())
             )?;
             if !r.minted.is_empty() {
                 let shown: Vec<&str> = r.minted.iter().take(8).map(String::as_str).collect();

@@ -14,11 +14,13 @@ use std::collections::BTreeMap;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
-pub use lookup::Lookup;
+use lookup::Resolved;
+pub use lookup::{How, Lookup, states_namespace};
 pub use plan::namespace;
 
 use super::cell::{self, Date, literal, parse_date, parse_integer, same_value, scientific_integer};
 use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, Unmatched};
+use super::states::ListedState;
 use crate::error::{Error, Result};
 use crate::vocab;
 
@@ -94,8 +96,30 @@ enum From {
 pub struct Tally {
     /// Actor cells linked to an actor already in the store.
     pub linked: u64,
-    /// Actors minted because nothing in the store matched: IRI to (name, COW code).
-    pub minted: BTreeMap<String, (String, Option<i64>)>,
+    /// The same cells by how they were linked.
+    pub linked_by: BTreeMap<How, u64>,
+    /// Actors minted because nothing in the store matched: IRI to what it is.
+    pub minted: BTreeMap<String, Minted>,
+}
+
+/// An actor an import makes: from a state list (names, codes, years) or from a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Minted {
+    pub name: String,
+    pub other_name: Option<String>,
+    pub cow: Option<i64>,
+    pub gw: Option<i64>,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Its actor kind (`tak:state` for the lists' states).
+    pub kind: Option<NamedNode>,
+}
+
+/// What one row adds to the tally, kept apart until the row is known to be good.
+#[derive(Default)]
+struct RowTally {
+    minted: BTreeMap<String, Minted>,
+    linked_by: BTreeMap<How, u64>,
 }
 
 impl Plan {
@@ -141,17 +165,34 @@ impl Plan {
     /// The triples for the actors minted during the conversion.
     pub fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
         let mut out = Vec::new();
-        for (iri, (name, cow)) in &tally.minted {
+        let integer = |n: i64| Term::from(Literal::new_typed_literal(n.to_string(), xsd::INTEGER));
+        let year = |y: i64| {
+            Term::from(Literal::new_typed_literal(
+                format!("{y:04}"),
+                NamedNode::new_unchecked(format!("{}gYear", vocab::XSD)),
+            ))
+        };
+        for (iri, m) in &tally.minted {
             let s = NamedNode::new_unchecked(iri.clone());
             self.quad(&mut out, &s, &rdf::TYPE.into_owned(), tr("Actor").into());
-            self.quad(&mut out, &s, &rdfs::LABEL.into_owned(), en(name).into());
-            if let Some(code) = cow {
-                self.quad(
-                    &mut out,
-                    &s,
-                    &tr("cowCode"),
-                    Literal::new_typed_literal(code.to_string(), xsd::INTEGER).into(),
-                );
+            self.quad(&mut out, &s, &rdfs::LABEL.into_owned(), en(&m.name).into());
+            if let Some(other) = &m.other_name {
+                self.quad(&mut out, &s, &skos("altLabel"), en(other).into());
+            }
+            if let Some(code) = m.cow {
+                self.quad(&mut out, &s, &tr("cowCode"), integer(code));
+            }
+            if let Some(code) = m.gw {
+                self.quad(&mut out, &s, &tr("gwCode"), integer(code));
+            }
+            if let Some(y) = m.from {
+                self.quad(&mut out, &s, &tr("existedFrom"), year(y));
+            }
+            if let Some(y) = m.until {
+                self.quad(&mut out, &s, &tr("existedUntil"), year(y));
+            }
+            if let Some(kind) = &m.kind {
+                self.quad(&mut out, &s, &tr("actorKind"), kind.clone().into());
             }
         }
         out
@@ -167,13 +208,15 @@ impl Plan {
         tally: &mut Tally,
     ) -> std::result::Result<(), BadCell> {
         let mark = out.len();
-        let mut minted = BTreeMap::new();
-        let mut linked = 0;
-        let result = self.row_inner(cells, lookup, out, &mut minted, &mut linked);
+        let mut row = RowTally::default();
+        let result = self.row_inner(cells, lookup, out, &mut row);
         match result {
             Ok(()) => {
-                tally.linked += linked;
-                tally.minted.extend(minted);
+                for (how, n) in row.linked_by {
+                    tally.linked += n;
+                    *tally.linked_by.entry(how).or_default() += n;
+                }
+                tally.minted.extend(row.minted);
                 Ok(())
             }
             Err(e) => {
@@ -188,8 +231,7 @@ impl Plan {
         cells: &[String],
         lookup: &Lookup,
         out: &mut Vec<Quad>,
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-        linked: &mut u64,
+        tally: &mut RowTally,
     ) -> std::result::Result<(), BadCell> {
         let mut main: Option<NamedNode> = None;
         let mut year = None;
@@ -238,9 +280,7 @@ impl Plan {
             let (dates, others): (Vec<&FieldPlan>, Vec<&FieldPlan>) =
                 entity.fields.iter().partition(|f| f.kind == Kind::Date);
             for field in dates.into_iter().chain(others) {
-                self.field(
-                    field, cells, &subject, lookup, out, minted, linked, &mut year,
-                )?;
+                self.field(field, cells, &subject, lookup, out, tally, &mut year)?;
             }
             if main.is_none() {
                 main = Some(subject);
@@ -257,8 +297,7 @@ impl Plan {
         subject: &NamedNode,
         lookup: &Lookup,
         out: &mut Vec<Quad>,
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-        linked: &mut u64,
+        tally: &mut RowTally,
         year: &mut Option<i64>,
     ) -> std::result::Result<(), BadCell> {
         let unknown = |v: &str| field.unknown.iter().any(|u| same_value(u, v));
@@ -348,11 +387,17 @@ impl Plan {
                         iri.into()
                     }
                     Kind::Actor => match lookup.actor(value, &field.match_by, *year) {
-                        Some(iri) => {
-                            *linked += 1;
+                        Some(Resolved::Known(iri, how)) => {
+                            *tally.linked_by.entry(how).or_default() += 1;
                             iri.clone().into()
                         }
-                        None => self.mint(value, &field.match_by, minted).into(),
+                        Some(Resolved::Listed(state)) => {
+                            mint_listed(state, &mut tally.minted).into()
+                        }
+                        None => self
+                            .mint(value, &field.match_by, &mut tally.minted)
+                            .map_err(|why| self.bad(column, raw, &why))?
+                            .into(),
                     },
                     kind => literal(value, kind, field.lang.as_deref())
                         .map_err(|why| self.bad(column, raw, &why))?
@@ -371,24 +416,40 @@ impl Plan {
         }
     }
 
-    /// An actor for a name or code nothing in the store matched, under the mapping's namespace.
+    /// An actor for a name nothing in the store or the state lists matched, under the
+    /// mapping's namespace. A code is never a name: a code the lists lack is a bad cell.
     fn mint(
         &self,
         value: &str,
         by: &[MatchBy],
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-    ) -> NamedNode {
-        let cow = by
-            .contains(&MatchBy::Cow)
-            .then(|| parse_integer(value).ok())
-            .flatten();
-        let (local, name) = match cow {
-            Some(code) => (format!("cow-{code}"), format!("COW state {code}")),
-            None => (iri_segment(value), value.to_owned()),
-        };
-        let iri = format!("{}actor/{local}", self.namespace);
-        minted.entry(iri.clone()).or_insert((name, cow));
-        NamedNode::new_unchecked(iri)
+        minted: &mut BTreeMap<String, Minted>,
+    ) -> std::result::Result<NamedNode, String> {
+        let codes = by.iter().any(|m| matches!(m, MatchBy::Cow | MatchBy::Gw));
+        if codes && parse_integer(value).is_ok() {
+            let lists: Vec<&str> = by
+                .iter()
+                .filter_map(|m| match m {
+                    MatchBy::Cow => Some("the COW state list (v2016)"),
+                    MatchBy::Gw => Some("the Gleditsch-Ward list"),
+                    _ => None,
+                })
+                .collect();
+            return Err(format!(
+                "no actor carries this code and {} has no state numbered {value}",
+                lists.join(" or ")
+            ));
+        }
+        let iri = format!("{}actor/{}", self.namespace, iri_segment(value));
+        minted.entry(iri.clone()).or_insert_with(|| Minted {
+            name: value.to_owned(),
+            other_name: None,
+            cow: None,
+            gw: None,
+            from: None,
+            until: None,
+            kind: None,
+        });
+        Ok(NamedNode::new_unchecked(iri))
     }
 
     /// A template with the row's values; a placeholder without a value is a bad cell.
@@ -429,6 +490,29 @@ impl Plan {
             message: message.to_owned(),
         }
     }
+}
+
+/// A state of the lists as an actor, under the namespace every import shares, so that ATOP
+/// and UCDP rows naming the same unlisted state name the same actor.
+fn mint_listed(state: &ListedState, minted: &mut BTreeMap<String, Minted>) -> NamedNode {
+    let iri = format!("{}{}", states_namespace(), encode(&state.key));
+    minted.entry(iri.clone()).or_insert_with(|| Minted {
+        name: state.name.clone(),
+        other_name: state.other_name.clone(),
+        cow: state.cow,
+        gw: state.gw,
+        from: Some(state.from),
+        until: state.until,
+        kind: Some(NamedNode::new_unchecked(format!(
+            "{}actor-kind/state",
+            vocab::DATA
+        ))),
+    });
+    NamedNode::new_unchecked(iri)
+}
+
+fn skos(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}{local}", vocab::SKOS))
 }
 
 fn en(text: &str) -> Literal {
