@@ -118,6 +118,61 @@ fn the_summary_counts_rows_triples_and_new_actors() {
 }
 
 #[test]
+fn pax_territories_in_parentheses_are_entities_and_con_is_where_not_who() {
+    let store = imported("pax", &["pax-names.csv"]);
+    let rows = query(
+        &store,
+        "settlements where name contains \"Fixture\" show name, conflict_location, party",
+    );
+    assert_eq!(
+        rows,
+        [
+            // "Yugoslavia (former)" is the bundled Yugoslavia.
+            "Fixture Agreement in the former Yugoslavia (synthetic test row),Bosnia and Herzegovina; Yugoslavia,Bosnia and Herzegovina",
+            // The separator inside parentheses does not split a name; text naming no known
+            // actor gives no party.
+            "Fixture Agreement with a front (synthetic test row),Fixture Front (FF/FFA); Philippines,",
+            // "(Abkhazia)" is Abkhazia, a place of the conflict, not a party: the parties are
+            // those the signatories' text names.
+            "Fixture Ceasefire in a territory (synthetic test row),Abkhazia; Georgia; Russia,Georgia",
+        ],
+    );
+    let kind = query(&store, "actors where name = Abkhazia show name, actor_kind");
+    assert_eq!(kind, ["Abkhazia,sub-state entity"]);
+    let wrapped = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a tr:Actor ; rdfs:label ?l FILTER(STRSTARTS(?l, \"(\") || CONTAINS(?l, \"(former)\")) }",
+    );
+    assert_eq!(wrapped, 0);
+}
+
+#[test]
+fn pax_third_parties_get_the_roles_their_headings_give() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-names.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "free text: 3 of 4 cells name a known actor (4 actors recognised)",
+        ));
+    let rows = query(
+        &store,
+        "settlements where name contains \"Fixture Ceasefire\" show third_party, witness, signatory_guarantor",
+    );
+    assert_eq!(rows, ["Russia; United Nations,Russia,United Nations"]);
+    // The texts are kept as written.
+    let text = query(
+        &store,
+        "settlements where name contains \"Fixture Ceasefire\" show third_parties_as_written",
+    );
+    let text = text.join("\n");
+    assert!(
+        text.contains("In the presence of:") && text.contains("Guarantors:\nUnited Nations"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_byte_order_mark_does_not_hide_the_first_column() {
     let store = imported("pax", &["pax-bom.csv"]);
     assert_eq!(
@@ -204,7 +259,7 @@ fn members_joined_in_one_cell_are_split_and_linked() {
     let store = imported("pax", &["pax-joined.csv"]);
     let rows = query(
         &store,
-        "settlements where name contains \"Joined Members\" show party",
+        "settlements where name contains \"Joined Members\" show conflict_location",
     );
     assert_eq!(rows, ["Fixtureland; Russia; Ukraine"]);
 }
@@ -224,7 +279,7 @@ fn a_tsv_file_is_read_with_tabs() {
     assert_eq!(
         query(
             &store,
-            "settlements where party = Mexico and signed = 2007 show name, kind"
+            "settlements where conflict_location = Mexico and signed = 2007 show name, kind"
         ),
         ["\"Fixture Tab Agreement, with a comma (synthetic test row)\",accord"]
     );

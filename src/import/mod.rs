@@ -71,6 +71,11 @@ pub struct FileImported {
     pub linked_by: Vec<(String, u64)>,
     /// Names of the actors minted because nothing in the store matched them.
     pub minted: Vec<String>,
+    /// Free-text cells read for actor names (`recognise`), those naming at least one known
+    /// actor, and the actors found.
+    pub texts: u64,
+    pub texts_recognised: u64,
+    pub recognised: u64,
     /// Cells that were not UTF-8 and were read as Latin-1.
     pub latin1_cells: u64,
     /// Time spent reading and converting.
@@ -198,7 +203,10 @@ pub fn convert(
                 .iter()
                 .map(|(how, n)| (how.describe().to_owned(), *n))
                 .collect(),
-            minted: tally.minted.into_values().map(|m| m.name).collect(),
+            minted: tally.minted.values().map(|m| m.name.clone()).collect(),
+            texts: tally.texts,
+            texts_recognised: tally.texts_recognised,
+            recognised: tally.recognised,
             latin1_cells: table.latin1_cells,
             elapsed: started.elapsed(),
         },
@@ -393,6 +401,17 @@ impl std::fmt::Display for ImportSummary {
                 write!(f, ")")?;
             }
             writeln!(f)?;
+            if r.texts > 0 {
+                writeln!(
+                    f,
+                    "  free text: {} of {} cell{} name a known actor ({} actor{} recognised)",
+                    r.texts_recognised,
+                    r.texts,
+                    plural(r.texts as usize),
+                    r.recognised,
+                    plural(r.recognised as usize)
+                )?;
+            }
             if r.latin1_cells > 0 {
                 writeln!(
                     f,

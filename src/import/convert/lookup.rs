@@ -22,6 +22,8 @@ pub struct Lookup {
     gw: HashMap<i64, Vec<usize>>,
     iso: HashMap<String, Vec<usize>>,
     names: HashMap<String, Vec<usize>>,
+    /// The names as written (the keys of `names` are lower case), for finding them in text.
+    spellings: Vec<String>,
     pub(super) precision: HashMap<String, NamedNode>,
     /// Every concept in the store, so that a misspelt concept in a mapping is caught.
     concepts: std::collections::HashSet<String>,
@@ -94,6 +96,7 @@ impl Lookup {
                     lookup.names.entry(name.value().to_lowercase()).or_default(),
                     *i,
                 );
+                lookup.spellings.push(name.value().to_owned());
             }
         }
         let rows = table(backend.query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?);
@@ -207,10 +210,10 @@ impl Lookup {
             .map(|a| &a.iri)
     }
 
-    /// Every English name and other name of the actors, lower case, with the candidates' IRIs
-    /// chosen by `year`: what free text is searched for.
-    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.keys().map(String::as_str)
+    /// Every English name and other name of the actors, as written: what free text is
+    /// searched for.
+    pub(super) fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.spellings.iter().map(String::as_str)
     }
 }
 

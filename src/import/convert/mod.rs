@@ -8,6 +8,7 @@
 
 mod lookup;
 mod plan;
+mod recognise;
 
 use std::collections::BTreeMap;
 
@@ -48,6 +49,8 @@ pub struct Plan {
     source: NamedNode,
     entities: Vec<EntityPlan>,
     header: Vec<String>,
+    /// Names to find in free text, when a field reads actors from it.
+    recogniser: Option<recognise::Recogniser>,
 }
 
 struct EntityPlan {
@@ -79,6 +82,11 @@ struct FieldPlan {
     match_by: Vec<MatchBy>,
     lang: Option<String>,
     precision: Option<NamedNode>,
+    aliases: BTreeMap<String, String>,
+    parenthesised: Option<NamedNode>,
+    recognise: bool,
+    /// Words of free text (lower case) and the role property of the actors named after them.
+    roles: Vec<(String, NamedNode)>,
 }
 
 enum From {
@@ -100,6 +108,10 @@ pub struct Tally {
     pub linked_by: BTreeMap<How, u64>,
     /// Actors minted because nothing in the store matched: IRI to what it is.
     pub minted: BTreeMap<String, Minted>,
+    /// Free-text cells read for actor names, those naming at least one, and the names found.
+    pub texts: u64,
+    pub texts_recognised: u64,
+    pub recognised: u64,
 }
 
 /// An actor an import makes: from a state list (names, codes, years) or from a name.
@@ -120,6 +132,9 @@ pub struct Minted {
 struct RowTally {
     minted: BTreeMap<String, Minted>,
     linked_by: BTreeMap<How, u64>,
+    texts: u64,
+    texts_recognised: u64,
+    recognised: u64,
 }
 
 impl Plan {
@@ -216,7 +231,12 @@ impl Plan {
                     tally.linked += n;
                     *tally.linked_by.entry(how).or_default() += n;
                 }
-                tally.minted.extend(row.minted);
+                for (iri, m) in row.minted {
+                    merge_minted(&mut tally.minted, iri, m);
+                }
+                tally.texts += row.texts;
+                tally.texts_recognised += row.texts_recognised;
+                tally.recognised += row.recognised;
                 Ok(())
             }
             Err(e) => {
@@ -333,16 +353,33 @@ impl Plan {
             From::Group(cs) => cs.clone(),
             From::Parts { .. } => unreachable!("handled above"),
         };
+        if field.recognise {
+            for column in columns {
+                let text = cells[column].trim();
+                if !unknown(text) {
+                    self.recognised(field, text, subject, lookup, out, tally, *year);
+                }
+            }
+            return Ok(());
+        }
         for column in columns {
             let cell = cells[column].as_str();
             let pieces: Vec<&str> = match &field.split {
-                Some(sep) => cell.split(sep.as_str()).map(str::trim).collect(),
+                Some(sep) => split_outside_parentheses(cell, sep),
                 None => vec![cell.trim()],
             };
             for raw in pieces {
                 if unknown(raw) {
                     continue;
                 }
+                let raw = field.aliases.get(raw).map_or(raw, String::as_str);
+                // "(Abkhazia)": a territory or non-state entity, named without the parentheses.
+                let (raw, kind) = match (&field.parenthesised, raw.strip_prefix('(')) {
+                    (Some(kind), Some(rest)) if rest.ends_with(')') => {
+                        (rest[..rest.len() - 1].trim(), Some(kind))
+                    }
+                    _ => (raw, None),
+                };
                 let value = match &field.values {
                     Some(table) => {
                         let found = table.get(raw).or_else(|| {
@@ -395,7 +432,7 @@ impl Plan {
                             mint_listed(state, &mut tally.minted).into()
                         }
                         None => self
-                            .mint(value, &field.match_by, &mut tally.minted)
+                            .mint(value, &field.match_by, kind, &mut tally.minted)
                             .map_err(|why| self.bad(column, raw, &why))?
                             .into(),
                     },
@@ -422,6 +459,7 @@ impl Plan {
         &self,
         value: &str,
         by: &[MatchBy],
+        kind: Option<&NamedNode>,
         minted: &mut BTreeMap<String, Minted>,
     ) -> std::result::Result<NamedNode, String> {
         let codes = by.iter().any(|m| matches!(m, MatchBy::Cow | MatchBy::Gw));
@@ -440,16 +478,60 @@ impl Plan {
             ));
         }
         let iri = format!("{}actor/{}", self.namespace, iri_segment(value));
-        minted.entry(iri.clone()).or_insert_with(|| Minted {
-            name: value.to_owned(),
-            other_name: None,
-            cow: None,
-            gw: None,
-            from: None,
-            until: None,
-            kind: None,
-        });
+        merge_minted(
+            minted,
+            iri.clone(),
+            Minted {
+                name: value.to_owned(),
+                other_name: None,
+                cow: None,
+                gw: None,
+                from: None,
+                until: None,
+                kind: kind.cloned(),
+            },
+        );
         Ok(NamedNode::new_unchecked(iri))
+    }
+
+    /// The actors named in a free-text cell: each linked once with the field's property, and
+    /// with a role property when the line it is on, or a line above, has the role's word.
+    /// Nothing is minted from free text.
+    #[allow(clippy::too_many_arguments)]
+    fn recognised(
+        &self,
+        field: &FieldPlan,
+        text: &str,
+        subject: &NamedNode,
+        lookup: &Lookup,
+        out: &mut Vec<Quad>,
+        tally: &mut RowTally,
+        year: Option<i64>,
+    ) {
+        let Some(recogniser) = &self.recogniser else {
+            return;
+        };
+        tally.texts += 1;
+        let roles = recognise::roles_by_line(text, &field.roles);
+        let mut seen = std::collections::HashSet::new();
+        for found in recogniser.find(text) {
+            let iri = match lookup.actor(found.name, &[MatchBy::Name], year) {
+                Some(Resolved::Known(iri, _)) => iri.clone(),
+                Some(Resolved::Listed(state)) => mint_listed(state, &mut tally.minted),
+                None => continue,
+            };
+            if !seen.insert(iri.clone()) {
+                continue;
+            }
+            tally.recognised += 1;
+            self.quad(out, subject, &field.property, iri.clone().into());
+            if let Some(Some(role)) = roles.get(found.line) {
+                self.quad(out, subject, role, iri.into());
+            }
+        }
+        if !seen.is_empty() {
+            tally.texts_recognised += 1;
+        }
     }
 
     /// A template with the row's values; a placeholder without a value is a bad cell.
@@ -490,6 +572,38 @@ impl Plan {
             message: message.to_owned(),
         }
     }
+}
+
+/// Adds a minted actor, keeping the kind a later mention gives one minted without it.
+fn merge_minted(minted: &mut BTreeMap<String, Minted>, iri: String, m: Minted) {
+    let entry = minted.entry(iri).or_insert_with(|| m.clone());
+    if entry.kind.is_none() {
+        entry.kind = m.kind;
+    }
+}
+
+/// Splits a cell at `sep`, except inside parentheses: "Philippines/RPMP (RPMP/RPA/ABB)" is two
+/// values.
+fn split_outside_parentheses<'c>(cell: &'c str, sep: &str) -> Vec<&'c str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    let mut i = 0;
+    while i < cell.len() {
+        let rest = &cell[i..];
+        if rest.starts_with('(') {
+            depth += 1;
+        } else if rest.starts_with(')') {
+            depth -= 1;
+        } else if depth <= 0 && !sep.is_empty() && rest.starts_with(sep) {
+            out.push(cell[start..i].trim());
+            i += sep.len();
+            start = i;
+            continue;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    out.push(cell[start..].trim());
+    out
 }
 
 /// A state of the lists as an actor, under the namespace every import shares, so that ATOP
@@ -545,6 +659,18 @@ fn iri_segment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_split_outside_parentheses() {
+        assert_eq!(
+            split_outside_parentheses("Philippines/RPMP (RPMP/RPA/ABB)", "/"),
+            ["Philippines", "RPMP (RPMP/RPA/ABB)"]
+        );
+        assert_eq!(
+            split_outside_parentheses("Georgia/(Abkhazia)/(Ossetia)", "/"),
+            ["Georgia", "(Abkhazia)", "(Ossetia)"]
+        );
+    }
 
     #[test]
     fn identifiers_stay_distinct_and_valid() {
