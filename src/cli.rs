@@ -312,9 +312,18 @@ pub struct ImportArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
 
-    /// Read and convert the files and print the summary, but write nothing (to try a mapping)
+    /// Read and convert the files and print the summary, but write nothing (to try a mapping);
+    /// lists every proposed match with its score
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Decisions on matches: pairs to make, pairs to reject, a threshold (docs/import.md)
+    #[arg(long, value_name = "FILE")]
+    pub matches: Option<PathBuf>,
+
+    /// Match no row to a settlement already in the store
+    #[arg(long)]
+    pub no_match: bool,
 }
 
 #[derive(Debug, Args)]

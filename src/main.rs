@@ -154,9 +154,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = treaty::import::Options {
                 skip_bad_rows: args.skip_bad_rows,
                 dry_run: args.dry_run,
+                no_match: args.no_match,
             };
-            let summary =
-                treaty::import::import(&target, &args.files, &args.mapping, options, &Bar::new())?;
+            let summary = treaty::import::import(
+                &target,
+                &args.files,
+                &args.mapping,
+                options,
+                args.matches.as_deref(),
+                &Bar::new(),
+            )?;
             print_notes(backend);
             eprintln!("{summary}");
             if target.is_memory() && !args.dry_run {

@@ -391,6 +391,126 @@ fn every_nato_member_in_atop_is_a_named_actor() {
     );
 }
 
+/// The settlements signed on the day of the North Atlantic Treaty, and how many there are.
+fn nato_day(store: &TestStore) -> (Vec<String>, String) {
+    let day = query(store, "settlements where signed = 1949-04-04 show name");
+    let count = query(store, "count settlements").join("");
+    (day, count)
+}
+
+#[test]
+fn atop_nato_is_the_north_atlantic_treaty_counted_once() {
+    let store = TestStore::new();
+    let (before_day, before_count) = nato_day(&store);
+    assert_eq!(before_day, ["North Atlantic Treaty"]);
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-nato.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "matches: 1 row matched to settlements in the store, 0 other proposals",
+        ).and(predicate::str::contains(
+            "1.00 3180 \"ATOP alliance 3180\" = ts:north-atlantic-treaty-1949 \"North Atlantic Treaty\" [score] (signed the same day; 12 parties shared (29 in the row, 12 in the settlement); names not compared)",
+        )));
+    assert_eq!(nato_day(&store), (before_day, before_count));
+    // The bundled parties stay the twelve signatories; ATOP's obligations are reachable from it.
+    let rows = query(
+        &store,
+        "guarantees where settlement.name = \"North Atlantic Treaty\" show name",
+    );
+    assert_eq!(
+        rows,
+        [
+            "Collective defence under Article 5 of the North Atlantic Treaty (1949)",
+            "Consultation obligation of ATOP alliance 3180",
+            "Defence obligation of ATOP alliance 3180",
+        ]
+    );
+    let parties = query(
+        &store,
+        "settlements where name = \"North Atlantic Treaty\" show count(party) as n",
+    );
+    assert_eq!(parties, ["12"]);
+    // The link and its evidence: the settlement exactMatches the ATOP record.
+    let n = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ts:north-atlantic-treaty-1949 skos:exactMatch ?r .
+           ?r a tr:Record ; rdfs:label \"ATOP alliance 3180\"@en ; tr:matchScore 1.00 ; tr:matchEvidence ?e }",
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_dry_run_lists_the_proposed_matches_and_a_rejection_or_no_match_keeps_rows_apart() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--dry-run",
+            "--mapping",
+            "atop",
+            &file("atop-nato.csv"),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "= ts:north-atlantic-treaty-1949 \"North Atlantic Treaty\" [score]",
+        ));
+    assert_eq!(store.quads(), before);
+    // Matched first, then imported again with the match rejected: the import's graph is
+    // replaced, so the match is undone.
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-nato.csv")])
+        .assert()
+        .success();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "atop",
+            "--matches",
+            &file("reject-nato.toml"),
+            &file("atop-nato.csv"),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "matches: 0 rows matched to settlements in the store, 1 other proposal",
+        ));
+    let (day, _) = nato_day(&store);
+    assert_eq!(day, ["ATOP alliance 3180", "North Atlantic Treaty"]);
+    let atop = query(
+        &store,
+        "guarantees where settlement.name = \"North Atlantic Treaty\" show name",
+    );
+    assert_eq!(
+        atop,
+        ["Collective defence under Article 5 of the North Atlantic Treaty (1949)"]
+    );
+    let other = imported_with(&["--no-match"], "atop-nato.csv");
+    assert_eq!(
+        nato_day(&other).0,
+        ["ATOP alliance 3180", "North Atlantic Treaty"]
+    );
+}
+
+#[test]
+fn a_pair_in_the_decisions_file_is_made_whatever_the_threshold() {
+    let store = imported_with(&["--matches", &file("pair-nato.toml")], "atop-nato.csv");
+    assert_eq!(nato_day(&store).0, ["North Atlantic Treaty"]);
+}
+
+/// Imports one ATOP file with extra arguments into a fresh store.
+fn imported_with(extra: &[&str], name: &str) -> TestStore {
+    let store = TestStore::new();
+    let path = file(name);
+    let mut args = vec!["import", "--mapping", "atop"];
+    args.extend(extra);
+    args.push(&path);
+    store.cmd(&args).assert().success();
+    store
+}
+
 #[test]
 fn atop_obligations_become_guarantees_of_the_bundled_scheme() {
     let store = imported("atop", &["atop-sample.csv"]);
@@ -499,7 +619,7 @@ fn a_column_the_file_lacks_is_named_with_the_mapping_line() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("data/mappings/atop.toml:20:6: ").and(
+            predicate::str::contains("data/mappings/atop.toml:26:6: ").and(
                 predicate::str::contains("has no column \"atopid\"; its columns are: Con, Contp"),
             ),
         );

@@ -37,6 +37,8 @@ pub struct Mapping {
     /// Further entities a row may describe, linked from the main one.
     #[serde(default)]
     pub related: Vec<EntitySpec>,
+    /// How rows are matched to settlements already in the store (`threshold`, `names`).
+    pub matching: Option<super::matching::MatchSpec>,
 }
 
 fn default_unknown() -> Vec<String> {

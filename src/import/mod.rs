@@ -9,6 +9,7 @@
 pub mod cell;
 pub mod convert;
 pub mod mapping;
+pub mod matching;
 pub mod read;
 pub mod states;
 
@@ -36,6 +37,9 @@ pub struct Options {
     pub skip_bad_rows: bool,
     /// Convert and report, but write nothing: for trying a mapping on a file.
     pub dry_run: bool,
+    /// Make no match with settlements already in the store: every row is a settlement of
+    /// its own.
+    pub no_match: bool,
 }
 
 /// A row left out: where, what, why.
@@ -78,6 +82,8 @@ pub struct FileImported {
     pub recognised: u64,
     /// Cells that were not UTF-8 and were read as Latin-1.
     pub latin1_cells: u64,
+    /// Matches proposed with settlements already in the store, taken or not.
+    pub matches: Vec<matching::Proposal>,
     /// Time spent reading and converting.
     pub elapsed: Duration,
 }
@@ -208,6 +214,7 @@ pub fn convert(
             texts_recognised: tally.texts_recognised,
             recognised: tally.recognised,
             latin1_cells: table.latin1_cells,
+            matches: Vec::new(),
             elapsed: started.elapsed(),
         },
         graph,
@@ -296,9 +303,14 @@ pub fn import(
     files: &[PathBuf],
     name_or_path: &str,
     options: Options,
+    decisions: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<ImportSummary> {
     let mapping = mapping::load(name_or_path)?;
+    let decisions = decisions
+        .map(matching::Decisions::read)
+        .transpose()?
+        .unwrap_or_default();
     if !options.dry_run
         && let Some(store) = target.store()
     {
@@ -320,6 +332,16 @@ pub fn import(
     let mut converted = Vec::with_capacity(files.len());
     for file in files {
         converted.push(convert(file, &mapping, &lookup, options, progress)?);
+    }
+    if !options.no_match {
+        let namespace = convert::namespace(&mapping.name);
+        let candidates = matching::Candidates::read(target.backend(), &namespace)?;
+        let spec = mapping.mapping.matching.clone().unwrap_or_default();
+        for file in &mut converted {
+            file.summary.matches =
+                matching::link(&mut file.quads, &namespace, &candidates, &spec, &decisions);
+            file.summary.triples = file.quads.len() as u64;
+        }
     }
     let commit = match target {
         _ if options.dry_run => Duration::ZERO,
@@ -412,6 +434,7 @@ impl std::fmt::Display for ImportSummary {
                     plural(r.recognised as usize)
                 )?;
             }
+            write_matches(f, r, self.dry_run)?;
             if r.latin1_cells > 0 {
                 writeln!(
                     f,
@@ -441,6 +464,40 @@ impl std::fmt::Display for ImportSummary {
             (Some(url), false) => write!(f, "sent to {url} in {seconds:.2} s"),
         }
     }
+}
+
+/// The matches of one file: the taken ones always, every proposal in a dry run.
+fn write_matches(
+    f: &mut std::fmt::Formatter<'_>,
+    r: &FileImported,
+    dry_run: bool,
+) -> std::fmt::Result {
+    let taken = r.matches.iter().filter(|m| m.taken()).count();
+    if r.matches.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        f,
+        "  matches: {taken} row{} matched to settlements in the store, {} other proposal{}",
+        plural(taken),
+        r.matches.len() - taken,
+        plural(r.matches.len() - taken)
+    )?;
+    for m in r.matches.iter().filter(|m| dry_run || m.taken()) {
+        let shown = vocab::compact(&m.settlement).unwrap_or_else(|| format!("<{}>", m.settlement));
+        writeln!(
+            f,
+            "    {:.2} {} \"{}\" = {} \"{}\" [{}] ({})",
+            m.score,
+            m.id,
+            crate::error::one_line(&m.name),
+            shown,
+            crate::error::one_line(&m.settlement_name),
+            m.decision,
+            m.evidence
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
