@@ -300,7 +300,7 @@ pub struct RemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A built-in mapping (pax, atop) or the path of a mapping file (.toml)
+    /// A built-in mapping (pax, atop, ucdp) or the path of a mapping file (.toml)
     #[arg(long, short, value_name = "NAME|FILE")]
     pub mapping: String,
 

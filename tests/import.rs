@@ -157,18 +157,59 @@ fn pax_third_parties_get_the_roles_their_headings_give() {
         ));
     let rows = query(
         &store,
-        "settlements where name contains \"Fixture Ceasefire\" show third_party, witness, signatory_guarantor",
+        "settlements where name contains \"Fixture Ceasefire\" show third_party, witness, third_party_guarantor",
     );
     assert_eq!(rows, ["Russia; United Nations,Russia,United Nations"]);
     // The texts are kept as written.
     let text = query(
         &store,
-        "settlements where name contains \"Fixture Ceasefire\" show third_parties_as_written",
+        "settlements where name contains \"Fixture Ceasefire\" show text_of_the_third_parties",
     );
     let text = text.join("\n");
     assert!(
         text.contains("In the presence of:") && text.contains("Guarantors:\nUnited Nations"),
         "{text}"
+    );
+}
+
+#[test]
+fn ucdp_agreements_link_gw_codes_third_parties_and_peacekeeping_and_match_pax() {
+    let store = imported("pax", &["pax-names.csv"]);
+    let before = query(&store, "count settlements").join("");
+    store
+        .cmd(&["import", "--mapping", "ucdp", &file("ucdp-sample.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "9901 \"Fixture Ceasefire in a territory (synthetic test row)\" = <https://w3id.org/treaty/id/import/pax/settlement/91001>",
+        ));
+    // 9901 is PA-X's 91001 (same day, same name): one settlement; 9902 is new.
+    let after = query(&store, "count settlements").join("");
+    assert_eq!(
+        after.parse::<u64>().unwrap(),
+        before.parse::<u64>().unwrap() + 1
+    );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 1994-05-14 show name, witness, third_party_guarantor"
+        ),
+        ["Fixture Ceasefire in a territory (synthetic test row),Russia,United Nations"]
+    );
+    assert_eq!(
+        query(
+            &store,
+            "guarantees where mechanism is peacekeeping and settlement.signed = 1994-05-14 show name"
+        ),
+        ["Peacekeeping provision of UCDP agreement 9901"]
+    );
+    // GW 625 in 2005: Sudan, from the GW list.
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 2005-06-01 show conflict_location"
+        ),
+        ["Sudan"]
     );
 }
 
@@ -633,7 +674,7 @@ fn an_unknown_mapping_name_lists_the_built_in_ones() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no built-in mapping or mapping file named 'paxx'; built-in mappings: atop, pax",
+            "no built-in mapping or mapping file named 'paxx'; built-in mappings: atop, pax, ucdp",
         ));
 }
 

@@ -1,7 +1,8 @@
 //! Actor names in free text (PA-X's signatories and third parties, UCDP's third parties): every
 //! English name and other name of the store's actors and every state-list name, found at once
 //! (Aho-Corasick, longest first, whole words), and the roles the text gives them by the
-//! headings it uses ("Guarantors:", "Witnessed by", "In the presence of").
+//! headings it uses ("Guarantors:", "Witnessed by", "In the presence of"), line by line (a
+//! semicolon ends a line too).
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -60,7 +61,7 @@ impl Recogniser {
                 continue;
             }
             if out.iter().all(|f| !f.name.eq_ignore_ascii_case(name)) {
-                let line = text[..m.start()].matches('\n').count();
+                let line = text[..m.start()].matches(['\n', ';']).count();
                 out.push(Found { line, name });
             }
         }
@@ -73,11 +74,11 @@ fn is_acronym(name: &str) -> bool {
     name.len() <= 5 && name.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// For each line of `text`, the role in force there: the last of `roles` (a word, lower case,
-/// and its value) named on that line or one before it.
+/// For each line of `text` (a semicolon also ends one), the role in force there: the last of
+/// `roles` (a word, lower case, and its value) named on that line or one before it.
 pub fn roles_by_line<'r, T>(text: &str, roles: &'r [(String, T)]) -> Vec<Option<&'r T>> {
     let mut current = None;
-    text.lines()
+    text.split(['\n', ';'])
         .map(|line| {
             let lower = line.to_lowercase();
             if let Some((_, role)) = roles
