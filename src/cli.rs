@@ -369,7 +369,7 @@ pub struct RemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A built-in mapping (pax, atop) or the path of a mapping file (.toml)
+    /// A built-in mapping (pax, atop, ucdp) or the path of a mapping file (.toml)
     #[arg(long, short, value_name = "NAME|FILE")]
     pub mapping: String,
 
@@ -381,9 +381,18 @@ pub struct ImportArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
 
-    /// Read and convert the files and print the summary, but write nothing (to try a mapping)
+    /// Read and convert the files and print the summary, but write nothing (to try a mapping);
+    /// lists every proposed match with its score
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Decisions on matches: pairs to make, pairs to reject, a threshold (docs/import.md)
+    #[arg(long, value_name = "FILE")]
+    pub matches: Option<PathBuf>,
+
+    /// Match no row to a settlement already in the store
+    #[arg(long)]
+    pub no_match: bool,
 }
 
 impl ImportArgs {
@@ -392,6 +401,7 @@ impl ImportArgs {
         treaty::import::Options {
             skip_bad_rows: self.skip_bad_rows,
             dry_run: self.dry_run,
+            no_match: self.no_match,
         }
     }
 }

@@ -117,8 +117,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => {
             let options = args.options();
-            let summary =
-                import::import(&target, &args.files, &args.mapping, options, &Bar::new())?;
+            let summary = import::import(
+                &target,
+                &args.files,
+                &args.mapping,
+                options,
+                args.matches.as_deref(),
+                &Bar::new(),
+            )?;
             print_notes(backend);
             eprintln!("{summary}");
             if target.is_memory() && !args.dry_run {

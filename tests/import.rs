@@ -106,13 +106,111 @@ fn the_summary_counts_rows_triples_and_new_actors() {
             predicate::str::contains("3 of 3 rows")
                 .and(predicate::str::contains("triples in"))
                 .and(predicate::str::contains("rows/s"))
-                .and(predicate::str::contains("1 new actor (Atlantis)")),
+                .and(predicate::str::contains(
+                    "2 cells linked to known actors (2 by name), 1 new actor (Atlantis)",
+                )),
         );
     // The unmatched actor is minted in the import's namespace with a name.
     let n = store.count(
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/id/import/pax/actor/atlantis> a tr:Actor ; rdfs:label \"Atlantis\"@en }",
     );
     assert_eq!(n, 1);
+}
+
+#[test]
+fn pax_territories_in_parentheses_are_entities_and_con_is_where_not_who() {
+    let store = imported("pax", &["pax-names.csv"]);
+    let rows = query(
+        &store,
+        "settlements where name contains \"Fixture\" show name, conflict_location, party",
+    );
+    assert_eq!(
+        rows,
+        [
+            // "Yugoslavia (former)" is the bundled Yugoslavia.
+            "Fixture Agreement in the former Yugoslavia (synthetic test row),Bosnia and Herzegovina; Yugoslavia,Bosnia and Herzegovina",
+            // The separator inside parentheses does not split a name; text naming no known
+            // actor gives no party.
+            "Fixture Agreement with a front (synthetic test row),Fixture Front (FF/FFA); Philippines,",
+            // "(Abkhazia)" is Abkhazia, a place of the conflict, not a party: the parties are
+            // those the signatories' text names.
+            "Fixture Ceasefire in a territory (synthetic test row),Abkhazia; Georgia; Russia,Georgia",
+        ],
+    );
+    let kind = query(&store, "actors where name = Abkhazia show name, actor_kind");
+    assert_eq!(kind, ["Abkhazia,sub-state entity"]);
+    let wrapped = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a tr:Actor ; rdfs:label ?l FILTER(STRSTARTS(?l, \"(\") || CONTAINS(?l, \"(former)\")) }",
+    );
+    assert_eq!(wrapped, 0);
+}
+
+#[test]
+fn pax_third_parties_get_the_roles_their_headings_give() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "pax", &file("pax-names.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "free text: 3 of 4 cells name a known actor (4 actors recognised)",
+        ));
+    let rows = query(
+        &store,
+        "settlements where name contains \"Fixture Ceasefire\" show third_party, witness, third_party_guarantor",
+    );
+    assert_eq!(rows, ["Russia; United Nations,Russia,United Nations"]);
+    // The texts are kept as written.
+    let text = query(
+        &store,
+        "settlements where name contains \"Fixture Ceasefire\" show text_of_the_third_parties",
+    );
+    let text = text.join("\n");
+    assert!(
+        text.contains("In the presence of:") && text.contains("Guarantors:\nUnited Nations"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ucdp_agreements_link_gw_codes_third_parties_and_peacekeeping_and_match_pax() {
+    let store = imported("pax", &["pax-names.csv"]);
+    let before = query(&store, "count settlements").join("");
+    store
+        .cmd(&["import", "--mapping", "ucdp", &file("ucdp-sample.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "9901 \"Fixture Ceasefire in a territory (synthetic test row)\" = <https://w3id.org/treaty/id/import/pax/settlement/91001>",
+        ));
+    // 9901 is PA-X's 91001 (same day, same name): one settlement; 9902 is new.
+    let after = query(&store, "count settlements").join("");
+    assert_eq!(
+        after.parse::<u64>().unwrap(),
+        before.parse::<u64>().unwrap() + 1
+    );
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 1994-05-14 show name, witness, third_party_guarantor"
+        ),
+        ["Fixture Ceasefire in a territory (synthetic test row),Russia,United Nations"]
+    );
+    assert_eq!(
+        query(
+            &store,
+            "guarantees where mechanism is peacekeeping and settlement.signed = 1994-05-14 show name"
+        ),
+        ["Peacekeeping provision of UCDP agreement 9901"]
+    );
+    // GW 625 in 2005: Sudan, from the GW list.
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 2005-06-01 show conflict_location"
+        ),
+        ["Sudan"]
+    );
 }
 
 #[test]
@@ -202,7 +300,7 @@ fn members_joined_in_one_cell_are_split_and_linked() {
     let store = imported("pax", &["pax-joined.csv"]);
     let rows = query(
         &store,
-        "settlements where name contains \"Joined Members\" show party",
+        "settlements where name contains \"Joined Members\" show conflict_location",
     );
     assert_eq!(rows, ["Fixtureland; Russia; Ukraine"]);
 }
@@ -222,7 +320,7 @@ fn a_tsv_file_is_read_with_tabs() {
     assert_eq!(
         query(
             &store,
-            "settlements where party = Mexico and signed = 2007 show name, kind"
+            "settlements where conflict_location = Mexico and signed = 2007 show name, kind"
         ),
         ["\"Fixture Tab Agreement, with a comma (synthetic test row)\",accord"]
     );
@@ -238,9 +336,10 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
     assert_eq!(
         rows,
         [
-            // 365 in 1890 is the Russian Empire, 255 the German Reich; 999 is nobody we know.
+            // 365 in 1890 is the Russian Empire, 255 the German Reich; 600, Morocco, is in the
+            // state lists and not in the bundled data: a new actor with the lists' name.
             // The data knows 1890 to the year and 2001-06 to the month: shown so.
-            "ATOP alliance 99003,1890,COW state 999; German Reich; Russian Empire,",
+            "ATOP alliance 99003,1890,German Reich; Morocco; Russian Empire,",
             // 365 in 1950 is the Soviet Union; 2.00E+02 is 200, the United Kingdom; endyr 0 is
             // "still in force".
             "ATOP alliance 99001,1950-03-12,Soviet Union; United Kingdom; United States,in force",
@@ -252,6 +351,205 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/id/import/atop/settlement/99002> tr:signedPrecision tr:month }",
     );
     assert_eq!(p, 1);
+}
+
+#[test]
+fn a_state_code_nothing_carries_becomes_the_state_the_list_names_with_its_years() {
+    let store = imported("atop", &["atop-sample.csv"]);
+    // Morocco: COW 600 from 1847 (to 1912, again from 1956), GW 600 from 1816 (to 1904, again
+    // from 1956) (data/states/): the actor has both codes and the years of either list.
+    let n = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a rdfs:label \"Morocco\"@en ; tr:cowCode 600 ; tr:gwCode 600 ;
+           tr:existedFrom \"1816\"^^xsd:gYear ;
+           tr:actorKind <https://w3id.org/treaty/id/actor-kind/state>
+           FILTER NOT EXISTS { ?a tr:existedUntil ?u } }",
+    );
+    assert_eq!(n, 1);
+    let unnamed = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a tr:Actor ; rdfs:label ?l FILTER(CONTAINS(?l, \"COW state\")) }",
+    );
+    assert_eq!(unnamed, 0);
+}
+
+#[test]
+fn a_code_neither_list_has_is_a_bad_cell() {
+    let store = TestStore::new();
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-unknown-code.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "atop-unknown-code.csv:2: column \"mem2\": value \"999\": no actor carries this code and the COW state list (v2016) has no state numbered 999",
+        ));
+}
+
+#[test]
+fn every_nato_member_in_atop_is_a_named_actor() {
+    // Row 3180 lists NATO's members by COW code, as ATOP does: the founders of 1949, Greece and
+    // Turkey, West Germany (COW 260, which no bundled actor carries: the Federal Republic is
+    // the actor with GW 260), Spain, the enlargements of 1999-2017 and united Germany (255).
+    let store = imported("atop", &["atop-nato.csv"]);
+    let guarantors = query(
+        &store,
+        "guarantees where name = \"Defence obligation of ATOP alliance 3180\" show guarantor",
+    );
+    assert_eq!(guarantors.len(), 1, "{guarantors:?}");
+    let names: Vec<&str> = guarantors[0].trim_matches('"').split("; ").collect();
+    assert_eq!(
+        names,
+        [
+            "Albania",
+            "Belgium",
+            "Bulgaria",
+            "Canada",
+            "Croatia",
+            "Czech Republic",
+            "Denmark",
+            "Estonia",
+            "France",
+            "Germany",
+            "Greece",
+            "Hungary",
+            "Iceland",
+            "Italy",
+            "Latvia",
+            "Lithuania",
+            "Luxembourg",
+            "Montenegro",
+            "Netherlands",
+            "Norway",
+            "Poland",
+            "Portugal",
+            "Romania",
+            "Slovakia",
+            "Slovenia",
+            "Spain",
+            "Turkey",
+            "United Kingdom",
+            "United States"
+        ],
+        "29 states: 260 and 255 are both Germany"
+    );
+}
+
+/// The settlements signed on the day of the North Atlantic Treaty, and how many there are.
+fn nato_day(store: &TestStore) -> (Vec<String>, String) {
+    let day = query(store, "settlements where signed = 1949-04-04 show name");
+    let count = query(store, "count settlements").join("");
+    (day, count)
+}
+
+#[test]
+fn atop_nato_is_the_north_atlantic_treaty_counted_once() {
+    let store = TestStore::new();
+    let (before_day, before_count) = nato_day(&store);
+    assert_eq!(before_day, ["North Atlantic Treaty"]);
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-nato.csv")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "matches: 1 row matched to settlements in the store, 0 other proposals",
+        ).and(predicate::str::contains(
+            "1.00 3180 \"ATOP alliance 3180\" = ts:north-atlantic-treaty-1949 \"North Atlantic Treaty\" [score] (signed the same day; 12 parties shared (29 in the row, 12 in the settlement); names not compared)",
+        )));
+    assert_eq!(nato_day(&store), (before_day, before_count));
+    // The bundled parties stay the twelve signatories; ATOP's obligations are reachable from it.
+    let rows = query(
+        &store,
+        "guarantees where settlement.name = \"North Atlantic Treaty\" show name",
+    );
+    assert_eq!(
+        rows,
+        [
+            "Collective defence under Article 5 of the North Atlantic Treaty (1949)",
+            "Consultation obligation of ATOP alliance 3180",
+            "Defence obligation of ATOP alliance 3180",
+        ]
+    );
+    let parties = query(
+        &store,
+        "settlements where name = \"North Atlantic Treaty\" show count(party) as n",
+    );
+    assert_eq!(parties, ["12"]);
+    // The link and its evidence: the settlement exactMatches the ATOP record.
+    let n = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ts:north-atlantic-treaty-1949 skos:exactMatch ?r .
+           ?r a tr:Record ; rdfs:label \"ATOP alliance 3180\"@en ; tr:matchScore 1.00 ; tr:matchEvidence ?e }",
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_dry_run_lists_the_proposed_matches_and_a_rejection_or_no_match_keeps_rows_apart() {
+    let store = TestStore::new();
+    let before = store.quads();
+    store
+        .cmd(&[
+            "import",
+            "--dry-run",
+            "--mapping",
+            "atop",
+            &file("atop-nato.csv"),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "= ts:north-atlantic-treaty-1949 \"North Atlantic Treaty\" [score]",
+        ));
+    assert_eq!(store.quads(), before);
+    // Matched first, then imported again with the match rejected: the import's graph is
+    // replaced, so the match is undone.
+    store
+        .cmd(&["import", "--mapping", "atop", &file("atop-nato.csv")])
+        .assert()
+        .success();
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "atop",
+            "--matches",
+            &file("reject-nato.toml"),
+            &file("atop-nato.csv"),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "matches: 0 rows matched to settlements in the store, 1 other proposal",
+        ));
+    let (day, _) = nato_day(&store);
+    assert_eq!(day, ["ATOP alliance 3180", "North Atlantic Treaty"]);
+    let atop = query(
+        &store,
+        "guarantees where settlement.name = \"North Atlantic Treaty\" show name",
+    );
+    assert_eq!(
+        atop,
+        ["Collective defence under Article 5 of the North Atlantic Treaty (1949)"]
+    );
+    let other = imported_with(&["--no-match"], "atop-nato.csv");
+    assert_eq!(
+        nato_day(&other).0,
+        ["ATOP alliance 3180", "North Atlantic Treaty"]
+    );
+}
+
+#[test]
+fn a_pair_in_the_decisions_file_is_made_whatever_the_threshold() {
+    let store = imported_with(&["--matches", &file("pair-nato.toml")], "atop-nato.csv");
+    assert_eq!(nato_day(&store).0, ["North Atlantic Treaty"]);
+}
+
+/// Imports one ATOP file with extra arguments into a fresh store.
+fn imported_with(extra: &[&str], name: &str) -> TestStore {
+    let store = TestStore::new();
+    let path = file(name);
+    let mut args = vec!["import", "--mapping", "atop"];
+    args.extend(extra);
+    args.push(&path);
+    store.cmd(&args).assert().success();
+    store
 }
 
 #[test]
@@ -362,7 +660,7 @@ fn a_column_the_file_lacks_is_named_with_the_mapping_line() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("data/mappings/atop.toml:20:6: ").and(
+            predicate::str::contains("data/mappings/atop.toml:26:6: ").and(
                 predicate::str::contains("has no column \"atopid\"; its columns are: Con, Contp"),
             ),
         );
@@ -376,7 +674,7 @@ fn an_unknown_mapping_name_lists_the_built_in_ones() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no built-in mapping or mapping file named 'paxx'; built-in mappings: atop, pax",
+            "no built-in mapping or mapping file named 'paxx'; built-in mappings: atop, pax, ucdp",
         ));
 }
 

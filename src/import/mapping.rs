@@ -37,6 +37,8 @@ pub struct Mapping {
     /// Further entities a row may describe, linked from the main one.
     #[serde(default)]
     pub related: Vec<EntitySpec>,
+    /// How rows are matched to settlements already in the store (`threshold`, `names`).
+    pub matching: Option<super::matching::MatchSpec>,
 }
 
 fn default_unknown() -> Vec<String> {
@@ -100,8 +102,10 @@ pub enum Unmatched {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchBy {
-    /// Correlates of War state number (`tr:cowCode`).
+    /// Correlates of War state number (`tr:cowCode`), else the COW state list.
     Cow,
+    /// Gleditsch-Ward state number (`tr:gwCode`), else the Gleditsch-Ward list.
+    Gw,
     /// ISO 3166-1 alpha-3 code (`tr:isoCode`).
     Iso,
     /// English name or other name (`rdfs:label`, `skos:altLabel`), ignoring case.
@@ -141,6 +145,22 @@ pub struct FieldSpec {
     pub(crate) match_by: Option<Vec<MatchBy>>,
     /// Text: a language tag, such as `en`.
     pub lang: Option<String>,
+    /// Actors: other spellings of names, read before the lookup (`"Yugoslavia (former)" =
+    /// "Yugoslavia"`).
+    pub aliases: Option<BTreeMap<String, String>>,
+    /// Actors: a value written in parentheses, `(Abkhazia)`, is a territory or non-state
+    /// entity: the parentheses are dropped and a new actor gets this kind (a concept).
+    pub parenthesised: Option<Spanned<String>>,
+    /// Actors: the cell is free text; the actors it names are linked and nothing is made.
+    #[serde(default)]
+    pub recognise: bool,
+    /// Actors in free text: a word (`guarant`, `witness`) and the property the actors named
+    /// from a line with it onwards also get, as roles.
+    pub roles: Option<BTreeMap<String, Spanned<String>>>,
+    /// A file without the field's column is read without the field (versions of a dataset
+    /// differ), instead of being refused.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A value every entity gets.
@@ -389,6 +409,28 @@ fn check_field(loaded: &Loaded, field: &FieldSpec) -> Result<()> {
             field.property.span(),
             "`match` is for actors: add type = \"actor\"",
         ));
+    }
+    let actor_only = field.aliases.is_some()
+        || field.parenthesised.is_some()
+        || field.recognise
+        || field.roles.is_some();
+    if actor_only && field.kind != Kind::Actor {
+        return Err(loaded.error(
+            field.property.span(),
+            "`aliases`, `parenthesised`, `recognise` and `roles` are for actors: add type = \"actor\"",
+        ));
+    }
+    if field.roles.is_some() && !field.recognise {
+        return Err(loaded.error(
+            field.property.span(),
+            "`roles` are read from free text: add recognise = true",
+        ));
+    }
+    if let Some(kind) = &field.parenthesised {
+        iri(loaded, kind)?;
+    }
+    for property in field.roles.iter().flat_map(|r| r.values()) {
+        iri(loaded, property)?;
     }
     if field.lang.is_some() && field.kind != Kind::Text {
         return Err(loaded.error(field.property.span(), "`lang` is for text"));

@@ -9,7 +9,9 @@
 pub mod cell;
 pub(crate) mod convert;
 pub(crate) mod mapping;
+pub mod matching;
 pub(crate) mod read;
+pub(crate) mod states;
 
 use std::fs::File;
 use std::io::Read;
@@ -35,6 +37,9 @@ pub struct Options {
     pub skip_bad_rows: bool,
     /// Convert and report, but write nothing: for trying a mapping on a file.
     pub dry_run: bool,
+    /// Make no match with settlements already in the store: every row is a settlement of
+    /// its own.
+    pub no_match: bool,
 }
 
 /// A row left out: where, what, why.
@@ -66,10 +71,19 @@ pub struct FileImported {
     pub triples: u64,
     /// Actor cells linked to actors already in the store.
     pub linked: u64,
+    /// The same cells by how they were linked (COW code, name...).
+    pub linked_by: Vec<(String, u64)>,
     /// Names of the actors minted because nothing in the store matched them.
     pub minted: Vec<String>,
+    /// Free-text cells read for actor names (`recognise`), those naming at least one known
+    /// actor, and the actors found.
+    pub texts: u64,
+    pub texts_recognised: u64,
+    pub recognised: u64,
     /// Cells that were not UTF-8 and were read as Latin-1.
     pub(crate) latin1_cells: u64,
+    /// Matches proposed with settlements already in the store, taken or not.
+    pub matches: Vec<matching::Proposal>,
     /// Time spent reading and converting.
     pub elapsed: Duration,
 }
@@ -190,8 +204,17 @@ pub fn convert(
             skipped,
             triples: quads.len() as u64,
             linked: tally.linked,
-            minted: tally.minted.into_values().map(|(name, _)| name).collect(),
+            linked_by: tally
+                .linked_by
+                .iter()
+                .map(|(how, n)| (how.describe().to_owned(), *n))
+                .collect(),
+            minted: tally.minted.values().map(|m| m.name.clone()).collect(),
+            texts: tally.texts,
+            texts_recognised: tally.texts_recognised,
+            recognised: tally.recognised,
             latin1_cells: table.latin1_cells,
+            matches: Vec::new(),
             elapsed: started.elapsed(),
         },
         graph,
@@ -280,9 +303,14 @@ pub fn import(
     files: &[PathBuf],
     name_or_path: &str,
     options: Options,
+    decisions: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<ImportSummary> {
     let mapping = mapping::load(name_or_path)?;
+    let decisions = decisions
+        .map(matching::Decisions::read)
+        .transpose()?
+        .unwrap_or_default();
     if !options.dry_run
         && let Some(store) = target.store()
     {
@@ -304,6 +332,16 @@ pub fn import(
     let mut converted = Vec::with_capacity(files.len());
     for file in files {
         converted.push(convert(file, &mapping, &lookup, options, progress)?);
+    }
+    if !options.no_match {
+        let namespace = convert::namespace(&mapping.name);
+        let candidates = matching::Candidates::read(target.backend(), &namespace)?;
+        let spec = mapping.mapping.matching.clone().unwrap_or_default();
+        for file in &mut converted {
+            file.summary.matches =
+                matching::link(&mut file.quads, &namespace, &candidates, &spec, &decisions);
+            file.summary.triples = file.quads.len() as u64;
+        }
     }
     let commit = match target {
         _ if options.dry_run => Duration::ZERO,
@@ -357,11 +395,23 @@ impl std::fmt::Display for ImportSummary {
             )?;
             write!(
                 f,
-                "  actors: {} cell{} linked to known actors, {} new actor{}",
+                "  actors: {} cell{} linked to known actors",
                 r.linked,
                 plural(r.linked as usize),
+            )?;
+            if !r.linked_by.is_empty() {
+                let by: Vec<String> = r
+                    .linked_by
+                    .iter()
+                    .map(|(how, n)| format!("{n} by {how}"))
+                    .collect();
+                write!(f, " ({})", by.join(", "))?;
+            }
+            write!(
+                f,
+                ", {} new actor{}",
                 r.minted.len(),
-                plural(r.minted.len()),
+                plural(r.minted.len())
             )?;
             if !r.minted.is_empty() {
                 let shown: Vec<&str> = r.minted.iter().take(8).map(String::as_str).collect();
@@ -373,6 +423,18 @@ impl std::fmt::Display for ImportSummary {
                 write!(f, ")")?;
             }
             writeln!(f)?;
+            if r.texts > 0 {
+                writeln!(
+                    f,
+                    "  free text: {} of {} cell{} name a known actor ({} actor{} recognised)",
+                    r.texts_recognised,
+                    r.texts,
+                    plural(r.texts as usize),
+                    r.recognised,
+                    plural(r.recognised as usize)
+                )?;
+            }
+            write_matches(f, r, self.dry_run)?;
             if r.latin1_cells > 0 {
                 writeln!(
                     f,
@@ -402,6 +464,40 @@ impl std::fmt::Display for ImportSummary {
             (Some(url), false) => write!(f, "sent to {url} in {seconds:.2} s"),
         }
     }
+}
+
+/// The matches of one file: the taken ones always, every proposal in a dry run.
+fn write_matches(
+    f: &mut std::fmt::Formatter<'_>,
+    r: &FileImported,
+    dry_run: bool,
+) -> std::fmt::Result {
+    let taken = r.matches.iter().filter(|m| m.taken()).count();
+    if r.matches.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        f,
+        "  matches: {taken} row{} matched to settlements in the store, {} other proposal{}",
+        plural(taken),
+        r.matches.len() - taken,
+        plural(r.matches.len() - taken)
+    )?;
+    for m in r.matches.iter().filter(|m| dry_run || m.taken()) {
+        let shown = vocab::compact(&m.settlement).unwrap_or_else(|| format!("<{}>", m.settlement));
+        writeln!(
+            f,
+            "    {:.2} {} \"{}\" = {} \"{}\" [{}] ({})",
+            m.score,
+            m.id,
+            crate::error::one_line(&m.name),
+            shown,
+            crate::error::one_line(&m.settlement_name),
+            m.decision,
+            m.evidence
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -8,6 +8,7 @@ use oxigraph::model::{NamedNode, Term};
 
 use super::super::cell::parse_integer;
 use super::super::mapping::MatchBy;
+use super::super::states::{self, List, ListedState};
 use crate::error::Result;
 use crate::results::Answer;
 use crate::{Backend, suggest, vocab};
@@ -18,8 +19,11 @@ use crate::{Backend, suggest, vocab};
 pub struct Lookup {
     actors: Vec<Actor>,
     cow: HashMap<i64, Vec<usize>>,
+    gw: HashMap<i64, Vec<usize>>,
     iso: HashMap<String, Vec<usize>>,
     names: HashMap<String, Vec<usize>>,
+    /// The names as written (the keys of `names` are lower case), for finding them in text.
+    spellings: Vec<String>,
     pub(super) precision: HashMap<String, NamedNode>,
     /// Every concept in the store, so that a misspelt concept in a mapping is caught.
     concepts: std::collections::HashSet<String>,
@@ -35,20 +39,23 @@ struct Actor {
 impl Lookup {
     /// Reads actors and date-precision properties through `backend`. Actors minted earlier by
     /// the same mapping (IRIs under `skip_namespace`) are left out: a new import mints them again
-    /// in its own graph, which may replace the graph that described them.
+    /// in its own graph, which may replace the graph that described them. So are the states of
+    /// the state lists that imports mint (`import/state/`): every import that uses one describes
+    /// it again from the lists compiled in.
     pub fn read(backend: &dyn Backend, skip_namespace: &str) -> Result<Self> {
+        let listed = states_namespace();
         let mut lookup = Lookup::default();
         let mut index: HashMap<String, usize> = HashMap::new();
         let rows = table(backend.query(
-            "SELECT ?a ?cow ?iso ?from ?until WHERE { ?a a tr:Actor .
-               OPTIONAL { ?a tr:cowCode ?cow } OPTIONAL { ?a tr:isoCode ?iso }
+            "SELECT ?a ?cow ?iso ?from ?until ?gw WHERE { ?a a tr:Actor .
+               OPTIONAL { ?a tr:cowCode ?cow } OPTIONAL { ?a tr:isoCode ?iso } OPTIONAL { ?a tr:gwCode ?gw }
                OPTIONAL { ?a tr:existedFrom ?from } OPTIONAL { ?a tr:existedUntil ?until } }",
         )?);
         for row in rows {
             let Some(Term::NamedNode(iri)) = &row[0] else {
                 continue;
             };
-            if iri.as_str().starts_with(skip_namespace) {
+            if iri.as_str().starts_with(skip_namespace) || iri.as_str().starts_with(&listed) {
                 continue;
             }
             let year = |t: &Option<Term>| match t {
@@ -68,6 +75,11 @@ impl Lookup {
             {
                 push(lookup.cow.entry(code).or_default(), i);
             }
+            if let Some(Term::Literal(l)) = &row[5]
+                && let Ok(code) = parse_integer(l.value())
+            {
+                push(lookup.gw.entry(code).or_default(), i);
+            }
             if let Some(Term::Literal(l)) = &row[2] {
                 push(lookup.iso.entry(l.value().to_uppercase()).or_default(), i);
             }
@@ -84,6 +96,7 @@ impl Lookup {
                     lookup.names.entry(name.value().to_lowercase()).or_default(),
                     *i,
                 );
+                lookup.spellings.push(name.value().to_owned());
             }
         }
         let rows = table(backend.query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?);
@@ -103,28 +116,150 @@ impl Lookup {
 
     /// The actor a cell names, chosen among those sharing a code or name by the year of the
     /// row (the actor that existed then, else the nearest in time, else the present-day one).
+    ///
+    /// A COW or GW code no actor carries is read in its state list: the state it stands for in
+    /// that year is linked to the actor carrying its code in the other list (COW 260, the
+    /// Federal Republic, is the actor with GW 260) or its name, else it is a state to mint. A
+    /// name nothing carries is looked up in the lists the same way.
     pub(super) fn actor(
         &self,
         value: &str,
         by: &[MatchBy],
         year: Option<i64>,
-    ) -> Option<&NamedNode> {
+    ) -> Option<Resolved<'_>> {
         for method in by {
-            let candidates = match method {
-                MatchBy::Cow => parse_integer(value).ok().and_then(|c| self.cow.get(&c)),
-                MatchBy::Iso => self.iso.get(&value.to_uppercase()),
-                MatchBy::Name => self.names.get(&value.to_lowercase()),
-            };
-            if let Some(candidates) = candidates {
-                return candidates
-                    .iter()
-                    .map(|i| &self.actors[*i])
-                    .min_by_key(|a| (distance(a, year), a.until.is_some(), a.iri.as_str()))
-                    .map(|a| &a.iri);
+            match method {
+                MatchBy::Cow | MatchBy::Gw => {
+                    let Ok(code) = parse_integer(value) else {
+                        continue;
+                    };
+                    let (list, own, how) = match method {
+                        MatchBy::Cow => (List::Cow, &self.cow, How::Cow),
+                        _ => (List::Gw, &self.gw, How::Gw),
+                    };
+                    if let Some(found) = own.get(&code).and_then(|c| self.pick(c, year)) {
+                        return Some(Resolved::Known(found, how));
+                    }
+                    if let Some(state) = states::lists().by_code(list, code, year) {
+                        return Some(self.listed(state, year));
+                    }
+                }
+                MatchBy::Iso => {
+                    if let Some(found) = self
+                        .iso
+                        .get(&value.to_uppercase())
+                        .and_then(|c| self.pick(c, year))
+                    {
+                        return Some(Resolved::Known(found, How::Iso));
+                    }
+                }
+                MatchBy::Name => {
+                    if let Some(found) = self.by_name(value, year) {
+                        return Some(Resolved::Known(found, How::Name));
+                    }
+                    if let Some(state) = states::lists().by_name(value, year) {
+                        return Some(self.listed(state, year));
+                    }
+                }
             }
         }
         None
     }
+
+    /// The actor for a state of the lists: the one carrying either of its codes and existing
+    /// in the year, else the one carrying one of its names, else the state itself (to mint).
+    fn listed(&self, state: &'static ListedState, year: Option<i64>) -> Resolved<'_> {
+        let existing = |codes: &HashMap<i64, Vec<usize>>, code: Option<i64>| {
+            let candidates = codes.get(&code?)?;
+            candidates
+                .iter()
+                .map(|i| &self.actors[*i])
+                .filter(|a| distance(a, year) == 0)
+                .min_by_key(|a| (a.until.is_some(), a.iri.as_str()))
+                .map(|a| &a.iri)
+        };
+        if let Some(found) = existing(&self.cow, state.cow) {
+            return Resolved::Known(found, How::ListCode);
+        }
+        if let Some(found) = existing(&self.gw, state.gw) {
+            return Resolved::Known(found, How::ListCode);
+        }
+        for name in std::iter::once(&state.name).chain(&state.other_name) {
+            let short = name.split(" (").next().unwrap_or(name);
+            if let Some(found) = self
+                .by_name(name, year)
+                .or_else(|| self.by_name(short, year))
+            {
+                return Resolved::Known(found, How::ListName);
+            }
+        }
+        Resolved::Listed(state)
+    }
+
+    fn by_name(&self, name: &str, year: Option<i64>) -> Option<&NamedNode> {
+        self.names
+            .get(&name.trim().to_lowercase())
+            .and_then(|c| self.pick(c, year))
+    }
+
+    fn pick(&self, candidates: &[usize], year: Option<i64>) -> Option<&NamedNode> {
+        candidates
+            .iter()
+            .map(|i| &self.actors[*i])
+            .min_by_key(|a| (distance(a, year), a.until.is_some(), a.iri.as_str()))
+            .map(|a| &a.iri)
+    }
+
+    /// Every English name and other name of the actors, as written: what free text is
+    /// searched for.
+    pub(super) fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.spellings.iter().map(String::as_str)
+    }
+}
+
+/// What a cell resolved to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Resolved<'a> {
+    /// An actor in the store, and how it was found.
+    Known(&'a NamedNode, How),
+    /// A state of the state lists that no actor in the store stands for: minted.
+    Listed(&'static ListedState),
+}
+
+/// How a cell was linked to an actor in the store, for the import summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum How {
+    /// Its COW code.
+    Cow,
+    /// Its Gleditsch-Ward code.
+    Gw,
+    /// Its ISO code.
+    Iso,
+    /// Its name.
+    Name,
+    /// The state the code or name stands for in a state list carries the other list's code.
+    ListCode,
+    /// The state the code stands for in a state list carries the actor's name.
+    ListName,
+}
+
+impl How {
+    /// The words the summary uses.
+    pub fn describe(self) -> &'static str {
+        match self {
+            How::Cow => "COW code",
+            How::Gw => "GW code",
+            How::Iso => "ISO code",
+            How::Name => "name",
+            How::ListCode => "state list, other list's code",
+            How::ListName => "state list, name",
+        }
+    }
+}
+
+/// The namespace of the states imports mint from the state lists, shared by every mapping.
+pub fn states_namespace() -> String {
+    format!("{}import/state/", vocab::DATA)
 }
 
 impl Lookup {
@@ -187,12 +322,9 @@ mod tests {
             });
         }
         lookup.cow.insert(365, vec![0, 1, 2]);
-        let pick = |y| {
-            lookup
-                .actor("365", &[MatchBy::Cow], y)
-                .unwrap()
-                .as_str()
-                .to_owned()
+        let pick = |y| match lookup.actor("365", &[MatchBy::Cow], y) {
+            Some(Resolved::Known(iri, How::Cow)) => iri.as_str().to_owned(),
+            other => panic!("{other:?}"),
         };
         assert_eq!(pick(Some(1850)), "a:empire");
         assert_eq!(pick(Some(1950)), "a:ussr");

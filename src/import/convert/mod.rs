@@ -8,17 +8,20 @@
 
 mod lookup;
 mod plan;
+mod recognise;
 
 use std::collections::BTreeMap;
 
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
-pub(crate) use lookup::Lookup;
+use lookup::Resolved;
+pub(crate) use lookup::{How, Lookup, states_namespace};
 pub use plan::namespace;
 
 use super::cell::{self, Date, literal, parse_date, parse_integer, same_value, scientific_integer};
 use super::mapping::{self, EntitySpec, FieldSpec, Kind, Loaded, MatchBy, Part, Unmatched};
+use super::states::ListedState;
 use crate::error::{Error, Result};
 use crate::vocab;
 
@@ -43,6 +46,8 @@ pub struct Plan {
     source: NamedNode,
     entities: Vec<EntityPlan>,
     header: Vec<String>,
+    /// Names to find in free text, when a field reads actors from it.
+    recogniser: Option<recognise::Recogniser>,
 }
 
 struct EntityPlan {
@@ -74,6 +79,11 @@ struct FieldPlan {
     match_by: Vec<MatchBy>,
     lang: Option<String>,
     precision: Option<NamedNode>,
+    aliases: BTreeMap<String, String>,
+    parenthesised: Option<NamedNode>,
+    recognise: bool,
+    /// Words of free text (lower case) and the role property of the actors named after them.
+    roles: Vec<(String, NamedNode)>,
 }
 
 enum From {
@@ -91,8 +101,37 @@ enum From {
 pub struct Tally {
     /// Actor cells linked to an actor already in the store.
     pub linked: u64,
-    /// Actors minted because nothing in the store matched: IRI to (name, COW code).
-    pub minted: BTreeMap<String, (String, Option<i64>)>,
+    /// The same cells by how they were linked.
+    pub linked_by: BTreeMap<How, u64>,
+    /// Actors minted because nothing in the store matched: IRI to what it is.
+    pub minted: BTreeMap<String, Minted>,
+    /// Free-text cells read for actor names, those naming at least one, and the names found.
+    pub texts: u64,
+    pub texts_recognised: u64,
+    pub recognised: u64,
+}
+
+/// An actor an import makes: from a state list (names, codes, years) or from a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Minted {
+    pub name: String,
+    pub other_name: Option<String>,
+    pub cow: Option<i64>,
+    pub gw: Option<i64>,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Its actor kind (`tak:state` for the lists' states).
+    pub kind: Option<NamedNode>,
+}
+
+/// What one row adds to the tally, kept apart until the row is known to be good.
+#[derive(Default)]
+struct RowTally {
+    minted: BTreeMap<String, Minted>,
+    linked_by: BTreeMap<How, u64>,
+    texts: u64,
+    texts_recognised: u64,
+    recognised: u64,
 }
 
 impl Plan {
@@ -138,17 +177,34 @@ impl Plan {
     /// The triples for the actors minted during the conversion.
     pub(crate) fn minted_quads(&self, tally: &Tally) -> Vec<Quad> {
         let mut out = Vec::new();
-        for (iri, (name, cow)) in &tally.minted {
+        let integer = |n: i64| Term::from(Literal::new_typed_literal(n.to_string(), xsd::INTEGER));
+        let year = |y: i64| {
+            Term::from(Literal::new_typed_literal(
+                format!("{y:04}"),
+                NamedNode::new_unchecked(format!("{}gYear", vocab::XSD)),
+            ))
+        };
+        for (iri, m) in &tally.minted {
             let s = NamedNode::new_unchecked(iri.clone());
             self.quad(&mut out, &s, &rdf::TYPE.into_owned(), tr("Actor").into());
-            self.quad(&mut out, &s, &rdfs::LABEL.into_owned(), en(name).into());
-            if let Some(code) = cow {
-                self.quad(
-                    &mut out,
-                    &s,
-                    &tr("cowCode"),
-                    Literal::new_typed_literal(code.to_string(), xsd::INTEGER).into(),
-                );
+            self.quad(&mut out, &s, &rdfs::LABEL.into_owned(), en(&m.name).into());
+            if let Some(other) = &m.other_name {
+                self.quad(&mut out, &s, &skos("altLabel"), en(other).into());
+            }
+            if let Some(code) = m.cow {
+                self.quad(&mut out, &s, &tr("cowCode"), integer(code));
+            }
+            if let Some(code) = m.gw {
+                self.quad(&mut out, &s, &tr("gwCode"), integer(code));
+            }
+            if let Some(y) = m.from {
+                self.quad(&mut out, &s, &tr("existedFrom"), year(y));
+            }
+            if let Some(y) = m.until {
+                self.quad(&mut out, &s, &tr("existedUntil"), year(y));
+            }
+            if let Some(kind) = &m.kind {
+                self.quad(&mut out, &s, &tr("actorKind"), kind.clone().into());
             }
         }
         out
@@ -164,13 +220,20 @@ impl Plan {
         tally: &mut Tally,
     ) -> std::result::Result<(), BadCell> {
         let mark = out.len();
-        let mut minted = BTreeMap::new();
-        let mut linked = 0;
-        let result = self.row_inner(cells, lookup, out, &mut minted, &mut linked);
+        let mut row = RowTally::default();
+        let result = self.row_inner(cells, lookup, out, &mut row);
         match result {
             Ok(()) => {
-                tally.linked += linked;
-                tally.minted.extend(minted);
+                for (how, n) in row.linked_by {
+                    tally.linked += n;
+                    *tally.linked_by.entry(how).or_default() += n;
+                }
+                for (iri, m) in row.minted {
+                    merge_minted(&mut tally.minted, iri, m);
+                }
+                tally.texts += row.texts;
+                tally.texts_recognised += row.texts_recognised;
+                tally.recognised += row.recognised;
                 Ok(())
             }
             Err(e) => {
@@ -185,8 +248,7 @@ impl Plan {
         cells: &[String],
         lookup: &Lookup,
         out: &mut Vec<Quad>,
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-        linked: &mut u64,
+        tally: &mut RowTally,
     ) -> std::result::Result<(), BadCell> {
         let mut main: Option<NamedNode> = None;
         let mut year = None;
@@ -235,9 +297,7 @@ impl Plan {
             let (dates, others): (Vec<&FieldPlan>, Vec<&FieldPlan>) =
                 entity.fields.iter().partition(|f| f.kind == Kind::Date);
             for field in dates.into_iter().chain(others) {
-                self.field(
-                    field, cells, &subject, lookup, out, minted, linked, &mut year,
-                )?;
+                self.field(field, cells, &subject, lookup, out, tally, &mut year)?;
             }
             if main.is_none() {
                 main = Some(subject);
@@ -254,8 +314,7 @@ impl Plan {
         subject: &NamedNode,
         lookup: &Lookup,
         out: &mut Vec<Quad>,
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-        linked: &mut u64,
+        tally: &mut RowTally,
         year: &mut Option<i64>,
     ) -> std::result::Result<(), BadCell> {
         let unknown = |v: &str| field.unknown.iter().any(|u| same_value(u, v));
@@ -291,16 +350,33 @@ impl Plan {
             From::Group(cs) => cs.clone(),
             From::Parts { .. } => unreachable!("handled above"),
         };
+        if field.recognise {
+            for column in columns {
+                let text = cells[column].trim();
+                if !unknown(text) {
+                    self.recognised(field, text, subject, lookup, out, tally, *year);
+                }
+            }
+            return Ok(());
+        }
         for column in columns {
             let cell = cells[column].as_str();
             let pieces: Vec<&str> = match &field.split {
-                Some(sep) => cell.split(sep.as_str()).map(str::trim).collect(),
+                Some(sep) => split_outside_parentheses(cell, sep),
                 None => vec![cell.trim()],
             };
             for raw in pieces {
                 if unknown(raw) {
                     continue;
                 }
+                let raw = field.aliases.get(raw).map_or(raw, String::as_str);
+                // "(Abkhazia)": a territory or non-state entity, named without the parentheses.
+                let (raw, kind) = match (&field.parenthesised, raw.strip_prefix('(')) {
+                    (Some(kind), Some(rest)) if rest.ends_with(')') => {
+                        (rest[..rest.len() - 1].trim(), Some(kind))
+                    }
+                    _ => (raw, None),
+                };
                 let value = match &field.values {
                     Some(table) => {
                         let found = table.get(raw).or_else(|| {
@@ -345,11 +421,17 @@ impl Plan {
                         iri.into()
                     }
                     Kind::Actor => match lookup.actor(value, &field.match_by, *year) {
-                        Some(iri) => {
-                            *linked += 1;
+                        Some(Resolved::Known(iri, how)) => {
+                            *tally.linked_by.entry(how).or_default() += 1;
                             iri.clone().into()
                         }
-                        None => self.mint(value, &field.match_by, minted).into(),
+                        Some(Resolved::Listed(state)) => {
+                            mint_listed(state, &mut tally.minted).into()
+                        }
+                        None => self
+                            .mint(value, &field.match_by, kind, &mut tally.minted)
+                            .map_err(|why| self.bad(column, raw, &why))?
+                            .into(),
                     },
                     kind => literal(value, kind, field.lang.as_deref())
                         .map_err(|why| self.bad(column, raw, &why))?
@@ -368,24 +450,85 @@ impl Plan {
         }
     }
 
-    /// An actor for a name or code nothing in the store matched, under the mapping's namespace.
+    /// An actor for a name nothing in the store or the state lists matched, under the
+    /// mapping's namespace. A code is never a name: a code the lists lack is a bad cell.
     fn mint(
         &self,
         value: &str,
         by: &[MatchBy],
-        minted: &mut BTreeMap<String, (String, Option<i64>)>,
-    ) -> NamedNode {
-        let cow = by
-            .contains(&MatchBy::Cow)
-            .then(|| parse_integer(value).ok())
-            .flatten();
-        let (local, name) = match cow {
-            Some(code) => (format!("cow-{code}"), format!("COW state {code}")),
-            None => (iri_segment(value), value.to_owned()),
+        kind: Option<&NamedNode>,
+        minted: &mut BTreeMap<String, Minted>,
+    ) -> std::result::Result<NamedNode, String> {
+        let codes = by.iter().any(|m| matches!(m, MatchBy::Cow | MatchBy::Gw));
+        if codes && parse_integer(value).is_ok() {
+            let lists: Vec<&str> = by
+                .iter()
+                .filter_map(|m| match m {
+                    MatchBy::Cow => Some("the COW state list (v2016)"),
+                    MatchBy::Gw => Some("the Gleditsch-Ward list"),
+                    _ => None,
+                })
+                .collect();
+            return Err(format!(
+                "no actor carries this code and {} has no state numbered {value}",
+                lists.join(" or ")
+            ));
+        }
+        let iri = format!("{}actor/{}", self.namespace, iri_segment(value));
+        merge_minted(
+            minted,
+            iri.clone(),
+            Minted {
+                name: value.to_owned(),
+                other_name: None,
+                cow: None,
+                gw: None,
+                from: None,
+                until: None,
+                kind: kind.cloned(),
+            },
+        );
+        Ok(NamedNode::new_unchecked(iri))
+    }
+
+    /// The actors named in a free-text cell: each linked once with the field's property, and
+    /// with a role property when the line it is on, or a line above, has the role's word.
+    /// Nothing is minted from free text.
+    #[allow(clippy::too_many_arguments)]
+    fn recognised(
+        &self,
+        field: &FieldPlan,
+        text: &str,
+        subject: &NamedNode,
+        lookup: &Lookup,
+        out: &mut Vec<Quad>,
+        tally: &mut RowTally,
+        year: Option<i64>,
+    ) {
+        let Some(recogniser) = &self.recogniser else {
+            return;
         };
-        let iri = format!("{}actor/{local}", self.namespace);
-        minted.entry(iri.clone()).or_insert((name, cow));
-        NamedNode::new_unchecked(iri)
+        tally.texts += 1;
+        let roles = recognise::roles_by_line(text, &field.roles);
+        let mut seen = std::collections::HashSet::new();
+        for found in recogniser.find(text) {
+            let iri = match lookup.actor(found.name, &[MatchBy::Name], year) {
+                Some(Resolved::Known(iri, _)) => iri.clone(),
+                Some(Resolved::Listed(state)) => mint_listed(state, &mut tally.minted),
+                None => continue,
+            };
+            if !seen.insert(iri.clone()) {
+                continue;
+            }
+            tally.recognised += 1;
+            self.quad(out, subject, &field.property, iri.clone().into());
+            if let Some(Some(role)) = roles.get(found.line) {
+                self.quad(out, subject, role, iri.into());
+            }
+        }
+        if !seen.is_empty() {
+            tally.texts_recognised += 1;
+        }
     }
 
     /// A template with the row's values; a placeholder without a value is a bad cell.
@@ -428,6 +571,61 @@ impl Plan {
     }
 }
 
+/// Adds a minted actor, keeping the kind a later mention gives one minted without it.
+fn merge_minted(minted: &mut BTreeMap<String, Minted>, iri: String, m: Minted) {
+    let entry = minted.entry(iri).or_insert_with(|| m.clone());
+    if entry.kind.is_none() {
+        entry.kind = m.kind;
+    }
+}
+
+/// Splits a cell at `sep`, except inside parentheses: "Philippines/RPMP (RPMP/RPA/ABB)" is two
+/// values.
+fn split_outside_parentheses<'c>(cell: &'c str, sep: &str) -> Vec<&'c str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    let mut i = 0;
+    while i < cell.len() {
+        let rest = &cell[i..];
+        if rest.starts_with('(') {
+            depth += 1;
+        } else if rest.starts_with(')') {
+            depth -= 1;
+        } else if depth <= 0 && !sep.is_empty() && rest.starts_with(sep) {
+            out.push(cell[start..i].trim());
+            i += sep.len();
+            start = i;
+            continue;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    out.push(cell[start..].trim());
+    out
+}
+
+/// A state of the lists as an actor, under the namespace every import shares, so that ATOP
+/// and UCDP rows naming the same unlisted state name the same actor.
+fn mint_listed(state: &ListedState, minted: &mut BTreeMap<String, Minted>) -> NamedNode {
+    let iri = format!("{}{}", states_namespace(), encode(&state.key));
+    minted.entry(iri.clone()).or_insert_with(|| Minted {
+        name: state.name.clone(),
+        other_name: state.other_name.clone(),
+        cow: state.cow,
+        gw: state.gw,
+        from: Some(state.from),
+        until: state.until,
+        kind: Some(NamedNode::new_unchecked(format!(
+            "{}actor-kind/state",
+            vocab::DATA
+        ))),
+    });
+    NamedNode::new_unchecked(iri)
+}
+
+fn skos(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}{local}", vocab::SKOS))
+}
+
 fn en(text: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(text, "en")
 }
@@ -458,6 +656,18 @@ fn iri_segment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_split_outside_parentheses() {
+        assert_eq!(
+            split_outside_parentheses("Philippines/RPMP (RPMP/RPA/ABB)", "/"),
+            ["Philippines", "RPMP (RPMP/RPA/ABB)"]
+        );
+        assert_eq!(
+            split_outside_parentheses("Georgia/(Abkhazia)/(Ossetia)", "/"),
+            ["Georgia", "(Abkhazia)", "(Ossetia)"]
+        );
+    }
 
     #[test]
     fn identifiers_stay_distinct_and_valid() {

@@ -33,7 +33,11 @@ impl Plan {
                 graph.as_str().rsplit('/').next().unwrap_or("file")
             ),
         };
+        let reads_text = entities
+            .iter()
+            .any(|e: &EntityPlan| e.fields.iter().any(|f| f.recognise));
         Ok(Self {
+            recogniser: reads_text.then(|| recognise::Recogniser::new(lookup)),
             unknown: m.unknown.clone(),
             source: NamedNode::new_unchecked(source),
             namespace,
@@ -78,7 +82,9 @@ fn entity_plan(
     let label = spec.label.as_ref().map(pieces).transpose()?;
     let mut fields = Vec::new();
     for f in &spec.fields {
-        fields.push(field_plan(loaded, f, header, file, lookup)?);
+        if let Some(field) = field_plan(loaded, f, header, file, lookup)? {
+            fields.push(field);
+        }
     }
     let mut constants = Vec::new();
     for c in &spec.constants {
@@ -118,10 +124,14 @@ fn field_plan(
     header: &[String],
     file: &str,
     lookup: &Lookup,
-) -> Result<FieldPlan> {
+) -> Result<Option<FieldPlan>> {
     let col = |name: &toml::Spanned<String>| column(loaded, header, file, name);
     let from = if let Some(c) = &f.column {
-        From::Column(col(c)?)
+        match col(c) {
+            Ok(c) => From::Column(c),
+            Err(_) if f.optional => return Ok(None),
+            Err(e) => return Err(e),
+        }
     } else if let Some(g) = &f.columns {
         From::Group(group(loaded, header, file, g)?)
     } else if let Some(y) = &f.year {
@@ -139,7 +149,7 @@ fn field_plan(
             concept(loaded, lookup, value)?;
         }
     }
-    Ok(FieldPlan {
+    Ok(Some(FieldPlan {
         precision: lookup.precision.get(property.as_str()).cloned(),
         property,
         kind: f.kind,
@@ -170,7 +180,20 @@ fn field_plan(
             .clone()
             .unwrap_or_else(|| vec![MatchBy::Cow, MatchBy::Iso, MatchBy::Name]),
         lang: f.lang.clone(),
-    })
+        aliases: f.aliases.clone().unwrap_or_default(),
+        parenthesised: f
+            .parenthesised
+            .as_ref()
+            .map(|k| concept(loaded, lookup, k))
+            .transpose()?,
+        recognise: f.recognise,
+        roles: f
+            .roles
+            .iter()
+            .flatten()
+            .map(|(word, p)| Ok((word.to_lowercase(), mapping::iri(loaded, p)?)))
+            .collect::<Result<_>>()?,
+    }))
 }
 
 /// A concept named in the mapping, which must exist if it is in the treaty namespace.
