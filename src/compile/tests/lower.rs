@@ -251,13 +251,8 @@ fn aggregates_averages_rounded_and_derived_values() {
               {
                 SELECT ?__g ?century_signed (COUNT(DISTINCT ?__this) AS ?__n) (COUNT(DISTINCT ?__this) AS ?n)
                 WHERE {
-                  {
-                    SELECT DISTINCT ?__this
-                    WHERE {
-                      ?__this a tr:Settlement .
-                      ?__this tr:peaceHeldUntil ?__v1 .
-                    }
-                  }
+                  ?__this a tr:Settlement .
+                  ?__this tr:peaceHeldUntil ?__v1 .
                   OPTIONAL { ?__this tr:signed ?__v2 . }
                   BIND(IF(BOUND(?__v2), xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1, ?__v3) AS ?century_signed)
                   BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
@@ -271,13 +266,8 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v8 ?__v9 ?__v10
                       WHERE {
-                        {
-                          SELECT DISTINCT ?__this
-                          WHERE {
-                            ?__this a tr:Settlement .
-                            ?__this tr:peaceHeldUntil ?__v5 .
-                          }
-                        }
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v5 .
                         OPTIONAL { ?__this tr:signed ?__v6 . }
                         BIND(IF(BOUND(?__v6), xsd:integer(FLOOR(COALESCE(YEAR(?__v6) - 1) / 100.0)) + 1, ?__v7) AS ?__v4)
                         BIND(IF(BOUND(?__v4), CONCAT("+", STR(?__v4)), "-") AS ?__g)
@@ -298,13 +288,8 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v15 ?__v16
                       WHERE {
-                        {
-                          SELECT DISTINCT ?__this
-                          WHERE {
-                            ?__this a tr:Settlement .
-                            ?__this tr:peaceHeldUntil ?__v12 .
-                          }
-                        }
+                        ?__this a tr:Settlement .
+                        ?__this tr:peaceHeldUntil ?__v12 .
                         OPTIONAL { ?__this tr:signed ?__v13 . }
                         BIND(IF(BOUND(?__v13), xsd:integer(FLOOR(COALESCE(YEAR(?__v13) - 1) / 100.0)) + 1, ?__v14) AS ?__v11)
                         BIND(IF(BOUND(?__v11), CONCAT("+", STR(?__v11)), "-") AS ?__g)
