@@ -12,6 +12,16 @@ pub enum Answer {
     Boolean(bool),
 }
 
+impl Answer {
+    /// The rows of a table; none for an ASK answer.
+    pub fn into_rows(self) -> Vec<Vec<Option<Term>>> {
+        match self {
+            Answer::Table(table) => table.rows,
+            Answer::Boolean(_) => Vec::new(),
+        }
+    }
+}
+
 /// Solutions: the column names and, for each row, a value or nothing for each column.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {

@@ -17,7 +17,6 @@ use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::results::Answer;
 use crate::{Backend, suggest, vocab};
 
 const DCT_SOURCE: &str = "http://purl.org/dc/terms/source";
@@ -120,11 +119,13 @@ impl Candidates {
     /// importing mapping's namespace, whose graph the import replaces).
     pub fn read(backend: &dyn Backend, own: &str) -> Result<Self> {
         let mut c = Candidates::default();
-        let rows = table(backend.query(
-            "SELECT ?s ?signed ?label WHERE { ?s a tr:Settlement ; tr:signed ?signed
+        let rows = backend
+            .query(
+                "SELECT ?s ?signed ?label WHERE { ?s a tr:Settlement ; tr:signed ?signed
                FILTER NOT EXISTS { ?s tr:signedPrecision ?p FILTER(?p != tr:day) }
                OPTIONAL { ?s rdfs:label ?label } }",
-        )?);
+            )?
+            .into_rows();
         for row in rows {
             let (Some(Term::NamedNode(s)), Some(Term::Literal(d))) = (&row[0], &row[1]) else {
                 continue;
@@ -149,9 +150,10 @@ impl Candidates {
                 stated: HashSet::new(),
             });
         }
-        for row in table(
-            backend.query("SELECT ?s ?p ?o WHERE { ?s a tr:Settlement ; tr:signed ?d ; ?p ?o }")?,
-        ) {
+        for row in backend
+            .query("SELECT ?s ?p ?o WHERE { ?s a tr:Settlement ; tr:signed ?d ; ?p ?o }")?
+            .into_rows()
+        {
             let (Some(Term::NamedNode(s)), Some(Term::NamedNode(p))) = (&row[0], &row[1]) else {
                 continue;
             };
@@ -166,9 +168,12 @@ impl Candidates {
                 item.parties.insert(o.as_str().to_owned());
             }
         }
-        for row in table(backend.query(
-            "SELECT ?s ?name WHERE { ?s a tr:Settlement ; tr:signed ?d ; skos:altLabel ?name }",
-        )?) {
+        for row in backend
+            .query(
+                "SELECT ?s ?name WHERE { ?s a tr:Settlement ; tr:signed ?d ; skos:altLabel ?name }",
+            )?
+            .into_rows()
+        {
             if let (Some(Term::NamedNode(s)), Some(Term::Literal(name))) = (&row[0], &row[1])
                 && let Some(i) = c.by_iri.get(s.as_str())
             {
@@ -522,20 +527,7 @@ fn day_number(date: &str) -> Option<i64> {
     let y: i64 = parts.next()?.parse().ok()?;
     let m: i64 = parts.next()?.parse().ok()?;
     let d: i64 = parts.next()?.parse().ok()?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146097 + doe - 719468)
-}
-
-fn table(answer: Answer) -> Vec<Vec<Option<Term>>> {
-    match answer {
-        Answer::Table(t) => t.rows,
-        Answer::Boolean(_) => Vec::new(),
-    }
+    Some(crate::lang::date::days_from_civil(y, m, d))
 }
 
 #[cfg(test)]

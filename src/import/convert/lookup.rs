@@ -10,7 +10,6 @@ use super::super::cell::parse_integer;
 use super::super::mapping::MatchBy;
 use super::super::states::{self, List, ListedState};
 use crate::error::Result;
-use crate::results::Answer;
 use crate::{Backend, suggest, vocab};
 
 /// What the store already knows that an import links to: actors (by COW code, ISO code and
@@ -46,11 +45,11 @@ impl Lookup {
         let listed = states_namespace();
         let mut lookup = Lookup::default();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let rows = table(backend.query(
+        let rows = backend.query(
             "SELECT ?a ?cow ?iso ?from ?until ?gw WHERE { ?a a tr:Actor .
                OPTIONAL { ?a tr:cowCode ?cow } OPTIONAL { ?a tr:isoCode ?iso } OPTIONAL { ?a tr:gwCode ?gw }
                OPTIONAL { ?a tr:existedFrom ?from } OPTIONAL { ?a tr:existedUntil ?until } }",
-        )?);
+        )?.into_rows();
         for row in rows {
             let Some(Term::NamedNode(iri)) = &row[0] else {
                 continue;
@@ -84,10 +83,9 @@ impl Lookup {
                 push(lookup.iso.entry(l.value().to_uppercase()).or_default(), i);
             }
         }
-        let rows =
-            table(backend.query(
-                "SELECT ?a ?name WHERE { ?a a tr:Actor ; rdfs:label|skos:altLabel ?name }",
-            )?);
+        let rows = backend
+            .query("SELECT ?a ?name WHERE { ?a a tr:Actor ; rdfs:label|skos:altLabel ?name }")?
+            .into_rows();
         for row in rows {
             if let (Some(Term::NamedNode(iri)), Some(Term::Literal(name))) = (&row[0], &row[1])
                 && let Some(i) = index.get(iri.as_str())
@@ -99,13 +97,17 @@ impl Lookup {
                 lookup.spellings.push(name.value().to_owned());
             }
         }
-        let rows = table(backend.query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?);
+        let rows = backend
+            .query("SELECT DISTINCT ?c WHERE { ?c a skos:Concept }")?
+            .into_rows();
         for row in rows {
             if let Some(Term::NamedNode(c)) = &row[0] {
                 lookup.concepts.insert(c.as_str().to_owned());
             }
         }
-        let rows = table(backend.query("SELECT ?p ?pp WHERE { ?p tr:datePrecision ?pp }")?);
+        let rows = backend
+            .query("SELECT ?p ?pp WHERE { ?p tr:datePrecision ?pp }")?
+            .into_rows();
         for row in rows {
             if let (Some(Term::NamedNode(p)), Some(Term::NamedNode(pp))) = (&row[0], &row[1]) {
                 lookup.precision.insert(p.as_str().to_owned(), pp.clone());
@@ -293,13 +295,6 @@ fn distance(actor: &Actor, year: Option<i64>) -> i64 {
 fn push(list: &mut Vec<usize>, i: usize) {
     if !list.contains(&i) {
         list.push(i);
-    }
-}
-
-fn table(answer: Answer) -> Vec<Vec<Option<Term>>> {
-    match answer {
-        Answer::Table(t) => t.rows,
-        Answer::Boolean(_) => Vec::new(),
     }
 }
 
