@@ -513,3 +513,13 @@ fn ukraine_including_predecessors_no_longer_inherits_the_empire() {
         "0"
     );
 }
+
+// The second edition's settlements, one module per era (issue 15, section 4).
+#[path = "facts/era_1648_1815.rs"]
+mod era_1648_1815;
+#[path = "facts/era_1816_1899.rs"]
+mod era_1816_1899;
+#[path = "facts/era_1900_1960.rs"]
+mod era_1900_1960;
+#[path = "facts/era_1961_2022.rs"]
+mod era_1961_2022;
