@@ -1534,12 +1534,18 @@ fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
     })
 }
 
-/// Whether a condition matches each entity at most once: a single-valued path to one value.
-/// Others (`with guarantee`, a path with several values, `one of`) give a row per match, which
-/// the `DISTINCT` of [`Builder::select_entities`] folds before the fields are read.
+/// Whether a condition matches each entity at most once: a path to one value that is
+/// single-valued or one step (`guarantor = Britain` is one triple pattern with a fixed object,
+/// which a graph holds once). Others (`with guarantee`, a path of several steps with several
+/// values, `one of`) give a row per match, which the `DISTINCT` of
+/// [`Builder::select_entities`] folds before the fields are read.
 fn one_row_each(condition: &Condition) -> bool {
     match condition {
-        Condition::OneOf { path, iris } => path.single && iris.len() == 1,
+        Condition::OneOf { path, iris } => {
+            iris.len() == 1
+                && (path.single
+                    || matches!(path.steps.as_slice(), [step] if step.repeat == Repeat::Once))
+        }
         Condition::Exists { path } => path.single,
         Condition::And(parts) => parts.iter().all(one_row_each),
         _ => false,

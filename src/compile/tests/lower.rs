@@ -37,13 +37,8 @@ fn one_row_per_entity_with_shown_fields_optional_and_lists_concatenated() {
               (SAMPLE(?__v1) AS ?name)
               (GROUP_CONCAT(DISTINCT COALESCE(STR(?__v3), ""); SEPARATOR = "\u001F") AS ?guarantor)
             WHERE {
-              {
-                SELECT DISTINCT ?__this
-                WHERE {
-                  ?__this a tr:Guarantee .
-                  ?__this tr:guarantor ta:united-kingdom .
-                }
-              }
+              ?__this a tr:Guarantee .
+              ?__this tr:guarantor ta:united-kingdom .
               OPTIONAL { ?__this rdfs:label ?__v1 . }
               OPTIONAL {
                 ?__this tr:guarantor ?__v2 .
