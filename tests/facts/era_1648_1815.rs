@@ -101,7 +101,9 @@ fn the_company_made_the_indian_peaces() {
 fn the_madras_defensive_alliance_was_broken_by_the_company() {
     // Hyder Ali got no help against the Marathas in 1771 (Wikipedia, Treaty of Madras).
     assert_eq!(
-        rows("guarantees where settlement = \"Treaty of Madras (1769)\" show outcome, violated_by, outcome_date"),
+        rows(
+            "guarantees where settlement = \"Treaty of Madras (1769)\" show outcome, violated_by, outcome_date"
+        ),
         ["violated,East India Company,1771"]
     );
 }
@@ -111,7 +113,9 @@ fn malta_under_the_guarantee_of_amiens() {
     // Britain never evacuated Malta and answered France's demand in March 1803 (Rufus King to
     // Madison, 19 March 1803).
     assert_eq!(
-        rows("guarantees where settlement = \"Treaty of Amiens (1802)\" show outcome, outcome_date, violated_by"),
+        rows(
+            "guarantees where settlement = \"Treaty of Amiens (1802)\" show outcome, outcome_date, violated_by"
+        ),
         ["violated,1803-03,United Kingdom"]
     );
 }
@@ -128,7 +132,9 @@ fn every_region_has_an_eighteenth_century_peace() {
         );
     }
     assert_eq!(
-        count("settlements where signed between 1648-01-01 and 1815-12-31 and region = \"Asia\" show count(*) as n"),
+        count(
+            "settlements where signed between 1648-01-01 and 1815-12-31 and region = \"Asia\" show count(*) as n"
+        ),
         "8"
     );
 }
