@@ -106,3 +106,17 @@ fn the_boxer_protocol_has_china_and_eleven_powers() {
         "war resumed,1917-08-14,"
     );
 }
+
+#[test]
+fn the_karachi_line_held_until_the_infiltration_of_august_1965() {
+    // Karachi Agreement text; the Tashkent Declaration's reference date for the 1965 war.
+    assert_eq!(signed("Karachi Agreement (1949)"), "1949-07-27");
+    assert_eq!(
+        peace_ending("Karachi Agreement (1949)"),
+        "war resumed,1965-08-05,"
+    );
+    assert_eq!(
+        rows("settlements where name = \"Karachi Agreement (1949)\" show broken_by"),
+        ["Indo-Pakistani War of 1965"]
+    );
+}
