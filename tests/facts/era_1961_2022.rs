@@ -162,3 +162,24 @@ fn every_region_has_settlements_in_the_twenty_first_century() {
         ["Africa", "Americas", "Asia", "Europe", "Middle East"]
     );
 }
+
+#[test]
+fn colombian_instruments_of_2016_before_the_final_agreement() {
+    // Escola de Cultura de Pau, CBC/AP: the Cartagena text was rejected in the plebiscite of
+    // 2 October 2016; the Havana ceasefire of 23 June 2016 was taken over by the Final
+    // Agreement of 24 November 2016.
+    assert_eq!(
+        peace_ending("Cartagena Peace Agreement (2016)"),
+        "never in force,,2016-09-26"
+    );
+    assert_eq!(
+        peace_ending("Colombian Bilateral and Definitive Ceasefire Agreement (2016)"),
+        "superseded,,2016-11-24"
+    );
+    assert_eq!(
+        rows(
+            "settlements where name = \"Final Agreement to End the Armed Conflict and Build a Stable and Lasting Peace\" show supersedes"
+        ),
+        ["Cartagena Peace Agreement (2016); Colombian Bilateral and Definitive Ceasefire Agreement (2016)"]
+    );
+}
