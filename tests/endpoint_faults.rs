@@ -205,7 +205,7 @@ fn a_busy_server_is_tried_again() {
         .args(["--endpoint", &server.url, "stats", "--format", "csv"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("settlements,161"));
+        .stdout(predicate::str::contains("settlements,323"));
 }
 
 #[test]
@@ -219,18 +219,18 @@ fn a_result_the_server_cut_short_gets_a_warning() {
     let output = settlements(&server.url);
     assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
     // A result that reaches the limit the server says it applies may have been cut.
-    server.always(Reply::MaxRows(161));
+    server.always(Reply::MaxRows(323));
     let output = settlements(&server.url);
     let stderr = stderr_of(&output);
     assert!(stderr.contains("warning:"), "{stderr}");
     assert!(
-        stderr.contains("stops every result at 161 rows"),
+        stderr.contains("stops every result at 323 rows"),
         "{stderr}"
     );
     assert!(stderr.contains("may be incomplete"), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).lines().count(),
-        162,
+        324,
         "the rows are still shown"
     );
 }

@@ -336,15 +336,16 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
     assert_eq!(
         rows,
         [
-            // 365 in 1890 is the Russian Empire, 255 the German Reich; 600, Morocco, is in the
-            // state lists and not in the bundled data: a new actor with the lists' name.
-            // The data knows 1890 to the year and 2001-06 to the month: shown so.
+            // 365 in 1890 is the Russian Empire, 255 the German Reich, 600 Morocco (a bundled
+            // actor since the second edition). In 2001 365 is Russia and 369 Ukraine; 359,
+            // Moldova, is in the state lists and not in the bundled data: a new actor with the
+            // lists' name. The data knows 1890 to the year and 2001-06 to the month: shown so.
             "ATOP alliance 99003,1890,German Reich; Morocco; Russian Empire,",
             // 365 in 1950 is the Soviet Union; 2.00E+02 is 200, the United Kingdom; endyr 0 is
             // "still in force".
             "ATOP alliance 99001,1950-03-12,Soviet Union; United Kingdom; United States,in force",
             // A day of 0 is unknown: the date is the first of the month; NA cells are no member.
-            "ATOP alliance 99002,2001-06,Russia; Ukraine,",
+            "ATOP alliance 99002,2001-06,Moldova; Russia; Ukraine,",
         ]
     );
     let p = store.count(
@@ -356,11 +357,11 @@ fn atop_members_over_wide_columns_link_by_cow_code_and_year() {
 #[test]
 fn a_state_code_nothing_carries_becomes_the_state_the_list_names_with_its_years() {
     let store = imported("atop", &["atop-sample.csv"]);
-    // Morocco: COW 600 from 1847 (to 1912, again from 1956), GW 600 from 1816 (to 1904, again
-    // from 1956) (data/states/): the actor has both codes and the years of either list.
+    // Moldova: COW 359 from 1991, GW 359 from 27 August 1991 (data/states/), carried by no
+    // bundled actor: the new actor has both codes and the year of the lists.
     let n = store.count(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a rdfs:label \"Morocco\"@en ; tr:cowCode 600 ; tr:gwCode 600 ;
-           tr:existedFrom \"1816\"^^xsd:gYear ;
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a rdfs:label \"Moldova\"@en ; tr:cowCode 359 ; tr:gwCode 359 ;
+           tr:existedFrom \"1991\"^^xsd:gYear ;
            tr:actorKind <https://w3id.org/treaty/id/actor-kind/state>
            FILTER NOT EXISTS { ?a tr:existedUntil ?u } }",
     );

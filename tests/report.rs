@@ -756,7 +756,7 @@ fn several_result_sets_are_never_concatenated_csv() {
 
 #[test]
 fn an_aggregate_that_skipped_entities_says_so_in_every_report_format() {
-    // 161 settlements; avg over years(signed, peace_held_until) leaves out those whose peace
+    // The bundled settlements; avg over years(signed, peace_held_until) leaves out those whose peace
     // did not end in war (no peace_held_until): the report must say how many.
     let text = "#@title Peace\n## Average\nsettlements show avg(years(signed, peace_held_until)) as years;\n";
     let dir = tempfile::tempdir().unwrap();

@@ -77,16 +77,7 @@ pub fn lower(resolved: &ir::Query) -> Query {
                 };
                 // One value is shown as it is; several as a list (`ir::Query::lists`).
                 let single = operand.single();
-                let text = matches!(
-                    operand,
-                    Operand::Path(Path {
-                        kind: ValueKind::Text
-                            | ValueKind::Entity(_)
-                            | ValueKind::Concept(_)
-                            | ValueKind::Resource,
-                        ..
-                    })
-                );
+                let text = shows_text(operand);
                 let aggregate = if single {
                     AggregateExpression::FunctionCall {
                         name: AggregateFunction::Sample,
@@ -201,6 +192,7 @@ pub fn lower(resolved: &ir::Query) -> Query {
         .collect();
     let mut order: Vec<OrderExpression> = Vec::new();
     for ir::Order { column, descending } in &resolved.order {
+        let shown = &resolved.columns[*column].value;
         let column = &column_vars[*column];
         let key = if let Some((min, text)) = list_keys.get(column) {
             let min = Expression::Variable(push_aggregate(&mut aggregates, min.clone()));
@@ -211,6 +203,11 @@ pub fn lower(resolved: &ir::Query) -> Query {
             }
         } else if let Some(key) = text_keys.get(column) {
             key.clone()
+        } else if matches!(shown, ColumnValue::Value(operand) if shows_text(operand)) {
+            // A group key shown as text sorts by its string: Virtuoso sorts stored long
+            // labels out of code-point order ("Movement/Army" before
+            // "Movement-in-Opposition"), but not their STR().
+            Expression::FunctionCall(Function::Str, vec![Expression::Variable(column.clone())])
         } else {
             Expression::Variable(column.clone())
         };
@@ -567,7 +564,14 @@ fn lower_grouped(resolved: &ir::Query) -> Query {
         .order
         .iter()
         .map(|o| {
-            let key = Expression::Variable(column_vars[o.column].clone());
+            let mut key = Expression::Variable(column_vars[o.column].clone());
+            if matches!(&resolved.columns[o.column].value, ColumnValue::Value(operand) if shows_text(operand))
+            {
+                // A group key shown as text sorts by its string: Virtuoso sorts stored long
+                // labels out of code-point order ("Movement/Army" before
+                // "Movement-in-Opposition"), but not their STR().
+                key = Expression::FunctionCall(Function::Str, vec![key]);
+            }
             if o.descending {
                 OrderExpression::Desc(key)
             } else {
@@ -1122,6 +1126,18 @@ impl Builder {
                 self.walk(path, this, group, shared, Some(end.into()));
             }
             Condition::Compare {
+                left: Operand::Path(path),
+                op: CompareOp::Eq,
+                right,
+                text: false,
+            } if right.datatype() == xsd::BOOLEAN => {
+                // `reciprocal = true` as the pattern `?g tr:reciprocal true`, which the engine
+                // looks up instead of reading every value and filtering (gallery 02). The same
+                // test: Oxigraph keeps a boolean as its value, so "1"^^xsd:boolean is stored
+                // as true.
+                self.walk(path, this, group, shared, Some(right.clone().into()));
+            }
+            Condition::Compare {
                 left,
                 op,
                 right,
@@ -1534,6 +1550,20 @@ fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
     })
 }
 
+/// Whether an operand's values show as text: texts, and entities and concepts by their labels.
+fn shows_text(operand: &Operand) -> bool {
+    matches!(
+        operand,
+        Operand::Path(Path {
+            kind: ValueKind::Text
+                | ValueKind::Entity(_)
+                | ValueKind::Concept(_)
+                | ValueKind::Resource,
+            ..
+        })
+    )
+}
+
 /// Whether a condition matches each entity at most once: a path to one value that is
 /// single-valued or one step (`guarantor = Britain` is one triple pattern with a fixed object,
 /// which a graph holds once). Others (`with guarantee`, a path of several steps with several
@@ -1541,15 +1571,24 @@ fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
 /// [`Builder::select_entities`] folds before the fields are read.
 fn one_row_each(condition: &Condition) -> bool {
     match condition {
-        Condition::OneOf { path, iris } => {
-            iris.len() == 1
-                && (path.single
-                    || matches!(path.steps.as_slice(), [step] if step.repeat == Repeat::Once))
-        }
+        Condition::OneOf { path, iris } => iris.len() == 1 && one_value_once(path),
         Condition::Exists { path } => path.single,
+        Condition::Compare {
+            left: Operand::Path(path),
+            op: CompareOp::Eq,
+            right,
+            text: false,
+        } if right.datatype() == xsd::BOOLEAN => one_value_once(path),
         Condition::And(parts) => parts.iter().all(one_row_each),
         _ => false,
     }
+}
+
+/// Whether a path to one fixed value matches each entity at most once: when every step is
+/// single-valued, or when it is one step (a triple pattern with a fixed object, which a graph
+/// holds once).
+fn one_value_once(path: &Path) -> bool {
+    path.single || matches!(path.steps.as_slice(), [step] if step.repeat == Repeat::Once)
 }
 
 /// The path of `or` operands that are all `contains` or `matches` tests of it: some value

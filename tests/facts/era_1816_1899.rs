@@ -31,7 +31,9 @@ fn paraguay_made_two_separate_peaces_after_the_war_of_the_triple_alliance() {
     // Brazil broke the allies' undertaking to make peace together (Loizaga-Cotegipe, 1872);
     // Argentina followed in 1876 (Machaín-Irigoyen).
     assert_eq!(
-        rows("settlements where ends = \"War of the Triple Alliance\" show signed, name, party order by signed"),
+        rows(
+            "settlements where ends = \"War of the Triple Alliance\" show signed, name, party order by signed"
+        ),
         [
             "1872-01-09,Loizaga-Cotegipe Treaty (1872),Brazil; Paraguay",
             "1876-02-03,Machaín-Irigoyen Treaty (1876),Argentina; Paraguay"
@@ -86,7 +88,9 @@ fn how_the_peaces_of_1828_to_1896_ended() {
 fn the_north_schleswig_plebiscite_lapsed_when_austria_released_prussia() {
     // Article V of Prague; abrogated by the Austro-German treaty of 11 October 1878.
     assert_eq!(
-        rows("guarantees where settlement = \"Peace of Prague (1866)\" show mechanism, guarantor, outcome, outcome_date"),
+        rows(
+            "guarantees where settlement = \"Peace of Prague (1866)\" show mechanism, guarantor, outcome, outcome_date"
+        ),
         ["plebiscite,Prussia,lapsed,1878-10-11"]
     );
 }

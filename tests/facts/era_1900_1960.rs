@@ -13,8 +13,14 @@ fn issue_15_settlements_of_1902_to_1934_are_dated() {
     assert_eq!(signed("Treaty of Ouchy (1912)"), "1912-10-18");
     assert_eq!(signed("Treaty of Constantinople (1913)"), "1913-09-29");
     assert_eq!(signed("Armistice of Mudros (1918)"), "1918-10-30");
-    assert_eq!(signed("Treaty of Tartu (Estonia-Russia, 1920)"), "1920-02-02");
-    assert_eq!(signed("Treaty of Tartu (Finland-Russia, 1920)"), "1920-10-14");
+    assert_eq!(
+        signed("Treaty of Tartu (Estonia-Russia, 1920)"),
+        "1920-02-02"
+    );
+    assert_eq!(
+        signed("Treaty of Tartu (Finland-Russia, 1920)"),
+        "1920-10-14"
+    );
     assert_eq!(signed("Tanggu Truce (1933)"), "1933-05-31");
     assert_eq!(signed("Treaty of Taif (1934)"), "1934-05-20");
 }

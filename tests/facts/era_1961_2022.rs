@@ -130,7 +130,9 @@ fn idlib_memorandum_superseded_by_the_moscow_protocol() {
         "superseded,,2020-03-05"
     );
     assert_eq!(
-        rows("settlements where name = \"Moscow Additional Protocol on Idlib (2020)\" show supersedes"),
+        rows(
+            "settlements where name = \"Moscow Additional Protocol on Idlib (2020)\" show supersedes"
+        ),
         ["Sochi Memorandum on Idlib (2018)"]
     );
     assert_eq!(peace_ending("Bonn Agreement (2001)"), "lapsed,,2021-08-15");
@@ -180,6 +182,8 @@ fn colombian_instruments_of_2016_before_the_final_agreement() {
         rows(
             "settlements where name = \"Final Agreement to End the Armed Conflict and Build a Stable and Lasting Peace\" show supersedes"
         ),
-        ["Cartagena Peace Agreement (2016); Colombian Bilateral and Definitive Ceasefire Agreement (2016)"]
+        [
+            "Cartagena Peace Agreement (2016); Colombian Bilateral and Definitive Ceasefire Agreement (2016)"
+        ]
     );
 }
