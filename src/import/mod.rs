@@ -11,6 +11,7 @@ pub(crate) mod convert;
 pub(crate) mod mapping;
 pub mod matching;
 pub(crate) mod read;
+pub mod report;
 pub(crate) mod states;
 
 use std::fs::File;
@@ -84,6 +85,10 @@ pub struct FileImported {
     pub(crate) latin1_cells: u64,
     /// Matches proposed with settlements already in the store, taken or not.
     pub matches: Vec<matching::Proposal>,
+    /// Every distinct cell value linked to or creating an actor, for the report.
+    pub cells: Vec<report::CellLink>,
+    /// The actors created, for the report.
+    pub created: Vec<report::Created>,
     /// Time spent reading and converting.
     pub elapsed: Duration,
 }
@@ -186,13 +191,18 @@ pub fn convert(
     }
     progress.finish();
     quads.extend(plan.minted_quads(&tally));
+    let observed = mapping
+        .mapping
+        .observed_on
+        .as_ref()
+        .and_then(|d| mapping::observed_on(d.get_ref()).ok());
     provenance(
         &mut quads,
         &graph,
         &file,
         &mapping.name,
-        imported,
-        skipped.len(),
+        observed.map(|d| d.literal()),
+        (imported, skipped.len()),
     );
     Ok(Converted {
         summary: FileImported {
@@ -210,6 +220,28 @@ pub fn convert(
                 .map(|(how, n)| (how.describe().to_owned(), *n))
                 .collect(),
             minted: tally.minted.values().map(|m| m.name.clone()).collect(),
+            cells: tally
+                .cells
+                .iter()
+                .map(|((value, actor, how), n)| report::CellLink {
+                    value: value.clone(),
+                    actor: actor.clone(),
+                    how: (*how).to_owned(),
+                    cells: *n,
+                })
+                .collect(),
+            created: tally
+                .minted
+                .iter()
+                .map(|(iri, m)| report::Created {
+                    actor: iri.clone(),
+                    name: m.name.clone(),
+                    cow: m.cow,
+                    gw: m.gw,
+                    from: m.from,
+                    until: m.until,
+                })
+                .collect(),
             texts: tally.texts,
             texts_recognised: tally.texts_recognised,
             recognised: tally.recognised,
@@ -223,13 +255,15 @@ pub fn convert(
 }
 
 /// Describes the import in its own graph, so that replacing the graph replaces the description.
+/// `observed` is the mapping's observation date: the survival analysis reads it from the graph
+/// to censor the imported peaces coded holding.
 fn provenance(
     quads: &mut Vec<Quad>,
     graph: &NamedNode,
     file: &str,
     mapping: &str,
-    rows: u64,
-    skipped: usize,
+    observed: Option<Literal>,
+    (rows, skipped): (u64, usize),
 ) {
     let tr = |local: &str| NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY));
     let name = Path::new(file)
@@ -260,6 +294,9 @@ fn provenance(
         tr("skippedRows"),
         Literal::new_typed_literal(skipped.to_string(), xsd::INTEGER).into(),
     );
+    if let Some(date) = observed {
+        add(tr("observedOn"), date.into());
+    }
 }
 
 /// Writes converted files into `store` in one transaction: each file's graph is replaced by its
