@@ -1053,3 +1053,84 @@ fn pax_atop_and_ucdp_in_one_store_name_every_actor_and_count_each_agreement_once
         store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?r . ?r a tr:Record }");
     assert_eq!(records, 2);
 }
+
+/// A PA-X-shaped file of `rows` synthetic agreements (invented names and dates), with a bad
+/// date in the last row when `bad_last` is set.
+fn synthetic_pax(dir: &std::path::Path, rows: usize, bad_last: bool) -> String {
+    let mut text = String::from("AgtId,Agt,Dat,Con,Stage,Reg\n");
+    for i in 0..rows {
+        let date = if bad_last && i + 1 == rows {
+            "31/02/2005".to_owned()
+        } else {
+            format!("{}-{:02}-{:02}", 1990 + i % 30, 1 + i % 12, 1 + i % 28)
+        };
+        text.push_str(&format!(
+            "{},Synthetic agreement {i} (test row),{date},France/Ukraine,Pre,Europe and Eurasia\n",
+            800_000 + i
+        ));
+    }
+    let path = dir.join("synthetic-pax.csv");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_bad_row_after_chunks_were_loaded_leaves_the_store_as_it_was() {
+    // The conversion streams 5,000 rows at a time into the bulk loader; the bad row comes
+    // after two chunks went there, and nothing may be committed.
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = synthetic_pax(dir.path(), 12_001, true);
+    let before = store.quads();
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "synthetic-pax.csv:12002: column \"Dat\": value \"31/02/2005\"",
+        ));
+    assert_eq!(store.quads(), before);
+    // The same rows without the bad one import completely.
+    let path = synthetic_pax(dir.path(), 12_000, false);
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("12000 of 12000 rows"));
+    assert_eq!(
+        store.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/synthetic-pax> { ?s a tr:Settlement } }"
+        ),
+        12_000
+    );
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_store_as_it_was() {
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = synthetic_pax(dir.path(), 300_000, false);
+    let before = store.quads();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    common::clean_env(&mut cmd);
+    let mut child = cmd
+        .arg("--store")
+        .arg(&store.path)
+        .args(["import", "--mapping", "pax", &path])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed: make the file larger"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(store.quads(), before);
+    assert_eq!(
+        query(&store, "count settlements").join(""),
+        query(&TestStore::new(), "count settlements").join("")
+    );
+}
