@@ -1052,6 +1052,18 @@ fn pax_atop_and_ucdp_in_one_store_name_every_actor_and_count_each_agreement_once
     let records =
         store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?r . ?r a tr:Record }");
     assert_eq!(records, 2);
+    // UCDP codes PA-X's 91001 as holding, in the UCDP graph: censored at UCDP's observation
+    // date, 27.6331 years after 1994-05-14 (see the UCDP test above for the arithmetic).
+    store
+        .cmd(&[
+            "query",
+            "--format",
+            "md",
+            "survival of settlements where signed = 1994-05-14",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| 27.6331 | 1 | 0 | 1 |"));
 }
 
 /// A PA-X-shaped file of `rows` synthetic agreements (invented names and dates), with a bad
