@@ -145,10 +145,18 @@ pub fn convert(
     progress: &dyn Progress,
 ) -> Result<Converted> {
     let mut quads = Vec::new();
-    let summary = convert_in_chunks(path, mapping, lookup, options, progress, None, &mut |chunk| {
-        quads.extend(chunk);
-        Ok(())
-    })?;
+    let summary = convert_in_chunks(
+        path,
+        mapping,
+        lookup,
+        options,
+        progress,
+        None,
+        &mut |chunk| {
+            quads.extend(chunk);
+            Ok(())
+        },
+    )?;
     Ok(Converted {
         graph: summary.graph.clone(),
         quads,
@@ -518,7 +526,9 @@ fn collect(
         .into_iter()
         .map(|summary| {
             let mut quads = Vec::new();
-            while let Some(q) = all.next_if(|q| q.graph_name == GraphName::NamedNode(summary.graph.clone())) {
+            while let Some(q) =
+                all.next_if(|q| q.graph_name == GraphName::NamedNode(summary.graph.clone()))
+            {
                 quads.push(q);
             }
             Converted {

@@ -298,7 +298,9 @@ impl Store {
     /// there is removed. Returns the number of quads loaded.
     pub(crate) fn bulk_load<E: From<Error>>(
         &self,
-        fill: impl FnOnce(&mut dyn FnMut(Vec<oxigraph::model::Quad>) -> Result<()>) -> std::result::Result<(), E>,
+        fill: impl FnOnce(
+            &mut dyn FnMut(Vec<oxigraph::model::Quad>) -> Result<()>,
+        ) -> std::result::Result<(), E>,
     ) -> std::result::Result<u64, E> {
         let db = self.writable_db()?;
         let mut loader = db
