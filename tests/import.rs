@@ -876,7 +876,15 @@ fn ucdp_agreements_still_in_effect_are_censored_at_the_coverage_end_and_ended_on
            FILTER(STR(?d) = \"2021-12-31\") }",
     );
     assert_eq!(observed, 1);
-    // ended = 0 is holding; ended = 1 has no coded ending, only the dataset's comment.
+    // pa_3rd names third parties; UCDP gives them no roles (docs/import.md says why).
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 1994-05-14 show third_party, witness, third_party_guarantor"
+        ),
+        ["Russia; United Nations,,"]
+    );
+    // A blank `ended` is holding; True has no coded ending, only the dataset's comment.
     assert_eq!(
         query(
             &store,
