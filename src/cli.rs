@@ -393,6 +393,11 @@ pub struct ImportArgs {
     /// Match no row to a settlement already in the store
     #[arg(long)]
     pub no_match: bool,
+
+    /// Also write what the import linked (and by which key), created, matched (with scores) and
+    /// skipped (with the row and why) as tables: Markdown (.md) or CSV (.csv)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 impl ImportArgs {

@@ -117,6 +117,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => {
             let options = args.options();
+            if let Some(path) = &args.report {
+                import::report::check_path(path)?;
+            }
             let summary = import::import(
                 &target,
                 &args.files,
@@ -127,6 +130,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             print_notes(backend);
             eprintln!("{summary}");
+            if let Some(path) = &args.report {
+                import::report::write(&summary, path)?;
+                eprintln!("report written to {}", path.display());
+            }
             if target.is_memory() && !args.dry_run {
                 eprintln!("note: --memory: the imported data is gone when treaty exits");
             }

@@ -868,3 +868,290 @@ fn a_bad_cell_with_a_line_break_is_reported_on_one_line() {
     assert!(stderr.contains("broken.csv:2:"), "{stderr}");
     assert!(stderr.contains(r#"value "2015-02-12\nlater""#), "{stderr}");
 }
+
+#[test]
+fn ucdp_agreements_still_in_effect_are_censored_at_the_coverage_end_and_ended_ones_left_uncoded() {
+    let store = imported("ucdp", &["ucdp-sample.csv"]);
+    let observed = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/treaty/graph/import/ucdp/ucdp-sample> tr:observedOn ?d
+           FILTER(STR(?d) = \"2021-12-31\") }",
+    );
+    assert_eq!(observed, 1);
+    // pa_3rd names third parties; UCDP gives them no roles (docs/import.md says why).
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed = 1994-05-14 show third_party, witness, third_party_guarantor"
+        ),
+        ["Russia; United Nations,,"]
+    );
+    // A blank `ended` is holding; True has no coded ending, only the dataset's comment.
+    assert_eq!(
+        query(
+            &store,
+            "settlements where signed in (1994-05-14, 2005-06-01) show name, peace_ending, peace_ending_note"
+        ),
+        [
+            "Fixture Ceasefire in a territory (synthetic test row),holding,",
+            "Fixture UCDP Agreement Two (synthetic test row),,Synthetic comment: the agreement ended (test row)",
+        ]
+    );
+    // 9901, signed 1994-05-14 and holding, is censored at the import's observation date:
+    // (2021-12-31 - 1994-05-14) / 365.25 = 27.6331 years
+    // (python3 -c "import datetime as d; print((d.date(2021,12,31)-d.date(1994,5,14)).days/365.25)").
+    // 9902 (ended, cause not coded) is left out with a note, never read as holding.
+    store
+        .cmd(&[
+            "query",
+            "--format",
+            "md",
+            "survival of settlements where signed in (1994-05-14, 2005-06-01)",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| 27.6331 | 1 | 0 | 1 | 1.0000 | 1.0000 | 1.0000 |",
+        ))
+        .stderr(predicate::str::contains(
+            "left out 1 settlements without a coded peace ending: Fixture UCDP Agreement Two (synthetic test row)",
+        ));
+}
+
+#[test]
+fn a_mapping_observation_date_must_be_a_whole_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("observed.toml");
+    std::fs::write(
+        &mapping,
+        "observed_on = \"2021-12\"\n[entity]\nclass = \"tr:Settlement\"\nid = \"{AgtId}\"\n",
+    )
+    .unwrap();
+    TestStore::new()
+        .cmd(&[
+            "import",
+            "--mapping",
+            mapping.to_str().unwrap(),
+            &file("pax-basic.csv"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("observed.toml:1:15: observed_on"));
+}
+
+#[test]
+fn the_report_lists_links_by_key_created_actors_matches_and_skipped_rows() {
+    let store = imported("pax", &["pax-names.csv"]);
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("atop.md");
+    let csv = dir.path().join("pax.csv");
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "atop",
+            &file("atop-nato.csv"),
+            "--report",
+            md.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("report written to"));
+    let report = std::fs::read_to_string(&md).unwrap();
+    for line in [
+        "### Linked to actors in the store (",
+        "| 2 | ta:united-states | COW code |",
+        "| <https://w3id.org/treaty/id/import/state/341-mng> | Montenegro | 341 | 341 | 1868- | 341 (created from a state list) |",
+        "| 3180 | ATOP alliance 3180 | ts:north-atlantic-treaty-1949 \"North Atlantic Treaty\" | 1.00 | score | signed the same day; 12 parties shared (29 in the row, 12 in the settlement); names not compared |",
+        "### Skipped (0 rows)",
+    ] {
+        assert!(report.contains(line), "{line} not in:\n{report}");
+    }
+    // CSV: one table; a bad row is listed with its row number and why.
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            "--skip-bad-rows",
+            &file("pax-bad-row.csv"),
+            "--report",
+            csv.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let table = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,section,row,value,actor,how,cells,score,detail"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(",linked,,France,ta:france,name,2,,")),
+        "{table}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",skipped,3,31/02/2005,,Dat,,,month 2 of 2005 has no day 31")),
+        "{table}"
+    );
+    // A report that is neither Markdown nor CSV is refused before anything is imported.
+    store
+        .cmd(&[
+            "import",
+            "--mapping",
+            "pax",
+            &file("pax-basic.csv"),
+            "--report",
+            dir.path().join("r.txt").to_str().unwrap(),
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Markdown (.md) or CSV (.csv)"));
+    assert_eq!(
+        store.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/pax-basic> { ?s ?p ?o } }"
+        ),
+        0
+    );
+}
+
+/// What done looks like (issue 16): PA-X, ATOP and UCDP in one store make no actor named after a
+/// bare code or in parentheses, NATO is one settlement, and each agreement is counted once.
+#[test]
+fn pax_atop_and_ucdp_in_one_store_name_every_actor_and_count_each_agreement_once() {
+    let store = TestStore::new();
+    let bundled = query(&store, "count settlements")
+        .join("")
+        .parse::<u64>()
+        .unwrap();
+    for (mapping, fixture) in [
+        ("pax", "pax-names.csv"),
+        ("atop", "atop-nato.csv"),
+        ("ucdp", "ucdp-sample.csv"),
+    ] {
+        store
+            .cmd(&["import", "--mapping", mapping, &file(fixture)])
+            .assert()
+            .success();
+    }
+    // No actor whose name is a bare number or is wrapped in parentheses, in any graph.
+    let bad_names = store.count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a tr:Actor ; rdfs:label ?l
+           FILTER(REGEX(STR(?l), \"^[0-9 ]+$\") || REGEX(STR(?l), \"^\\\\(.*\\\\)$\")
+                  || REGEX(STR(?l), \"^(COW|GW) state\")) }",
+    );
+    assert_eq!(bad_names, 0);
+    // NATO: the bundled settlement alone on its day, with ATOP's record linked to it.
+    assert_eq!(
+        query(&store, "settlements where signed = 1949-04-04 show name"),
+        ["North Atlantic Treaty"]
+    );
+    // Each agreement once: the three PA-X rows are new; ATOP 3180 is the North Atlantic Treaty;
+    // UCDP 9901 is PA-X 91001 (matched across the two imports), 9902 is new.
+    assert_eq!(
+        query(&store, "count settlements")
+            .join("")
+            .parse::<u64>()
+            .unwrap(),
+        bundled + 3 + 1
+    );
+    let records =
+        store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?r . ?r a tr:Record }");
+    assert_eq!(records, 2);
+    // UCDP codes PA-X's 91001 as holding, in the UCDP graph: censored at UCDP's observation
+    // date, 27.6331 years after 1994-05-14 (see the UCDP test above for the arithmetic).
+    store
+        .cmd(&[
+            "query",
+            "--format",
+            "md",
+            "survival of settlements where signed = 1994-05-14",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| 27.6331 | 1 | 0 | 1 |"));
+}
+
+/// A PA-X-shaped file of `rows` synthetic agreements (invented names and dates), with a bad
+/// date in the last row when `bad_last` is set.
+fn synthetic_pax(dir: &std::path::Path, rows: usize, bad_last: bool) -> String {
+    let mut text = String::from("AgtId,Agt,Dat,Con,Stage,Reg\n");
+    for i in 0..rows {
+        let date = if bad_last && i + 1 == rows {
+            "31/02/2005".to_owned()
+        } else {
+            format!("{}-{:02}-{:02}", 1990 + i % 30, 1 + i % 12, 1 + i % 28)
+        };
+        text.push_str(&format!(
+            "{},Synthetic agreement {i} (test row),{date},France/Ukraine,Pre,Europe and Eurasia\n",
+            800_000 + i
+        ));
+    }
+    let path = dir.join("synthetic-pax.csv");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_bad_row_after_chunks_were_loaded_leaves_the_store_as_it_was() {
+    // The conversion streams 5,000 rows at a time into the bulk loader; the bad row comes
+    // after two chunks went there, and nothing may be committed.
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = synthetic_pax(dir.path(), 12_001, true);
+    let before = store.quads();
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "synthetic-pax.csv:12002: column \"Dat\": value \"31/02/2005\"",
+        ));
+    assert_eq!(store.quads(), before);
+    // The same rows without the bad one import completely.
+    let path = synthetic_pax(dir.path(), 12_000, false);
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("12000 of 12000 rows"));
+    assert_eq!(
+        store.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/synthetic-pax> { ?s a tr:Settlement } }"
+        ),
+        12_000
+    );
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_store_as_it_was() {
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = synthetic_pax(dir.path(), 300_000, false);
+    let before = store.quads();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    common::clean_env(&mut cmd);
+    let mut child = cmd
+        .arg("--store")
+        .arg(&store.path)
+        .args(["import", "--mapping", "pax", &path])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed: make the file larger"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(store.quads(), before);
+    assert_eq!(
+        query(&store, "count settlements").join(""),
+        query(&TestStore::new(), "count settlements").join("")
+    );
+}

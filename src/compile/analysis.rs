@@ -316,14 +316,18 @@ pub(super) fn item(path: &[&str], alias: &str, span: Span) -> Item {
     }
 }
 
-/// Every entity of `class` with the observation date of the graph that holds it
-/// (`tr:observedOn`; the bundled data's is 2024-01-01). The text is ours: no user text goes
-/// into it.
+/// Every entity of `class` with the observation date (`tr:observedOn`; the bundled data's is
+/// 2024-01-01) of the graph that holds it, and of a graph that states its peace ending: an
+/// import matched to a settlement of another import codes the ending in its own graph, under
+/// its own observation date. The session takes the earliest date an entity gets. The text is
+/// ours: no user text goes into it.
 fn observation_query(class: &NamedNode) -> spargebra::Query {
     let text = format!(
-        "SELECT ?{ENTITY_COLUMN} ?observed WHERE {{ GRAPH ?graph {{ ?{ENTITY_COLUMN} a <{}> }} \
+        "SELECT ?{ENTITY_COLUMN} ?observed WHERE {{ \
+         {{ GRAPH ?graph {{ ?{ENTITY_COLUMN} a <{class}> }} }} \
+         UNION {{ GRAPH ?graph {{ ?{ENTITY_COLUMN} <{ONTOLOGY}peaceEnding> ?ending }} ?{ENTITY_COLUMN} a <{class}> }} \
          ?graph <{ONTOLOGY}observedOn> ?observed }}",
-        class.as_str()
+        class = class.as_str()
     );
     spargebra::SparqlParser::new()
         .parse_query(&text)

@@ -39,6 +39,10 @@ pub struct Mapping {
     pub related: Vec<EntitySpec>,
     /// How rows are matched to settlements already in the store (`threshold`, `names`).
     pub matching: Option<super::matching::MatchSpec>,
+    /// The date up to which the dataset observed its rows (yyyy-mm-dd), written as the
+    /// import graph's `tr:observedOn`: the survival analysis censors a peace coded holding
+    /// there.
+    pub observed_on: Option<Spanned<String>>,
 }
 
 fn default_unknown() -> Vec<String> {
@@ -280,6 +284,16 @@ fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// The observation date of a mapping: a whole day, yyyy-mm-dd.
+pub(crate) fn observed_on(text: &str) -> std::result::Result<super::cell::Date, String> {
+    let date = super::cell::parse_date(text, &["yyyy-mm-dd".to_owned()])
+        .map_err(|why| format!("observed_on: {why}"))?;
+    if date.precision().is_some() {
+        return Err("observed_on must be a whole day, yyyy-mm-dd".to_owned());
+    }
+    Ok(date)
+}
+
 /// The checks that need no data file: names, prefixes, formats, and options that fit the type.
 fn check(loaded: &Loaded) -> Result<()> {
     let m = &loaded.mapping;
@@ -294,6 +308,9 @@ fn check(loaded: &Loaded) -> Result<()> {
     if let Some(d) = &m.delimiter {
         delimiter_byte(d.get_ref())
             .ok_or_else(|| loaded.error(d.span(), "the delimiter must be one ASCII character"))?;
+    }
+    if let Some(date) = &m.observed_on {
+        observed_on(date.get_ref()).map_err(|why| loaded.error(date.span(), why))?;
     }
     check_entity(loaded, &m.entity, true)?;
     for related in &m.related {

@@ -11,6 +11,7 @@ pub(crate) mod convert;
 pub(crate) mod mapping;
 pub mod matching;
 pub(crate) mod read;
+pub mod report;
 pub(crate) mod states;
 
 use std::fs::File;
@@ -84,6 +85,10 @@ pub struct FileImported {
     pub(crate) latin1_cells: u64,
     /// Matches proposed with settlements already in the store, taken or not.
     pub matches: Vec<matching::Proposal>,
+    /// Every distinct cell value linked to or creating an actor, for the report.
+    pub cells: Vec<report::CellLink>,
+    /// The actors created, for the report.
+    pub created: Vec<report::Created>,
     /// Time spent reading and converting.
     pub elapsed: Duration,
 }
@@ -118,8 +123,20 @@ fn graph_base() -> &'static str {
     vocab::BUNDLED_GRAPH.trim_end_matches("/bundled")
 }
 
-/// Reads `path` through `mapping` into the quads of its graph. Without `skip_bad_rows`, the
-/// first bad row is an error (`file:ROW: column "X": value "Y": why`).
+/// Rows converted before their quads go on (to the store, or to be counted): the conversion
+/// holds at most this many rows' quads at a time.
+const CHUNK_ROWS: usize = 5_000;
+
+/// What matching needs: the settlements already in the store and the user's decisions.
+pub(crate) struct Matcher {
+    namespace: String,
+    candidates: matching::Candidates,
+    spec: matching::MatchSpec,
+    decisions: matching::Decisions,
+}
+
+/// Reads `path` through `mapping` into the quads of its graph, all in memory. Without
+/// `skip_bad_rows`, the first bad row is an error (`file:ROW: column "X": value "Y": why`).
 pub fn convert(
     path: &Path,
     mapping: &Loaded,
@@ -127,6 +144,41 @@ pub fn convert(
     options: Options,
     progress: &dyn Progress,
 ) -> Result<Converted> {
+    let mut quads = Vec::new();
+    let summary = convert_in_chunks(
+        path,
+        mapping,
+        lookup,
+        options,
+        progress,
+        None,
+        &mut |chunk| {
+            quads.extend(chunk);
+            Ok(())
+        },
+    )?;
+    Ok(Converted {
+        graph: summary.graph.clone(),
+        quads,
+        summary,
+    })
+}
+
+/// Reads `path` through `mapping` and gives the quads of its graph to `sink`, a chunk of
+/// [`CHUNK_ROWS`] rows at a time, each matched (with `matcher`) before it goes: memory holds
+/// one chunk, the actors minted so far and the summary, whatever the file's size. The first
+/// chunk starts with the source's description; the last holds the minted actors and the
+/// import's provenance. An error may come after some chunks went to `sink`: the caller must
+/// make sure that what it did with them is undone (the bulk loader commits nothing then).
+fn convert_in_chunks(
+    path: &Path,
+    mapping: &Loaded,
+    lookup: &Lookup,
+    options: Options,
+    progress: &dyn Progress,
+    matcher: Option<&Matcher>,
+    sink: &mut dyn FnMut(Vec<Quad>) -> Result<()>,
+) -> Result<FileImported> {
     let started = Instant::now();
     let file = path.display().to_string();
     let handle = File::open(path).map_err(|source| Error::Io {
@@ -150,6 +202,21 @@ pub fn convert(
     let mut quads = plan.source_quads(mapping, &file);
     let mut tally = convert::Tally::default();
     let (mut rows, mut imported, mut skipped) = (0, 0, Vec::new());
+    let (mut triples, mut matches) = (0u64, Vec::new());
+    let mut pass_on = |mut quads: Vec<Quad>, matches: &mut Vec<matching::Proposal>| {
+        if let Some(m) = matcher {
+            matches.extend(matching::link(
+                &mut quads,
+                &m.namespace,
+                &m.candidates,
+                &m.spec,
+                &m.decisions,
+            ));
+        }
+        triples += quads.len() as u64;
+        sink(quads)
+    };
+    let mut in_chunk = 0;
     while let Some(row) = table.next_row()? {
         rows += 1;
         let converted = if let Some((position, value)) = row.extra {
@@ -183,53 +250,87 @@ pub fn convert(
                 });
             }
         }
+        in_chunk += 1;
+        if in_chunk == CHUNK_ROWS {
+            in_chunk = 0;
+            if let Err(e) = pass_on(std::mem::take(&mut quads), &mut matches) {
+                progress.finish();
+                return Err(e);
+            }
+        }
     }
     progress.finish();
     quads.extend(plan.minted_quads(&tally));
+    let observed = mapping
+        .mapping
+        .observed_on
+        .as_ref()
+        .and_then(|d| mapping::observed_on(d.get_ref()).ok());
     provenance(
         &mut quads,
         &graph,
         &file,
         &mapping.name,
-        imported,
-        skipped.len(),
+        observed.map(|d| d.literal()),
+        (imported, skipped.len()),
     );
-    Ok(Converted {
-        summary: FileImported {
-            file,
-            mapping: mapping.name.clone(),
-            graph: graph.clone(),
-            rows,
-            imported,
-            skipped,
-            triples: quads.len() as u64,
-            linked: tally.linked,
-            linked_by: tally
-                .linked_by
-                .iter()
-                .map(|(how, n)| (how.describe().to_owned(), *n))
-                .collect(),
-            minted: tally.minted.values().map(|m| m.name.clone()).collect(),
-            texts: tally.texts,
-            texts_recognised: tally.texts_recognised,
-            recognised: tally.recognised,
-            latin1_cells: table.latin1_cells,
-            matches: Vec::new(),
-            elapsed: started.elapsed(),
-        },
+    pass_on(quads, &mut matches)?;
+    Ok(FileImported {
+        file,
+        mapping: mapping.name.clone(),
         graph,
-        quads,
+        rows,
+        imported,
+        skipped,
+        triples,
+        linked: tally.linked,
+        linked_by: tally
+            .linked_by
+            .iter()
+            .map(|(how, n)| (how.describe().to_owned(), *n))
+            .collect(),
+        minted: tally.minted.values().map(|m| m.name.clone()).collect(),
+        cells: tally
+            .cells
+            .iter()
+            .map(|((value, actor, how), n)| report::CellLink {
+                value: value.clone(),
+                actor: actor.clone(),
+                how: (*how).to_owned(),
+                cells: *n,
+            })
+            .collect(),
+        created: tally
+            .minted
+            .iter()
+            .map(|(iri, m)| report::Created {
+                actor: iri.clone(),
+                name: m.name.clone(),
+                cow: m.cow,
+                gw: m.gw,
+                from: m.from,
+                until: m.until,
+            })
+            .collect(),
+        texts: tally.texts,
+        texts_recognised: tally.texts_recognised,
+        recognised: tally.recognised,
+        latin1_cells: table.latin1_cells,
+        matches,
+        elapsed: started.elapsed(),
     })
 }
 
 /// Describes the import in its own graph, so that replacing the graph replaces the description.
+/// `observed` is the mapping's observation date: the survival analysis reads it from the graph
+/// to censor the imported peaces coded holding.
 fn provenance(
     quads: &mut Vec<Quad>,
     graph: &NamedNode,
     file: &str,
     mapping: &str,
-    rows: u64,
-    skipped: usize,
+    observed: Option<Literal>,
+    (rows, skipped): (u64, usize),
 ) {
     let tr = |local: &str| NamedNode::new_unchecked(format!("{}{local}", vocab::ONTOLOGY));
     let name = Path::new(file)
@@ -260,6 +361,9 @@ fn provenance(
         tr("skippedRows"),
         Literal::new_typed_literal(skipped.to_string(), xsd::INTEGER).into(),
     );
+    if let Some(date) = observed {
+        add(tr("observedOn"), date.into());
+    }
 }
 
 /// Writes converted files into `store` in one transaction: each file's graph is replaced by its
@@ -329,27 +433,65 @@ pub fn import(
         }
     }
     let lookup = Lookup::read(target.backend(), &convert::namespace(&mapping.name))?;
-    let mut converted = Vec::with_capacity(files.len());
-    for file in files {
-        converted.push(convert(file, &mapping, &lookup, options, progress)?);
-    }
-    if !options.no_match {
+    let matcher = if options.no_match {
+        None
+    } else {
         let namespace = convert::namespace(&mapping.name);
-        let candidates = matching::Candidates::read(target.backend(), &namespace)?;
-        let spec = mapping.mapping.matching.clone().unwrap_or_default();
-        for file in &mut converted {
-            file.summary.matches =
-                matching::link(&mut file.quads, &namespace, &candidates, &spec, &decisions);
-            file.summary.triples = file.quads.len() as u64;
+        Some(Matcher {
+            candidates: matching::Candidates::read(target.backend(), &namespace)?,
+            namespace,
+            spec: mapping.mapping.matching.clone().unwrap_or_default(),
+            decisions,
+        })
+    };
+    let each_file = |sink: &mut dyn FnMut(Vec<Quad>) -> Result<()>| -> Result<Vec<FileImported>> {
+        files
+            .iter()
+            .map(|file| {
+                convert_in_chunks(
+                    file,
+                    &mapping,
+                    &lookup,
+                    options,
+                    progress,
+                    matcher.as_ref(),
+                    sink,
+                )
+            })
+            .collect()
+    };
+    let (summaries, commit) = match target {
+        _ if options.dry_run => (each_file(&mut |_| Ok(()))?, Duration::ZERO),
+        // Graphs that hold nothing yet stream into the bulk loader, which commits them all
+        // at once at the end: bounded memory, and an error leaves the store as it was.
+        Target::Store(local) if !holds_any(local, files, &mapping.name)? => {
+            let writing = local.for_writing()?;
+            let mut summaries = Vec::new();
+            let started = Instant::now();
+            writing.bulk_load(|sink| {
+                summaries = each_file(&mut |chunk| sink(chunk).map_err(Error::from))?;
+                Ok::<(), Error>(())
+            })?;
+            let commit = started.elapsed();
+            // The conversion's time is in each file's `elapsed`; the rest is the commit.
+            let converting: Duration = summaries.iter().map(|s| s.elapsed).sum();
+            (summaries, commit.saturating_sub(converting))
         }
-    }
-    let commit = match target {
-        _ if options.dry_run => Duration::ZERO,
-        Target::Store(local) => store(local, &converted)?,
-        Target::Endpoint(endpoint) => send(endpoint, &converted)?,
+        // Importing again: the new contents are held in memory, and one transaction writes
+        // the difference from the old ones (docs/import.md, Limits).
+        Target::Store(local) => {
+            let converted = collect(each_file)?;
+            let commit = store(local, &converted)?;
+            (converted.into_iter().map(|c| c.summary).collect(), commit)
+        }
+        Target::Endpoint(endpoint) => {
+            let converted = collect(each_file)?;
+            let commit = send(endpoint, &converted)?;
+            (converted.into_iter().map(|c| c.summary).collect(), commit)
+        }
     };
     Ok(ImportSummary {
-        files: converted.into_iter().map(|c| c.summary).collect(),
+        files: summaries,
         commit,
         sent_to: match target {
             Target::Endpoint(endpoint) => Some(endpoint.graph_store_url().to_owned()),
@@ -357,6 +499,45 @@ pub fn import(
         },
         dry_run: options.dry_run,
     })
+}
+
+/// True when one of the graphs the files go to already holds something in `store`.
+fn holds_any(store: &Store, files: &[PathBuf], mapping: &str) -> Result<bool> {
+    for file in files {
+        if store.holds_graph(&graph_for(mapping, file))? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Runs `each_file` with a sink that keeps every file's quads, in order.
+fn collect(
+    each_file: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> Result<()>) -> Result<Vec<FileImported>>,
+) -> Result<Vec<Converted>> {
+    let mut chunks: Vec<Vec<Quad>> = Vec::new();
+    let summaries = each_file(&mut |chunk| {
+        chunks.push(chunk);
+        Ok(())
+    })?;
+    // Chunks arrive file after file, each file's quads in its own graph.
+    let mut all = chunks.into_iter().flatten().peekable();
+    Ok(summaries
+        .into_iter()
+        .map(|summary| {
+            let mut quads = Vec::new();
+            while let Some(q) =
+                all.next_if(|q| q.graph_name == GraphName::NamedNode(summary.graph.clone()))
+            {
+                quads.push(q);
+            }
+            Converted {
+                graph: summary.graph.clone(),
+                quads,
+                summary,
+            }
+        })
+        .collect())
 }
 
 /// What a whole import did. Its `Display` is the summary the command line prints: per file the

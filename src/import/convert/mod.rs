@@ -109,7 +109,14 @@ pub struct Tally {
     pub texts: u64,
     pub texts_recognised: u64,
     pub recognised: u64,
+    /// Every distinct (cell value, actor IRI, how) and how many cells: for the import report.
+    pub cells: BTreeMap<(String, String, &'static str), u64>,
 }
+
+/// How the report says a cell became an actor it created.
+pub(crate) const CREATED_FROM_LIST: &str = "created from a state list";
+pub(crate) const CREATED_FROM_NAME: &str = "created from the cell";
+pub(crate) const IN_FREE_TEXT: &str = "name in free text";
 
 /// An actor an import makes: from a state list (names, codes, years) or from a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +139,16 @@ struct RowTally {
     texts: u64,
     texts_recognised: u64,
     recognised: u64,
+    cells: BTreeMap<(String, String, &'static str), u64>,
+}
+
+impl RowTally {
+    fn cell(&mut self, value: &str, actor: &NamedNode, how: &'static str) {
+        *self
+            .cells
+            .entry((value.to_owned(), actor.as_str().to_owned(), how))
+            .or_default() += 1;
+    }
 }
 
 impl Plan {
@@ -234,6 +251,9 @@ impl Plan {
                 tally.texts += row.texts;
                 tally.texts_recognised += row.texts_recognised;
                 tally.recognised += row.recognised;
+                for (key, n) in row.cells {
+                    *tally.cells.entry(key).or_default() += n;
+                }
                 Ok(())
             }
             Err(e) => {
@@ -423,15 +443,21 @@ impl Plan {
                     Kind::Actor => match lookup.actor(value, &field.match_by, *year) {
                         Some(Resolved::Known(iri, how)) => {
                             *tally.linked_by.entry(how).or_default() += 1;
+                            tally.cell(value, iri, how.describe());
                             iri.clone().into()
                         }
                         Some(Resolved::Listed(state)) => {
-                            mint_listed(state, &mut tally.minted).into()
+                            let iri = mint_listed(state, &mut tally.minted);
+                            tally.cell(value, &iri, CREATED_FROM_LIST);
+                            iri.into()
                         }
-                        None => self
-                            .mint(value, &field.match_by, kind, &mut tally.minted)
-                            .map_err(|why| self.bad(column, raw, &why))?
-                            .into(),
+                        None => {
+                            let iri = self
+                                .mint(value, &field.match_by, kind, &mut tally.minted)
+                                .map_err(|why| self.bad(column, raw, &why))?;
+                            tally.cell(value, &iri, CREATED_FROM_NAME);
+                            iri.into()
+                        }
                     },
                     kind => literal(value, kind, field.lang.as_deref())
                         .map_err(|why| self.bad(column, raw, &why))?
@@ -520,6 +546,7 @@ impl Plan {
             if !seen.insert(iri.clone()) {
                 continue;
             }
+            tally.cell(found.name, &iri, IN_FREE_TEXT);
             tally.recognised += 1;
             self.quad(out, subject, &field.property, iri.clone().into());
             if let Some(Some(role)) = roles.get(found.line) {
