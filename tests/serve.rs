@@ -507,7 +507,11 @@ fn reports_run_with_parameters_from_the_request_as_treaty_run_writes_them() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids.len(), common::tq_files("queries/reports").len() + 1, "{ids:?}");
+    assert_eq!(
+        ids.len(),
+        common::tq_files("queries/reports").len() + 1,
+        "{ids:?}"
+    );
     assert!(ids.contains(&"02-country-dossier") && ids.contains(&"armistices"));
     let own_entry = list["reports"].as_array().unwrap().last().unwrap();
     assert_eq!(own_entry["params"][0]["name"], "from");
@@ -548,7 +552,11 @@ fn reports_run_with_parameters_from_the_request_as_treaty_run_writes_them() {
             let stamp = before.len() >= 19
                 && before.is_char_boundary(before.len() - 19)
                 && before[before.len() - 19..].chars().nth(10) == Some('T');
-            out.push_str(if stamp { &before[..before.len() - 19] } else { before });
+            out.push_str(if stamp {
+                &before[..before.len() - 19]
+            } else {
+                before
+            });
             out.push_str(if stamp { "DATE" } else { "Z" });
             rest = &after[1..];
         }
@@ -559,12 +567,28 @@ fn reports_run_with_parameters_from_the_request_as_treaty_run_writes_them() {
     // Faults: a missing required value, an unknown parameter or format, a report the server
     // was not started with, and a path, which never reaches the file system.
     for (path, status, says) in [
-        ("/api/report/02-country-dossier", 400, "needs a value for `country`"),
-        ("/api/report/armistices?%24until=2000", 400, "no parameter `until`"),
-        ("/api/report/armistices?format=pdf", 400, "unknown report format"),
+        (
+            "/api/report/02-country-dossier",
+            400,
+            "needs a value for `country`",
+        ),
+        (
+            "/api/report/armistices?%24until=2000",
+            400,
+            "no parameter `until`",
+        ),
+        (
+            "/api/report/armistices?format=pdf",
+            400,
+            "unknown report format",
+        ),
         ("/api/report/armistices?from=1990", 400, "`$NAME=VALUE`"),
         ("/api/report/no-such-report", 404, "no report is called"),
-        ("/api/report/..%2F..%2F..%2Fetc%2Fpasswd", 404, "no report is called"),
+        (
+            "/api/report/..%2F..%2F..%2Fetc%2Fpasswd",
+            404,
+            "no report is called",
+        ),
         (
             &format!("/api/report/{}", server::encode(own.to_str().unwrap())),
             404,

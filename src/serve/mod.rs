@@ -95,7 +95,20 @@ pub fn serve(
             .local_addr()
             .map_err(|e| server_error(format!("cannot listen on {address}: {e}")))?;
         let state = Arc::new(State::new(target, options).await?);
+        // Signal handlers are installed when the shutdown future is first polled: poll it once
+        // before telling anyone that the server listens, or a Ctrl-C soon after would find the
+        // default handler and kill the process instead of stopping it.
+        let mut shutdown = Box::pin(shutdown);
+        let stopped = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(shutdown.as_mut().poll(cx).is_ready())
+        })
+        .await;
         ready(local);
+        let shutdown = async move {
+            if !stopped {
+                shutdown.await;
+            }
+        };
         axum::serve(listener, router(state))
             .with_graceful_shutdown(shutdown)
             .await

@@ -29,7 +29,9 @@ pub(crate) struct Served {
 /// The bundled reports, then `files` (file name, text) in the order given; a file that does
 /// not parse, or two reports with one ID, stop the server from starting.
 pub(crate) fn catalogue(files: &[(String, String)]) -> Result<Vec<Served>> {
-    let bundled = REPORTS.iter().map(|(f, t)| ((*f).to_owned(), (*t).to_owned()));
+    let bundled = REPORTS
+        .iter()
+        .map(|(f, t)| ((*f).to_owned(), (*t).to_owned()));
     let mut served: Vec<Served> = Vec::new();
     for (file, text) in bundled.chain(files.iter().cloned()) {
         let name = std::path::Path::new(&file);
@@ -116,12 +118,20 @@ pub async fn run(
             );
         };
         if !report.params.iter().any(|p| p.name == name) {
-            let declared: Vec<String> = report.params.iter().map(|p| format!("${}", p.name)).collect();
+            let declared: Vec<String> = report
+                .params
+                .iter()
+                .map(|p| format!("${}", p.name))
+                .collect();
             return problem(
                 StatusCode::BAD_REQUEST,
                 format!(
                     "the report `{id}` has no parameter `{name}`; it has: {}",
-                    if declared.is_empty() { "none".to_owned() } else { declared.join(", ") }
+                    if declared.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        declared.join(", ")
+                    }
                 ),
             );
         }
@@ -149,7 +159,8 @@ pub async fn run(
         run_date: crate::clock::utc_now(),
     };
     let done = work::run(&state, move |state, token| {
-        state.with_backend(token, |backend| report::run(backend, &report, &options))
+        state
+            .with_backend(token, |backend| report::run(backend, &report, &options))
             .and_then(|run| report::render(&run, format))
     })
     .await;

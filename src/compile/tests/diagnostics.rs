@@ -614,7 +614,7 @@ fn unknown_name_near_names() {
            │                              ───┬───  
            │                                 ╰───── unknown actor
            │ 
-           │ Help: did you mean `britain`?
+           │ Help: did you mean `Britain`?
         ───╯
     "#]],
     );

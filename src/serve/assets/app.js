@@ -328,8 +328,10 @@ async function showEntity(path) {
   }
   const hidden = new Set(["summary", "label"]);
   const list = el("dl");
-  for (const s of out) {
+  for (const s of dossierOrder(out)) {
     if (hidden.has(s.property) || s === sameAs) continue;
+    // The name is the heading already.
+    if (s.property === "name" && s.values.length === 1 && s.values[0].text === data.label) continue;
     list.append(el("dt", {}, s.property), el("dd", {}, valueList(s.values)));
   }
   view.append(list);
@@ -340,6 +342,26 @@ async function showEntity(path) {
     view.append(refs);
   }
   view.append(el("p", { class: "iri" }, data.iri));
+}
+
+// A dossier reads like a catalogue entry: what it is, when and where, who, what it provided
+// and what became of it; other names, notes and sources at the end; the rest in between.
+const LEADING = ["kind", "signed", "signed at", "in force from", "start", "end", "party",
+  "belligerent", "ends", "guarantor", "beneficiary", "pledge", "mechanism", "outcome",
+  "outcome date", "violated by", "tested by", "guarantee", "status", "supersedes",
+  "superseded by", "peace ending", "broken by", "reciprocal", "legally binding", "secret"];
+const TRAILING = ["other name", "note", "outcome note", "peace ending note", "source",
+  "outcome source", "peace ending source"];
+
+function dossierOrder(statements) {
+  const rank = (s) => {
+    const lead = LEADING.indexOf(s.property);
+    if (lead >= 0) return lead;
+    const trail = TRAILING.indexOf(s.property);
+    return trail >= 0 ? 2000 + trail : 1000;
+  };
+  // A stable sort: the server's (alphabetical) order within a rank.
+  return statements.map((s, i) => [s, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([s]) => s);
 }
 
 function valueList(values) {
