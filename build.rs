@@ -2,7 +2,8 @@
 // new file cannot be forgotten: every `data/bundled/*.ttl` becomes an entry of `BUNDLED_FILES`
 // (bundled.rs), every `data/rules/*.rq` an entry of `BUNDLED_RULES` (bundled_rules.rs), every
 // `data/mappings/*.toml` an entry of `BUNDLED_MAPPINGS` (bundled_mappings.rs), every
-// `queries/*.tq` an entry of `GALLERY` (gallery.rs, for the server's page), in name order.
+// `queries/*.tq` an entry of `GALLERY` (gallery.rs, for the server's page), every
+// `queries/reports/*.tq` an entry of `REPORTS` (reports.rs, for the server too), in name order.
 
 use std::{env, fs, path::Path};
 
@@ -34,6 +35,13 @@ fn main() {
         "The example gallery: (file name, TQL).",
         "GALLERY",
         "gallery.rs",
+    );
+    embed(
+        "queries/reports",
+        "tq",
+        "The example reports: (file name, report).",
+        "REPORTS",
+        "reports.rs",
     );
 }
 

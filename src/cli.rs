@@ -494,6 +494,11 @@ pub struct ServeArgs {
     /// Let pages from any other origin read the answers (Access-Control-Allow-Origin: *)
     #[arg(long)]
     pub cors: bool,
+
+    /// A report file to offer at /api/report/NAME (NAME: the file name without .tq), besides
+    /// the bundled examples; may be repeated. Read once, at start-up
+    #[arg(long = "report", value_name = "FILE")]
+    pub reports: Vec<PathBuf>,
 }
 
 impl ServeArgs {
@@ -509,6 +514,11 @@ impl ServeArgs {
             row_cap: self.row_cap,
             body_limit: self.max_body.saturating_mul(1024),
             cors: self.cors,
+            reports: self
+                .reports
+                .iter()
+                .map(|path| Ok((path.display().to_string(), read_file(path)?)))
+                .collect::<anyhow::Result<_>>()?,
         })
     }
 }

@@ -142,9 +142,6 @@ fn a_click_on_a_name_opens_its_entity_page_with_its_own_url() {
 }
 
 #[test]
-#[ignore = "flaky: Tab sometimes leaves `Pruss` as typed (a race between the completion request \
-            and the key, seen in 2 of 4 runs on 2 cores); run with `cargo test --test browser -- \
-            --ignored completion`"]
 fn completion_offers_a_name_from_the_data_and_the_gallery_runs_an_example() {
     let _one_at_a_time = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some((server, mut browser)) = setup() else {
@@ -166,6 +163,26 @@ fn completion_offers_a_name_from_the_data_and_the_gallery_runs_an_example() {
     );
 }
 
+#[test]
+fn a_report_opens_with_the_parameters_of_its_form() {
+    let _one_at_a_time = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((server, mut browser)) = setup() else {
+        return;
+    };
+    browser.navigate(&format!("{}/", server.base));
+    browser.click("#report-02-country-dossier-country");
+    browser.type_text("Ukraine");
+    browser.click("#report-02-country-dossier button");
+    browser.wait_for("location.pathname === '/api/report/02-country-dossier'");
+    let title = browser.wait_for("document.querySelector('h1')?.textContent");
+    assert_eq!(title, "Country dossier: Ukraine");
+    let address = browser.eval("location.search");
+    assert!(
+        address.as_str().unwrap().contains("%24country=Ukraine"),
+        "{address}"
+    );
+}
+
 /// Writes the screenshots of docs/screenshots/ (the page with an answer, a diagnostic, an
 /// entity page): `cargo test --test browser -- --ignored screenshots`.
 #[test]
@@ -174,6 +191,12 @@ fn screenshots() {
     let binary = cdp::chromium().expect("Chromium");
     let server = Server::start(&["--memory"], &[]);
     let mut browser = Browser::start(&binary);
+    // A window the size of a laptop's, at one pixel per CSS pixel: small files that stay
+    // readable at the width of a README.
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 1100, "height": 720, "deviceScaleFactor": 1, "mobile": false }),
+    );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let shoot = |browser: &mut Browser, name: &str| {

@@ -485,3 +485,118 @@ fn python_clients_from_pypi_read_the_endpoint() {
     );
     assert!(stdout.contains("all client checks passed"), "{stdout}");
 }
+
+#[test]
+fn reports_run_with_parameters_from_the_request_as_treaty_run_writes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("armistices.tq");
+    std::fs::write(
+        &own,
+        "#@title Armistices since $from\n#@param from = 1945\n\
+         ## Along the years\nsettlements where kind is armistice and signed >= $from show signed, name\n",
+    )
+    .unwrap();
+    let server = Server::start(&["--memory"], &["--report", own.to_str().unwrap()]);
+
+    // The bundled examples and the file the server was started with, with their parameters.
+    let list: serde_json::Value =
+        serde_json::from_str(&server.get("/api/reports", "").body).unwrap();
+    let ids: Vec<&str> = list["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        common::tq_files("queries/reports").len() + 1,
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"02-country-dossier") && ids.contains(&"armistices"));
+    let own_entry = list["reports"].as_array().unwrap().last().unwrap();
+    assert_eq!(own_entry["params"][0]["name"], "from");
+    assert_eq!(own_entry["params"][0]["default"], "1945");
+
+    // The JSON of a report is what `treaty run --format json` writes, but for the run's date.
+    let results = |json: &str| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(json).unwrap()["results"].clone()
+    };
+    let reply = server.get("/api/report/02-country-dossier?%24country=Ukraine", "");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.content_type.starts_with("application/json"));
+    let expected = cli(&[
+        "run",
+        "queries/reports/02-country-dossier.tq",
+        "--param",
+        "country=Ukraine",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(results(&reply.body), results(&expected));
+    assert!(!results(&reply.body).as_array().unwrap().is_empty());
+
+    // A parameter of the started-with file, as HTML and Markdown; an empty field is the default.
+    let html = server.get("/api/report/armistices?format=html&%24from=1990", "");
+    assert_eq!(html.status, 200, "{}", html.body);
+    assert!(html.content_type.starts_with("text/html"));
+    assert!(html.body.contains("Armistices since 1990"), "{}", html.body);
+    let md = server.get("/api/report/armistices?format=md&%24from=", "");
+    assert!(md.body.contains("Armistices since 1945"), "{}", md.body);
+    let expected = cli(&["run", own.to_str().unwrap(), "--format", "md"]);
+    // The run date (`2026-12-02T17:20:05Z`) differs from one run to the next.
+    let without_date = |text: &str| {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("Z") {
+            let (before, after) = rest.split_at(at);
+            let stamp = before.len() >= 19
+                && before.is_char_boundary(before.len() - 19)
+                && before[before.len() - 19..].chars().nth(10) == Some('T');
+            out.push_str(if stamp {
+                &before[..before.len() - 19]
+            } else {
+                before
+            });
+            out.push_str(if stamp { "DATE" } else { "Z" });
+            rest = &after[1..];
+        }
+        out + rest
+    };
+    assert_eq!(without_date(&md.body), without_date(&expected));
+
+    // Faults: a missing required value, an unknown parameter or format, a report the server
+    // was not started with, and a path, which never reaches the file system.
+    for (path, status, says) in [
+        (
+            "/api/report/02-country-dossier",
+            400,
+            "needs a value for `country`",
+        ),
+        (
+            "/api/report/armistices?%24until=2000",
+            400,
+            "no parameter `until`",
+        ),
+        (
+            "/api/report/armistices?format=pdf",
+            400,
+            "unknown report format",
+        ),
+        ("/api/report/armistices?from=1990", 400, "`$NAME=VALUE`"),
+        ("/api/report/no-such-report", 404, "no report is called"),
+        (
+            "/api/report/..%2F..%2F..%2Fetc%2Fpasswd",
+            404,
+            "no report is called",
+        ),
+        (
+            &format!("/api/report/{}", server::encode(own.to_str().unwrap())),
+            404,
+            "no report is called",
+        ),
+    ] {
+        let reply = server.get(path, "");
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        assert!(reply.body.contains(says), "{path}: {}", reply.body);
+    }
+}

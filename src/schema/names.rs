@@ -285,12 +285,13 @@ impl NameIndex {
                 score += 0.2;
             }
             if score > suggest::LIKELY {
-                // Show the entity's own label when the key is it, else the key as typed.
+                // Show the entity's own label when the key is it, else the name as the data
+                // writes it (`Britain`, not the lower-case key).
                 let label = &self.entities[ids[0]].label;
                 let shown = if normalise(label) == *key {
                     label.clone()
                 } else {
-                    key.clone()
+                    self.spelling.get(key).unwrap_or(key).clone()
                 };
                 scored.push((score, shown));
             }

@@ -91,7 +91,10 @@ async fn run_tql(state: Arc<State>, text: String, params: Vec<(String, String)>)
     match done {
         Ok(Ok((results, error, status))) => (
             status.unwrap_or(StatusCode::OK),
-            Json(json!({ "results": results, "error": error })),
+            Json(object([
+                ("results", Value::Array(results)),
+                ("error", error.unwrap_or(Value::Null)),
+            ])),
         )
             .into_response(),
         Ok(Err(error)) => (
@@ -179,7 +182,17 @@ fn cell_json(term: Option<&Term>, names: &NameIndex) -> Value {
             }
         }
     }
-    json!({ "text": text, "kind": kind, "links": links })
+    object([
+        ("text", Value::String(text)),
+        ("kind", Value::from(kind)),
+        ("links", Value::Array(links)),
+    ])
+}
+
+/// A JSON object of values moved in. (`json!` would copy each value it is given: the rows of
+/// an answer, once more for each level of the answer they sit in.)
+pub(super) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// An error as the page shows it: the message, and for a TQL error its span (bytes and UTF-16

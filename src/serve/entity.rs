@@ -127,15 +127,20 @@ fn read(backend: &dyn Backend, node: &NamedNode) -> Result<Value, Error> {
     let statements: Vec<Value> = groups
         .into_iter()
         .map(|((dir, label, iri), values)| {
-            json!({ "direction": dir, "property": label, "property_iri": iri, "values": values })
+            super::api::object([
+                ("direction", Value::from(dir)),
+                ("property", Value::String(label)),
+                ("property_iri", Value::String(iri)),
+                ("values", Value::Array(values)),
+            ])
         })
         .collect();
-    Ok(json!({
-        "iri": node.as_str(),
-        "label": label,
-        "types": types,
-        "statements": statements,
-    }))
+    Ok(super::api::object([
+        ("iri", Value::from(node.as_str())),
+        ("label", Value::from(label)),
+        ("types", Value::from(types)),
+        ("statements", Value::Array(statements)),
+    ]))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! - `/sparql`: the SPARQL 1.1 Protocol (`sparql.rs`, with content negotiation in
 //!   `negotiate.rs`); updates are refused.
 //! - `/api/...`: TQL in, JSON out; completion, the schema, entity dossiers, the gallery
-//!   (`api.rs`, `entity.rs`).
+//!   (`api.rs`, `entity.rs`); reports with parameters (`report.rs`).
 //! - `/` and `/entity/...`: the page, whose files are compiled into the binary (`page.rs`).
 //!
 //! The HTTP stack is axum on tokio. Queries are blocking work (Oxigraph evaluates on the
@@ -16,6 +16,7 @@ mod api;
 mod entity;
 mod negotiate;
 mod page;
+mod report;
 mod sparql;
 mod state;
 mod work;
@@ -50,6 +51,9 @@ pub struct Options {
     pub body_limit: usize,
     /// Answer cross-origin requests from any page (`Access-Control-Allow-Origin: *`).
     pub cors: bool,
+    /// Report files offered besides the bundled examples, as (file name, text): the caller
+    /// reads them, and requests name them by file name without `.tq`, never by path.
+    pub reports: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -61,6 +65,7 @@ impl Default for Options {
             row_cap: 10_000,
             body_limit: 256 * 1024,
             cors: false,
+            reports: Vec::new(),
         }
     }
 }
@@ -90,7 +95,20 @@ pub fn serve(
             .local_addr()
             .map_err(|e| server_error(format!("cannot listen on {address}: {e}")))?;
         let state = Arc::new(State::new(target, options).await?);
+        // Signal handlers are installed when the shutdown future is first polled: poll it once
+        // before telling anyone that the server listens, or a Ctrl-C soon after would find the
+        // default handler and kill the process instead of stopping it.
+        let mut shutdown = Box::pin(shutdown);
+        let stopped = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(shutdown.as_mut().poll(cx).is_ready())
+        })
+        .await;
         ready(local);
+        let shutdown = async move {
+            if !stopped {
+                shutdown.await;
+            }
+        };
         axum::serve(listener, router(state))
             .with_graceful_shutdown(shutdown)
             .await
@@ -139,6 +157,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/api/complete", get(api::complete))
         .route("/api/schema", get(api::schema))
         .route("/api/gallery", get(api::gallery))
+        .route("/api/reports", get(report::list))
+        .route("/api/report/{id}", get(report::run))
         .route("/api/entity", get(entity::by_iri))
         .route("/api/entity/{*path}", get(entity::by_path))
         .fallback(not_found)

@@ -13,19 +13,20 @@ pub(crate) struct State {
     target: Target,
     options: Options,
     known: RwLock<Arc<Known>>,
+    reports: Vec<super::report::Served>,
 }
 
 /// The schema and every name, as a session and completion need them.
 pub struct Known {
-    pub schema: Schema,
-    pub names: NameIndex,
+    pub schema: Arc<Schema>,
+    pub names: Arc<NameIndex>,
 }
 
 impl Known {
     fn read(backend: &dyn Backend) -> Result<Self> {
         Ok(Known {
-            schema: Schema::load(backend)?,
-            names: NameIndex::load(backend)?,
+            schema: Arc::new(Schema::load(backend)?),
+            names: Arc::new(NameIndex::load(backend)?),
         })
     }
 }
@@ -33,6 +34,7 @@ impl Known {
 impl State {
     /// Reads the schema and names of `target` (on the blocking pool: it queries).
     pub async fn new(target: Target, options: Options) -> Result<Self> {
+        let reports = super::report::catalogue(&options.reports)?;
         let (target, known) = tokio::task::spawn_blocking(move || {
             let known = Known::read(target.backend());
             (target, known)
@@ -43,12 +45,18 @@ impl State {
             target,
             options,
             known: RwLock::new(Arc::new(known?)),
+            reports,
         })
     }
 
     /// The options the server runs with.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The reports requests may run.
+    pub(crate) fn reports(&self) -> &[super::report::Served] {
+        &self.reports
     }
 
     /// The schema and names, after moving to the store's latest snapshot if a writer published

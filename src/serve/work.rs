@@ -22,7 +22,7 @@ impl Stopped {
         match self {
             Stopped::TimedOut(limit) => format!(
                 "the query ran longer than this server's limit of {} s and was stopped \
-                 (`treaty serve --timeout SECONDS` sets the limit)",
+                 (`treaty serve --query-timeout SECONDS` sets the limit)",
                 limit.as_secs_f64()
             ),
             Stopped::Panicked => "the server failed on this request (a bug in treaty)".into(),

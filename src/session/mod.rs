@@ -22,6 +22,7 @@ mod observe;
 mod outcome;
 mod tables;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::compile::{Compiled, Compiler};
@@ -39,8 +40,10 @@ pub use outcome::{Analysed, Done, Outcome, Query, Titled};
 /// Runs TQL against a backend.
 pub struct Session<'b> {
     backend: &'b dyn Backend,
-    schema: Schema,
-    names: NameIndex,
+    // Shared, not owned: a server's requests all start from the names and schema it read
+    // once, and copying a complete name index per request cost more than running the query.
+    schema: Arc<Schema>,
+    names: Arc<NameIndex>,
     compiler: Compiler,
 }
 
@@ -48,16 +51,20 @@ impl<'b> Session<'b> {
     /// Reads the schema from `backend`; names are read as statements use them.
     pub fn new(backend: &'b dyn Backend) -> Result<Self> {
         Ok(Self {
-            schema: Schema::load(backend)?,
-            names: NameIndex::on_demand(),
+            schema: Arc::new(Schema::load(backend)?),
+            names: Arc::new(NameIndex::on_demand()),
             backend,
             compiler: Compiler::new(),
         })
     }
 
     /// A session on a schema and names read before (a server reads them once, not per
-    /// request).
-    pub(crate) fn with_known(backend: &'b dyn Backend, schema: Schema, names: NameIndex) -> Self {
+    /// request). A complete index is never written to, so requests share it as it is.
+    pub(crate) fn with_known(
+        backend: &'b dyn Backend,
+        schema: Arc<Schema>,
+        names: Arc<NameIndex>,
+    ) -> Self {
         Self {
             schema,
             names,
@@ -69,7 +76,7 @@ impl<'b> Session<'b> {
     /// Reads every name of the store now (for completion in the shell), instead of the ones
     /// statements use as they come.
     pub(crate) fn load_all_names(&mut self) -> Result<()> {
-        self.names = NameIndex::load(self.backend)?;
+        self.names = Arc::new(NameIndex::load(self.backend)?);
         Ok(())
     }
 
@@ -86,12 +93,12 @@ impl<'b> Session<'b> {
     /// Reads the schema and the names again (after a load added data); parameters and `let`
     /// definitions are kept.
     pub(crate) fn reload(&mut self) -> Result<()> {
-        self.schema = Schema::load(self.backend)?;
-        self.names = if self.names.is_complete() {
+        self.schema = Arc::new(Schema::load(self.backend)?);
+        self.names = Arc::new(if self.names.is_complete() {
             NameIndex::load(self.backend)?
         } else {
             NameIndex::on_demand()
-        };
+        });
         Ok(())
     }
 
@@ -179,7 +186,7 @@ impl<'b> Session<'b> {
             return Some(found);
         }
         let misses = self.names.take_misses();
-        if misses.is_empty() || self.names.fetch(self.backend, &misses).is_err() {
+        if misses.is_empty() || self.fetch_names(&misses).is_err() {
             return None;
         }
         let found = known(&self.names);
@@ -292,6 +299,15 @@ impl<'b> Session<'b> {
         })
     }
 
+    /// Reads `misses` from the store into the names (a complete index has them all: it is
+    /// left as it is, and shared).
+    fn fetch_names(&mut self, misses: &[String]) -> Result<()> {
+        if self.names.is_complete() {
+            return Ok(());
+        }
+        Arc::make_mut(&mut self.names).fetch(self.backend, misses)
+    }
+
     /// [`Session::compile`] for any use of the compiler.
     fn compile_with<T>(
         &mut self,
@@ -314,14 +330,14 @@ impl<'b> Session<'b> {
                     if misses.is_empty() {
                         break diagnostic;
                     }
-                    self.names.fetch(self.backend, &misses)?;
+                    self.fetch_names(&misses)?;
                 }
             }
         };
         let diagnostic = if self.names.is_complete() || !self.names.met_an_unknown_name() {
             diagnostic
         } else {
-            self.names = NameIndex::load(self.backend)?;
+            self.names = Arc::new(NameIndex::load(self.backend)?);
             match compile(&mut self.compiler, &self.schema, &self.names) {
                 Ok(compiled) => return Ok(compiled),
                 Err(diagnostic) => diagnostic,

@@ -212,11 +212,11 @@ impl Browser {
         }
     }
 
-    /// A PNG of the whole page, as base64.
+    /// A PNG of what the window shows, as base64.
     pub fn screenshot(&mut self) -> String {
         self.call(
             "Page.captureScreenshot",
-            json!({ "format": "png", "captureBeyondViewport": true }),
+            json!({ "format": "png", "captureBeyondViewport": false }),
         )["data"]
             .as_str()
             .unwrap()

@@ -218,12 +218,23 @@ function download(result, kind) {
 // Completion
 
 let completion = null; // {start, items, selected}
+let completionAsked = 0; // the number of the latest completion request
 
 async function complete() {
   const area = $("query");
+  const text = area.value;
   const cursor = area.selectionStart;
-  const url = `/api/complete?q=${encodeURIComponent(area.value)}&cursor=${cursor}`;
-  const body = await (await fetch(url)).json();
+  const asked = ++completionAsked;
+  const url = `/api/complete?q=${encodeURIComponent(text)}&cursor=${cursor}`;
+  let body;
+  try {
+    body = await (await fetch(url)).json();
+  } catch (e) {
+    return;
+  }
+  // An answer for a text that has changed since (typing went on, or a later Tab asked again)
+  // would overwrite what was typed: only the latest answer to the text as it is counts.
+  if (asked !== completionAsked || area.value !== text || area.selectionStart !== cursor) return;
   if (!body.candidates || body.candidates.length === 0) return closeCompletions();
   if (body.candidates.length === 1) return accept(body.start_utf16, body.candidates[0].replacement);
   completion = { start: body.start_utf16, items: body.candidates, selected: 0 };
@@ -317,8 +328,10 @@ async function showEntity(path) {
   }
   const hidden = new Set(["summary", "label"]);
   const list = el("dl");
-  for (const s of out) {
+  for (const s of dossierOrder(out)) {
     if (hidden.has(s.property) || s === sameAs) continue;
+    // The name is the heading already.
+    if (s.property === "name" && s.values.length === 1 && s.values[0].text === data.label) continue;
     list.append(el("dt", {}, s.property), el("dd", {}, valueList(s.values)));
   }
   view.append(list);
@@ -329,6 +342,26 @@ async function showEntity(path) {
     view.append(refs);
   }
   view.append(el("p", { class: "iri" }, data.iri));
+}
+
+// A dossier reads like a catalogue entry: what it is, when and where, who, what it provided
+// and what became of it; other names, notes and sources at the end; the rest in between.
+const LEADING = ["kind", "signed", "signed at", "in force from", "start", "end", "party",
+  "belligerent", "ends", "guarantor", "beneficiary", "pledge", "mechanism", "outcome",
+  "outcome date", "violated by", "tested by", "guarantee", "status", "supersedes",
+  "superseded by", "peace ending", "broken by", "reciprocal", "legally binding", "secret"];
+const TRAILING = ["other name", "note", "outcome note", "peace ending note", "source",
+  "outcome source", "peace ending source"];
+
+function dossierOrder(statements) {
+  const rank = (s) => {
+    const lead = LEADING.indexOf(s.property);
+    if (lead >= 0) return lead;
+    const trail = TRAILING.indexOf(s.property);
+    return trail >= 0 ? 2000 + trail : 1000;
+  };
+  // A stable sort: the server's (alphabetical) order within a rank.
+  return statements.map((s, i) => [s, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([s]) => s);
 }
 
 function valueList(values) {
@@ -363,11 +396,39 @@ async function loadGallery() {
   }
 }
 
-async function start() {
-  try {
-    const schema = await (await fetch("/api/schema")).json();
-    keywords = new Set((schema.keywords || []).map((k) => k.toLowerCase()));
-  } catch (e) { /* highlighting without keywords */ }
+async function loadReports() {
+  const body = await (await fetch("/api/reports")).json();
+  const list = $("report-list");
+  for (const report of body.reports) {
+    // A plain form: the browser sends the fields as `$NAME=VALUE`, and the report's address
+    // is one that can be bookmarked.
+    const form = el("form", { class: "report", id: "report-" + report.id, action: report.href, method: "get" },
+      el("input", { type: "hidden", name: "format", value: "html" }),
+      el("h3", {}, report.title));
+    for (const param of report.params) {
+      const id = `report-${report.id}-${param.name}`;
+      form.append(el("label", { for: id }, param.name),
+        el("input", {
+          id, name: "$" + param.name, type: "text",
+          placeholder: param.default === null ? "required" : param.default,
+          required: param.default === null ? "" : null,
+        }));
+    }
+    form.append(el("button", { type: "submit" }, "Open report"));
+    list.append(form);
+  }
+}
+
+function start() {
+  // The keywords only colour the editor: the page does not wait for them. (It used to, and
+  // keys typed before they came, Tab among them, went to the browser instead of the editor.)
+  fetch("/api/schema")
+    .then((response) => response.json())
+    .then((schema) => {
+      keywords = new Set((schema.keywords || []).map((k) => k.toLowerCase()));
+      if (!$("query-view").hidden) highlight();
+    })
+    .catch(() => { /* highlighting without keywords */ });
   if (location.pathname.startsWith("/entity/")) {
     showEntity(location.pathname);
     return;
@@ -383,6 +444,7 @@ async function start() {
     if (q !== null) { area.value = q; highlight(); run(false); }
   });
   loadGallery();
+  loadReports();
   const q = new URLSearchParams(location.search).get("q");
   if (q) {
     area.value = q;
