@@ -607,16 +607,16 @@ fn unknown_name_near_names() {
     check(
         "guarantees where guarantor = Britian",
         expect![[r#"
-        Error: no actor is called `Britian`
-           ╭─[ query:1:30 ]
-           │
-         1 │ guarantees where guarantor = Britian
-           │                              ───┬───  
-           │                                 ╰───── unknown actor
-           │ 
-           │ Help: did you mean `Britain`?
-        ───╯
-    "#]],
+            Error: no actor is called `Britian`
+               ╭─[ query:1:30 ]
+               │
+             1 │ guarantees where guarantor = Britian
+               │                              ───┬───  
+               │                                 ╰───── unknown actor
+               │ 
+               │ Help: did you mean `Britain` or `British East India Company`?
+            ───╯
+        "#]],
     );
 }
 
