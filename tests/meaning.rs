@@ -314,3 +314,49 @@ fn alternatives_on_one_path_mean_any_of_them() {
         ))
     );
 }
+
+/// `field = true` compiles to a pattern with the value fixed (`?g tr:reciprocal true`): it
+/// finds what a filter on the value finds, and `= false` and `!= true` still compare values.
+#[test]
+fn a_boolean_equality_finds_what_a_value_filter_finds() {
+    let store = store();
+    let names = |q: &str| {
+        let mut rows: Vec<String> = tql(&store, q).0.into_iter().map(|r| r[0].clone()).collect();
+        rows.sort();
+        rows
+    };
+    let hand = |q: &str| {
+        let mut rows: Vec<String> = sparql(&store, q)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        rows.sort();
+        rows
+    };
+    for (tql_text, test) in [
+        ("guarantees where reciprocal = true show name", "?r = true"),
+        (
+            "guarantees where reciprocal = false show name",
+            "?r = false",
+        ),
+        (
+            "guarantees where reciprocal != true show name",
+            "?r != true",
+        ),
+        (
+            "guarantees where settlement.guarantee.secret = true show name",
+            "EXISTS { ?s tr:guarantee ?g , ?o . ?o tr:secret ?x FILTER(?x = true) }",
+        ),
+    ] {
+        let found = names(tql_text);
+        assert!(!found.is_empty(), "{tql_text}");
+        assert_eq!(
+            found,
+            hand(&format!(
+                "SELECT DISTINCT ?n WHERE {{ ?g a tr:Guarantee ; rdfs:label ?n . \
+                 OPTIONAL {{ ?g tr:reciprocal ?r }} FILTER({test}) }}"
+            )),
+            "{tql_text}"
+        );
+    }
+}
