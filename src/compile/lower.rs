@@ -203,13 +203,8 @@ pub fn lower(resolved: &ir::Query) -> Query {
             }
         } else if let Some(key) = text_keys.get(column) {
             key.clone()
-        } else if matches!(shown, ColumnValue::Value(operand) if shows_text(operand)) {
-            // A group key shown as text sorts by its string: Virtuoso sorts stored long
-            // labels out of code-point order ("Movement/Army" before
-            // "Movement-in-Opposition"), but not their STR().
-            Expression::FunctionCall(Function::Str, vec![Expression::Variable(column.clone())])
         } else {
-            Expression::Variable(column.clone())
+            sort_key(shown, Expression::Variable(column.clone()))
         };
         order.push(if *descending {
             OrderExpression::Desc(key)
@@ -564,14 +559,10 @@ fn lower_grouped(resolved: &ir::Query) -> Query {
         .order
         .iter()
         .map(|o| {
-            let mut key = Expression::Variable(column_vars[o.column].clone());
-            if matches!(&resolved.columns[o.column].value, ColumnValue::Value(operand) if shows_text(operand))
-            {
-                // A group key shown as text sorts by its string: Virtuoso sorts stored long
-                // labels out of code-point order ("Movement/Army" before
-                // "Movement-in-Opposition"), but not their STR().
-                key = Expression::FunctionCall(Function::Str, vec![key]);
-            }
+            let key = sort_key(
+                &resolved.columns[o.column].value,
+                Expression::Variable(column_vars[o.column].clone()),
+            );
             if o.descending {
                 OrderExpression::Desc(key)
             } else {
@@ -1548,6 +1539,17 @@ fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
         path: one_path?.clone(),
         iris: all,
     })
+}
+
+/// The sort key of a shown column: a value shown as text sorts by its string. Virtuoso sorts
+/// stored long labels out of code-point order ("Movement/Army" before
+/// "Movement-in-Opposition"), but not their `STR()`.
+fn sort_key(shown: &ColumnValue, key: Expression) -> Expression {
+    if matches!(shown, ColumnValue::Value(operand) if shows_text(operand)) {
+        Expression::FunctionCall(Function::Str, vec![key])
+    } else {
+        key
+    }
 }
 
 /// Whether an operand's values show as text: texts, and entities and concepts by their labels.
