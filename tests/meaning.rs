@@ -31,6 +31,13 @@ fn sparql(store: &Store, text: &str) -> Vec<Vec<String>> {
     cells(&store.query(&prefixed).expect("the SPARQL runs"))
 }
 
+/// The first cell of each row, sorted: a list of names to compare regardless of order.
+fn first_column_sorted(rows: Vec<Vec<String>>) -> Vec<String> {
+    let mut names: Vec<String> = rows.into_iter().map(|r| r[0].clone()).collect();
+    names.sort();
+    names
+}
+
 fn cells(answer: &Answer) -> Vec<Vec<String>> {
     let Answer::Table(table) = answer else {
         panic!("not a table");
@@ -260,19 +267,8 @@ fn field_comparisons_read_is_among_and_is_not_among() {
 #[test]
 fn alternatives_on_one_path_mean_any_of_them() {
     let store = store();
-    let names = |q: &str| {
-        let mut rows: Vec<String> = tql(&store, q).0.into_iter().map(|r| r[0].clone()).collect();
-        rows.sort();
-        rows
-    };
-    let hand = |q: &str| {
-        let mut rows: Vec<String> = sparql(&store, q)
-            .into_iter()
-            .map(|r| r[0].clone())
-            .collect();
-        rows.sort();
-        rows
-    };
+    let names = |q: &str| first_column_sorted(tql(&store, q).0);
+    let hand = |q: &str| first_column_sorted(sparql(&store, q));
     let mechanism = "https://w3id.org/treaty/id/mechanism/";
     let outcome = "https://w3id.org/treaty/id/outcome/";
     let either = names(
@@ -320,19 +316,8 @@ fn alternatives_on_one_path_mean_any_of_them() {
 #[test]
 fn a_boolean_equality_finds_what_a_value_filter_finds() {
     let store = store();
-    let names = |q: &str| {
-        let mut rows: Vec<String> = tql(&store, q).0.into_iter().map(|r| r[0].clone()).collect();
-        rows.sort();
-        rows
-    };
-    let hand = |q: &str| {
-        let mut rows: Vec<String> = sparql(&store, q)
-            .into_iter()
-            .map(|r| r[0].clone())
-            .collect();
-        rows.sort();
-        rows
-    };
+    let names = |q: &str| first_column_sorted(tql(&store, q).0);
+    let hand = |q: &str| first_column_sorted(sparql(&store, q));
     for (tql_text, test) in [
         ("guarantees where reciprocal = true show name", "?r = true"),
         (

@@ -298,6 +298,21 @@ impl Query {
 }
 
 impl Operand {
+    /// True when the operand's values show as text: texts, and entities and concepts by their
+    /// labels.
+    pub fn shows_text(&self) -> bool {
+        matches!(
+            self,
+            Operand::Path(Path {
+                kind: ValueKind::Text
+                    | ValueKind::Entity(_)
+                    | ValueKind::Concept(_)
+                    | ValueKind::Resource,
+                ..
+            })
+        )
+    }
+
     /// True when the operand has at most one value per entity.
     pub fn single(&self) -> bool {
         match self {

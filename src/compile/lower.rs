@@ -77,7 +77,7 @@ pub fn lower(resolved: &ir::Query) -> Query {
                 };
                 // One value is shown as it is; several as a list (`ir::Query::lists`).
                 let single = operand.single();
-                let text = shows_text(operand);
+                let text = operand.shows_text();
                 let aggregate = if single {
                     AggregateExpression::FunctionCall {
                         name: AggregateFunction::Sample,
@@ -1545,25 +1545,11 @@ fn alternatives_on_one_path(parts: &[Condition]) -> Option<Condition> {
 /// stored long labels out of code-point order ("Movement/Army" before
 /// "Movement-in-Opposition"), but not their `STR()`.
 fn sort_key(shown: &ColumnValue, key: Expression) -> Expression {
-    if matches!(shown, ColumnValue::Value(operand) if shows_text(operand)) {
+    if matches!(shown, ColumnValue::Value(operand) if operand.shows_text()) {
         Expression::FunctionCall(Function::Str, vec![key])
     } else {
         key
     }
-}
-
-/// Whether an operand's values show as text: texts, and entities and concepts by their labels.
-fn shows_text(operand: &Operand) -> bool {
-    matches!(
-        operand,
-        Operand::Path(Path {
-            kind: ValueKind::Text
-                | ValueKind::Entity(_)
-                | ValueKind::Concept(_)
-                | ValueKind::Resource,
-            ..
-        })
-    )
 }
 
 /// Whether a condition matches each entity at most once: a path to one value that is

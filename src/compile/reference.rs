@@ -464,19 +464,6 @@ fn flatten<'c>(conds: &[&'c Cond], atoms: &mut Vec<&'c Cond>, tests: &mut Vec<&'
     }
 }
 
-fn is_text(operand: &Operand) -> bool {
-    matches!(
-        operand,
-        Operand::Path(Path {
-            kind: ValueKind::Text
-                | ValueKind::Entity(_)
-                | ValueKind::Concept(_)
-                | ValueKind::Resource,
-            ..
-        })
-    )
-}
-
 fn is_entity(operand: &Operand) -> bool {
     matches!(
         operand,
@@ -773,7 +760,7 @@ impl<'d> Eval<'d> {
                     && matches!(op, CompareOp::Eq | CompareOp::Ne)
                     && is_entity(left)
                     && is_entity(right);
-                let textual = !by_iri && (*text || is_text(left) || is_text(right));
+                let textual = !by_iri && (*text || left.shows_text() || right.shows_text());
                 let side = |operand: &Operand| -> Vec<Term> {
                     let values = if by_iri {
                         self.tuples(binding, operand, true)
@@ -926,7 +913,7 @@ impl<'d> Eval<'d> {
                     .min_by(|a, b| order(Some(a), Some(b)))
                     .cloned();
                 row.keys.push(match least {
-                    Some(v) if is_text(operand) => {
+                    Some(v) if operand.shows_text() => {
                         Some(Literal::new_simple_literal(lexical(&v)).into())
                     }
                     other => other,
@@ -1399,13 +1386,13 @@ fn classify(q: &Resolved) -> Vec<Known> {
     }
     let text_list = |c: &super::ir::Column| match &c.value {
         ColumnValue::Value(operand) => {
-            q.shape == Shape::Entities && !operand.single() && is_text(operand)
+            q.shape == Shape::Entities && !operand.single() && operand.shows_text()
         }
         ColumnValue::Aggregate {
             agg: Agg::Min | Agg::Max,
             arg: Some(operand),
             ..
-        } => is_text(operand),
+        } => operand.shows_text(),
         _ => false,
     };
     if q.columns.iter().any(text_list) {
