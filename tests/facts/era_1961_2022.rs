@@ -1,8 +1,7 @@
 //! Spot checks of the settlements the second edition added for 1961-2022, each against the sources
 //! the data cites.
 
-#[allow(unused_imports)]
-use super::{count, peace_ending, rows, signed};
+use super::{peace_ending, rows, signed};
 
 #[test]
 fn issue_fifteen_settlements_signed_on_the_dates_of_their_texts() {
