@@ -2,6 +2,7 @@
 //! the validator that decides, from the parser, whether a statement needs more lines.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -14,11 +15,15 @@ use super::highlight::{self, INDENT};
 use super::meta;
 use crate::lang;
 use crate::schema::{NameIndex, Schema};
+use crate::store::Backend;
 
 /// What the helper knows of the session, refreshed after each command.
-pub(crate) struct Helper {
+pub(crate) struct Helper<'t> {
     pub schema: Schema,
-    pub names: NameIndex,
+    /// The names completion offers, read per entity set or concept scheme on first use (a
+    /// store of millions of entities is not read whole when the shell starts).
+    names: RefCell<NameIndex>,
+    backend: &'t dyn Backend,
     /// `let` names with the plural of their entity set.
     pub lets: Vec<(String, String)>,
     /// Bound parameters, without `$`.
@@ -27,11 +32,12 @@ pub(crate) struct Helper {
     history: HistoryHinter,
 }
 
-impl Helper {
-    pub fn new(schema: Schema, names: NameIndex, color: bool) -> Self {
+impl<'t> Helper<'t> {
+    pub fn new(schema: Schema, backend: &'t dyn Backend, color: bool) -> Self {
         Self {
             schema,
-            names,
+            names: RefCell::new(NameIndex::on_demand()),
+            backend,
             lets: Vec::new(),
             params: Vec::new(),
             color,
@@ -39,13 +45,38 @@ impl Helper {
         }
     }
 
-    fn known(&self) -> Known<'_> {
+    /// Forgets the names read so far (after `.load`: they are read again as they are used).
+    pub fn forget_names(&mut self) {
+        self.names = RefCell::new(NameIndex::on_demand());
+    }
+
+    fn known<'a>(&'a self, names: &'a NameIndex) -> Known<'a> {
         Known {
             schema: &self.schema,
-            names: &self.names,
+            names,
             lets: &self.lets,
             params: &self.params,
         }
+    }
+
+    /// The completion at `pos`. When it needs the names of a set not read yet, the set is
+    /// read and the completion made again. A store that cannot be read leaves the names out,
+    /// with a note, rather than breaking the line being edited.
+    fn completion(&self, line: &str, pos: usize) -> complete::Completion {
+        let completion = complete::complete(line, pos, &self.known(&self.names.borrow()));
+        let wanted = self.names.borrow().take_wanted_sets();
+        if wanted.is_empty() {
+            return completion;
+        }
+        if let Err(e) = self.names.borrow_mut().load_sets(self.backend, &wanted) {
+            eprintln!("\nnote: cannot read names for completion: {e}");
+            return completion;
+        }
+        let names = self.names.borrow();
+        let again = complete::complete(line, pos, &self.known(&names));
+        // Sets still wanted were just read; nothing more to do with them.
+        let _ = names.take_wanted_sets();
+        again
     }
 }
 
@@ -87,7 +118,7 @@ impl ConditionalEventHandler for ContinueLine {
     }
 }
 
-impl Completer for Helper {
+impl Completer for Helper<'_> {
     type Candidate = Pair;
 
     fn complete(
@@ -96,7 +127,7 @@ impl Completer for Helper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let completion = complete::complete(line, pos, &self.known());
+        let completion = self.completion(line, pos);
         Ok((
             completion.start,
             completion
@@ -165,7 +196,7 @@ pub(crate) fn meta_hint(line: &str) -> Option<Hint> {
     }
 }
 
-impl Hinter for Helper {
+impl Hinter for Helper<'_> {
     type Hint = Hint;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<Hint> {
@@ -184,7 +215,7 @@ impl Hinter for Helper {
     }
 }
 
-impl Highlighter for Helper {
+impl Highlighter for Helper<'_> {
     fn highlight<'l>(&self, line: &'l str, _: usize) -> Cow<'l, str> {
         let is_source = |word: &str| {
             self.schema.set(word).is_some()
@@ -215,7 +246,7 @@ impl Highlighter for Helper {
     }
 }
 
-impl Validator for Helper {
+impl Validator for Helper<'_> {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
         Ok(if needs_more(ctx.input()) {
             ValidationResult::Incomplete
@@ -225,7 +256,7 @@ impl Validator for Helper {
     }
 }
 
-impl rustyline::Helper for Helper {}
+impl rustyline::Helper for Helper<'_> {}
 
 #[cfg(test)]
 mod tests {

@@ -77,7 +77,7 @@ pub fn run(target: &Target, options: Options) -> Result<()> {
     let mut editor: Editor<Helper, FileHistory> = Editor::with_config(config).map_err(terminal)?;
     editor.set_helper(Some(Helper::new(
         shell.session.schema().clone(),
-        shell.session.names().clone(),
+        target.backend(),
         options.color,
     )));
     for key in [
@@ -262,8 +262,6 @@ struct Shell<'s> {
 impl<'s> Shell<'s> {
     fn new(target: &'s Target, options: &Options) -> Result<Self> {
         let mut session = Session::new(target.backend())?;
-        // Completion offers every name, so the shell reads them all once.
-        session.load_all_names()?;
         session.bind(&options.params);
         Ok(Shell {
             target,
@@ -311,7 +309,7 @@ impl<'s> Shell<'s> {
         helper.params = params;
         if self.reloaded {
             helper.schema = self.session.schema().clone();
-            helper.names = self.session.names().clone();
+            helper.forget_names();
             self.reloaded = false;
         }
     }

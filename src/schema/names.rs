@@ -43,6 +43,46 @@ pub struct NameIndex {
     misses: Misses,
     /// Some name asked for on demand is not in the store.
     unknown: bool,
+    /// Classes and schemes whose every name is here (read by `load_sets`).
+    sets: HashSet<NamedNode>,
+    /// Classes and schemes whose names `all_names` was asked for before they were read.
+    wanted: Wanted,
+}
+
+/// The sets asked for and not read yet; `None` stands for every set (`all_names(&[])`).
+#[derive(Debug, Default)]
+struct Wanted(Mutex<Vec<Option<NamedNode>>>);
+
+impl Wanted {
+    fn push(&self, set: Option<NamedNode>) {
+        let mut wanted = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !wanted.contains(&set) {
+            wanted.push(set);
+        }
+    }
+
+    fn take(&self) -> Vec<Option<NamedNode>> {
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+}
+
+impl Clone for Wanted {
+    fn clone(&self) -> Self {
+        Self(Mutex::new(
+            self.0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
+        ))
+    }
 }
 
 /// The names missed, behind a lock so that an index can be shared between threads.
@@ -86,6 +126,20 @@ const NAMES_QUERY: &str = "SELECT ?e ?name ?pref ?type WHERE { \
        FILTER(isIRI(?e)) \
      }";
 
+/// Every name of the members of the sets bound to `?set` by the `VALUES` clause put in `{}`:
+/// the same rows as `NAMES_QUERY`, for these entities only.
+fn names_of_sets_query(values: &str) -> String {
+    format!(
+        "SELECT ?e ?name ?pref ?type WHERE {{ \
+           {{ SELECT DISTINCT ?e WHERE {{ {values} {{ ?e a ?set }} UNION {{ ?e skos:inScheme ?set }} }} }} \
+           ?e rdfs:label|skos:altLabel ?name . \
+           {{ ?e a ?type }} UNION {{ ?e skos:inScheme ?type }} \
+           OPTIONAL {{ ?e rdfs:label ?pref }} \
+           FILTER(isIRI(?e)) \
+         }}"
+    )
+}
+
 impl NameIndex {
     /// Reads every labelled, typed entity of `backend`: a complete index.
     pub fn load(backend: &dyn Backend) -> Result<Self> {
@@ -110,6 +164,45 @@ impl NameIndex {
     /// True when every name of the store is in the index.
     pub fn is_complete(&self) -> bool {
         self.complete
+    }
+
+    /// The classes and schemes (`None`: every one) whose names `all_names` was asked for
+    /// since the last call and that are not read yet, for `load_sets`.
+    pub(crate) fn take_wanted_sets(&self) -> Vec<Option<NamedNode>> {
+        self.wanted.take()
+    }
+
+    /// Reads every name of the members of these classes and schemes (`None`: of the whole
+    /// store), so that `all_names` gives them all. What the shell's completion does on first
+    /// use of a set, instead of reading a store of millions of entities whole at start.
+    pub(crate) fn load_sets(
+        &mut self,
+        backend: &dyn Backend,
+        sets: &[Option<NamedNode>],
+    ) -> Result<()> {
+        if self.complete {
+            return Ok(());
+        }
+        if sets.iter().any(Option::is_none) {
+            self.absorb(backend.query(NAMES_QUERY)?);
+            self.complete = true;
+            return Ok(());
+        }
+        let new: Vec<&NamedNode> = sets
+            .iter()
+            .flatten()
+            .filter(|set| !self.sets.contains(*set))
+            .collect();
+        if new.is_empty() {
+            return Ok(());
+        }
+        let values = new.iter().map(|set| set.to_string()).collect::<Vec<_>>();
+        self.absorb(backend.query(&names_of_sets_query(&format!(
+            "VALUES ?set {{ {} }}",
+            values.join(" ")
+        )))?);
+        self.sets.extend(new.into_iter().cloned());
+        Ok(())
     }
 
     /// The names looked up and missed since the last call, for `fetch`.
@@ -301,7 +394,18 @@ impl NameIndex {
 
     /// Every name and alternative name of entities of `types` (any type when `types` is
     /// empty), as written in the data, in order: what a user may type, for completion.
+    ///
+    /// An index that is not complete gives the names read so far, and records the sets not
+    /// read yet for `take_wanted_sets`.
     pub(crate) fn all_names(&self, types: &[NamedNode]) -> Vec<String> {
+        if !self.complete {
+            if types.is_empty() {
+                self.wanted.push(None);
+            }
+            for set in types.iter().filter(|set| !self.sets.contains(*set)) {
+                self.wanted.push(Some(set.clone()));
+            }
+        }
         let mut names: Vec<String> = self
             .by_name
             .iter()
@@ -416,6 +520,41 @@ mod tests {
             "fetched names are not missed again"
         );
         assert!(index.all_names(&[actor]).len() < 5, "only what was fetched");
+    }
+
+    #[test]
+    fn completion_reads_the_names_of_one_set_on_first_use() {
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let actor = NamedNode::new_unchecked(format!("{}Actor", crate::vocab::ONTOLOGY));
+        let settlement = NamedNode::new_unchecked(format!("{}Settlement", crate::vocab::ONTOLOGY));
+        let mut index = NameIndex::on_demand();
+        assert!(index.all_names(std::slice::from_ref(&actor)).is_empty());
+        let wanted = index.take_wanted_sets();
+        assert_eq!(wanted, [Some(actor.clone())]);
+        index.load_sets(&store, &wanted).unwrap();
+        let actors = index.all_names(std::slice::from_ref(&actor));
+        assert!(
+            index.take_wanted_sets().is_empty(),
+            "a set read is not wanted again"
+        );
+        // Every actor name, as the complete index gives them, and nothing of other sets.
+        assert_eq!(
+            actors,
+            self::index().all_names(std::slice::from_ref(&actor))
+        );
+        assert!(
+            index
+                .all_names(std::slice::from_ref(&settlement))
+                .is_empty()
+        );
+        assert_eq!(index.take_wanted_sets(), [Some(settlement)]);
+        assert!(!index.is_complete());
+        // Asking for every set reads the whole store once.
+        assert!(!index.all_names(&[]).is_empty());
+        let wanted = index.take_wanted_sets();
+        assert_eq!(wanted, [None]);
+        index.load_sets(&store, &wanted).unwrap();
+        assert!(index.is_complete());
     }
 
     #[test]

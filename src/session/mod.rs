@@ -73,13 +73,6 @@ impl<'b> Session<'b> {
         }
     }
 
-    /// Reads every name of the store now (for completion in the shell), instead of the ones
-    /// statements use as they come.
-    pub(crate) fn load_all_names(&mut self) -> Result<()> {
-        self.names = Arc::new(NameIndex::load(self.backend)?);
-        Ok(())
-    }
-
     /// The schema in use.
     pub fn schema(&self) -> &Schema {
         &self.schema
