@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use oxigraph::model::Term;
 
 use super::tables::{self, Groups};
-use super::{Analysed, Query as Fetch, Session, observe};
+use super::{Analysed, Fetched, Query as Fetch, Session, observe};
 use crate::compile::analysis::{GROUP_COLUMN, Plan};
 use crate::compile::{ENTITY_COLUMN, Rows, tidy_lists};
 use crate::error::{Error, Result};
@@ -24,6 +24,7 @@ impl Session<'_> {
         text: &str,
         plan: &Plan,
         execute: bool,
+        fetched: &mut Fetched,
     ) -> Result<Analysed> {
         let fetches = plan
             .fetches()
@@ -45,9 +46,13 @@ impl Session<'_> {
             text: text.to_owned(),
             diagnostic: Box::new(Diagnostic::new(analysis.span, message)),
         };
-        let rows = self.rows(&plan.rows)?;
+        let rows = self.rows(&plan.rows, fetched)?;
         if let AnalysisKind::Analogues { target, .. } = &analysis.kind {
-            let named = plan.target.as_ref().map(|r| self.rows(r)).transpose()?;
+            let named = plan
+                .target
+                .as_ref()
+                .map(|r| self.rows(r, fetched))
+                .transpose()?;
             if let (Some(found), Target::Named(written)) = (&named, target)
                 && found.rows.len() != 1
             {
@@ -82,15 +87,15 @@ impl Session<'_> {
         let whether = plan
             .whether
             .as_ref()
-            .map(|r| self.entities(r))
+            .map(|r| self.entities(r, fetched))
             .transpose()?;
         let meeting = plan
             .meeting
             .as_ref()
-            .map(|r| self.entities(r))
+            .map(|r| self.entities(r, fetched))
             .transpose()?;
         let dates = match &plan.observed {
-            Some(query) => observation_dates(self.backend.evaluate(query)?),
+            Some(query) => observation_dates(fetched.evaluate(self.backend, query)?),
             None => HashMap::new(),
         };
         // The group column is headed by the key or condition as written.
@@ -142,8 +147,9 @@ impl Session<'_> {
     /// Runs a fetch and returns its rows with list cells tidied, sorted by their first shown
     /// column (the name) and the entity: the fetch leaves the order to the session
     /// (`Compiler::compile_rows`). A fetch with a limit comes sorted, and stays so.
-    fn rows(&self, rows: &Rows) -> Result<Table> {
-        let mut table = match tidy_lists(self.backend.evaluate(&rows.query)?, &rows.lists) {
+    fn rows(&self, rows: &Rows, fetched: &mut Fetched) -> Result<Table> {
+        let answer = fetched.evaluate(self.backend, &rows.query)?;
+        let mut table = match tidy_lists(answer, &rows.lists) {
             Answer::Table(table) => table,
             Answer::Boolean(_) => return Ok(Table::default()),
         };
@@ -166,8 +172,8 @@ impl Session<'_> {
     }
 
     /// The entities a fetch returns.
-    fn entities(&self, rows: &Rows) -> Result<HashSet<String>> {
-        let table = self.rows(rows)?;
+    fn entities(&self, rows: &Rows, fetched: &mut Fetched) -> Result<HashSet<String>> {
+        let table = self.rows(rows, fetched)?;
         Ok((0..table.rows.len())
             .filter_map(|i| table.get(i, ENTITY_COLUMN).map(term_key))
             .collect())

@@ -22,6 +22,7 @@ mod observe;
 mod outcome;
 mod tables;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -32,6 +33,7 @@ use crate::lang::{
     self,
     ast::{Script, Span, Statement},
 };
+use crate::results::Answer;
 use crate::schema::{NameIndex, Schema};
 use crate::store::Backend;
 
@@ -198,6 +200,7 @@ impl<'b> Session<'b> {
             &statements.text,
             &statement,
             statements.execute,
+            &mut statements.fetched,
         );
         Some(Outcome {
             index,
@@ -234,6 +237,7 @@ impl<'b> Session<'b> {
         text: &str,
         statement: &Statement,
         execute: bool,
+        fetched: &mut Fetched,
     ) -> Result<Done> {
         let compiled = self.compile(name, text, statement)?;
         let mut notes = Vec::new();
@@ -263,7 +267,7 @@ impl<'b> Session<'b> {
                 (Query::Algebra(query), answer)
             }
             Compiled::Analysis(plan) => {
-                let analysed = self.run_plan(name, text, &plan, execute)?;
+                let analysed = self.run_plan(name, text, &plan, execute, fetched)?;
                 return Ok(Done::Analysis(Box::new(analysed)));
             }
             Compiled::Sparql(raw) => {
@@ -351,6 +355,32 @@ pub struct Statements {
     statements: std::iter::Enumerate<std::vec::IntoIter<Statement>>,
     results: usize,
     execute: bool,
+    fetched: Fetched,
+}
+
+/// The answers of the analyses' fetch queries run so far in one script, by their SPARQL
+/// text. The statements of a script often fetch the same rows (gallery 19's three `survival`
+/// statements fetch the same settlements and observation dates), and a script sees one state
+/// of the data, so each is asked once. A script is one `run` file, one input of the shell or
+/// one request to the server: the next one asks again.
+#[derive(Default)]
+pub(crate) struct Fetched(HashMap<String, Answer>);
+
+impl Fetched {
+    /// The answer of `query`, from `backend` the first time it is asked.
+    pub(crate) fn evaluate(
+        &mut self,
+        backend: &dyn Backend,
+        query: &spargebra::Query,
+    ) -> Result<Answer> {
+        let key = query.to_string();
+        if let Some(answer) = self.0.get(&key) {
+            return Ok(answer.clone());
+        }
+        let answer = backend.evaluate(query)?;
+        self.0.insert(key, answer.clone());
+        Ok(answer)
+    }
 }
 
 impl Statements {
@@ -376,6 +406,7 @@ impl Statements {
             statements: script.statements.into_iter().enumerate(),
             results,
             execute: true,
+            fetched: Fetched::default(),
         }
     }
 
@@ -455,6 +486,71 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
             raw,
         }
+    }
+
+    /// The store, counting the queries asked of it.
+    struct Counting {
+        store: crate::store::Store,
+        asked: std::cell::RefCell<Vec<String>>,
+    }
+
+    impl Backend for Counting {
+        fn query(&self, sparql: &str) -> crate::store::error::Result<Answer> {
+            self.asked.borrow_mut().push(sparql.to_owned());
+            self.store.query(sparql)
+        }
+
+        fn evaluate(&self, query: &spargebra::Query) -> crate::store::error::Result<Answer> {
+            self.asked.borrow_mut().push(query.to_string());
+            self.store.evaluate(query)
+        }
+
+        fn describe(&self) -> String {
+            "a counted store".into()
+        }
+    }
+
+    #[test]
+    fn a_script_fetches_the_same_rows_once() {
+        let backend = Counting {
+            store: crate::store::Store::open(&crate::store::Location::Memory, false).unwrap(),
+            asked: Default::default(),
+        };
+        let mut session = Session::new(&backend).unwrap();
+        let gallery_19 = include_str!("../../queries/19-peace-by-mechanism.tq");
+        let mut run = |text: &str| {
+            backend.asked.borrow_mut().clear();
+            for outcome in session.run_script("19", text).unwrap() {
+                outcome.result.unwrap();
+            }
+            backend.asked.borrow().clone()
+        };
+        // The first run also reads the names the statements use; the session keeps them.
+        run(gallery_19);
+        let asked = run(gallery_19);
+        let mut distinct = asked.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(
+            asked.len(),
+            distinct.len(),
+            "no query is asked twice in one script"
+        );
+        // The three statements share their fetch of the settlements: alone, each asks for it.
+        let statements: Vec<&str> = gallery_19
+            .split(';')
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(statements.len(), 3);
+        let apart: usize = statements.iter().map(|s| run(s).len()).sum();
+        assert!(
+            asked.len() < apart,
+            "{} queries together, {apart} apart",
+            asked.len()
+        );
+        // The next script asks again: it may see other data.
+        assert_eq!(run(gallery_19).len(), asked.len());
     }
 
     #[test]
