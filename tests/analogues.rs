@@ -86,11 +86,12 @@ fn great_power_guarantor_is_coded_as_hand_written_sparql_codes_it() {
     // A target with that one feature: exactly the guarantees coded with the same value share
     // it (similarity > 0); every other one shares nothing and is left out.
     for value in ["true", "false"] {
-        let mut found: Vec<String> =
-            analogues(&format!("analogues of (great_power_guarantor {value}) top 1000"))
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect();
+        let mut found: Vec<String> = analogues(&format!(
+            "analogues of (great_power_guarantor {value}) top 1000"
+        ))
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
         found.sort();
         assert_eq!(found, hand_coded(value), "great_power_guarantor = {value}");
     }
