@@ -217,10 +217,13 @@ const STEP_COLUMNS: [&str; 7] = [
     "time", "at_risk", "events", "censored", "survival", "lower", "upper",
 ];
 
+/// A row of a result table.
+type Row = Vec<Option<Term>>;
+
 /// A survival step table's rows split by group (consecutive rows with the same first cell when
 /// it has a group column), each with its label: `all` without one, else `COLUMN = VALUE`.
 /// `None` for any other table.
-fn step_groups(table: &Table) -> Option<Vec<(String, &[Vec<Option<Term>>])>> {
+fn step_groups(table: &Table) -> Option<Vec<(String, &[Row])>> {
     let grouped = match table.columns.len() {
         7 => false,
         8 => true,
@@ -232,7 +235,7 @@ fn step_groups(table: &Table) -> Option<Vec<(String, &[Vec<Option<Term>>])>> {
     if !grouped {
         return Some(vec![("all".to_owned(), &table.rows[..])]);
     }
-    let label = |row: &Vec<Option<Term>>| row[0].as_ref().map(display_term).unwrap_or_default();
+    let label = |row: &Row| row[0].as_ref().map(display_term).unwrap_or_default();
     let mut groups = Vec::new();
     let mut start = 0;
     for end in 1..=table.rows.len() {
@@ -249,7 +252,7 @@ fn step_groups(table: &Table) -> Option<Vec<(String, &[Vec<Option<Term>>])>> {
 }
 
 /// A `<table>` of `rows` under `columns`, numbers right-aligned and dates kept on one line.
-fn table_html(out: &mut String, columns: &[String], rows: &[Vec<Option<Term>>]) {
+fn table_html(out: &mut String, columns: &[String], rows: &[Row]) {
     let _ = writeln!(out, "<table>\n<thead><tr>");
     for column in columns {
         let _ = write!(out, "<th>{}</th>", escape(column));

@@ -280,3 +280,47 @@ fn integer(value: usize) -> Term {
 fn decimal(value: f64) -> Term {
     Literal::new_typed_literal(format!("{value:.4}"), xsd::DECIMAL).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two lists (1648-1815 and 1816-2016); guarantee `g` has a guarantor that was a great
+    /// power 1816-1940 and another of unknown status 1648-1815; `h` has no spells at all.
+    fn powers() -> GreatPowers {
+        GreatPowers {
+            lists: vec![(1648, 1815), (1816, 2016)],
+            spells: HashMap::from([(
+                "g".to_owned(),
+                vec![(true, 1816, 1940), (false, 1648, 1815)],
+            )]),
+        }
+    }
+
+    #[test]
+    fn a_great_power_in_the_year_settles_it() {
+        assert_eq!(powers().guarantor_was_one("g", 1816), Some(true));
+        assert_eq!(powers().guarantor_was_one("g", 1940), Some(true));
+    }
+
+    #[test]
+    fn a_covered_year_without_spells_is_false() {
+        assert_eq!(powers().guarantor_was_one("g", 1941), Some(false));
+        assert_eq!(powers().guarantor_was_one("h", 1700), Some(false));
+    }
+
+    #[test]
+    fn unknown_status_or_an_uncovered_year_gives_no_value() {
+        assert_eq!(powers().guarantor_was_one("g", 1700), None);
+        assert_eq!(powers().guarantor_was_one("h", 2022), None);
+        assert_eq!(powers().guarantor_was_one("h", 1600), None);
+    }
+
+    #[test]
+    fn years_of_dates_and_gyears() {
+        assert_eq!(year_of("1839-04-19"), Some(1839));
+        assert_eq!(year_of("1816"), Some(1816));
+        assert_eq!(year_of("-0500"), Some(-500));
+        assert_eq!(year_of("undated"), None);
+    }
+}
