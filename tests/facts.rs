@@ -531,3 +531,5 @@ mod era_1816_1899;
 mod era_1900_1960;
 #[path = "facts/era_1961_2022.rs"]
 mod era_1961_2022;
+#[path = "facts/great_powers.rs"]
+mod great_powers;

@@ -108,8 +108,9 @@ fn charts(html: &Html) -> Vec<(String, usize, usize)> {
             .map(|th| th.text().collect())
             .collect();
         let index = headers.iter().position(|h| h == column).unwrap();
-        let cells: Vec<String> = table
-            .select(&sel("tbody tr"))
+        // A survival step table is folded into one table per group: read them all.
+        let cells: Vec<String> = result
+            .select(&sel("table tbody tr"))
             .map(|tr| {
                 let tds: Vec<ElementRef> = tr.select(&sel("td")).collect();
                 tds[index].text().collect()
@@ -126,8 +127,8 @@ fn charts(html: &Html) -> Vec<(String, usize, usize)> {
             let mut groups: Vec<String> = if headers[0] == "time" {
                 vec!["all".to_owned()]
             } else {
-                table
-                    .select(&sel("tbody tr"))
+                result
+                    .select(&sel("table tbody tr"))
                     .map(|tr| tr.select(&sel("td")).next().unwrap().text().collect())
                     .collect()
             };
@@ -783,4 +784,78 @@ fn an_aggregate_that_skipped_entities_says_so_in_every_report_format() {
     assert_eq!(notes, [format!("Note: {note}")], "{html}");
     let json = json_of(dir.path(), &file, &[]);
     assert_eq!(json["results"][0]["notes"][0], note.as_str(), "{json}");
+}
+
+#[test]
+fn survival_step_tables_fold_into_closed_details_per_group_in_html_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = example("04-proposal-brief");
+    let json = json_of(dir.path(), &file, &[]);
+    let html = Html::parse_document(&read(&run_into(dir.path(), &file, "html", &[])));
+    let md = read(&run_into(dir.path(), &file, "md", &[]));
+    let mut folded = 0;
+    for result in json["results"].as_array().unwrap() {
+        let columns = result["columns"].as_array().unwrap();
+        if !columns.iter().any(|c| c == "at_risk") {
+            continue;
+        }
+        let name = result["name"].as_str().unwrap();
+        let rows = result["rows"].as_array().unwrap();
+        let div = html
+            .select(&sel(&format!("div.result#result-{name}")))
+            .next()
+            .unwrap_or_else(|| panic!("no result {name} in the HTML"));
+        let details: Vec<ElementRef> = div.select(&sel("details.steps")).collect();
+        // One fold per group, in the order of the rows, each closed, its summary naming the
+        // group and counting the rows it holds.
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        for row in rows {
+            let label = row[columns[0].as_str().unwrap()]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            match groups.last_mut() {
+                Some((last, n)) if *last == label => *n += 1,
+                _ => groups.push((label, 1)),
+            }
+        }
+        assert_eq!(details.len(), groups.len(), "{name}");
+        for (fold, (label, n)) in details.iter().zip(&groups) {
+            assert!(fold.value().attr("open").is_none(), "{name}: open");
+            let summary: String = fold
+                .select(&sel("summary"))
+                .next()
+                .unwrap()
+                .text()
+                .collect();
+            let group = columns[0].as_str().unwrap();
+            assert_eq!(
+                summary,
+                format!(
+                    "Step table, {group} = {label}: {n} row{}",
+                    if *n == 1 { "" } else { "s" }
+                ),
+                "{name}"
+            );
+            assert_eq!(fold.select(&sel("tbody tr")).count(), *n, "{name}");
+        }
+        assert!(
+            rows.len() > 100,
+            "{name}: {} rows is no long table",
+            rows.len()
+        );
+        folded += 1;
+        // Markdown keeps the whole table (its rows are counted by the test of every format).
+        assert!(md.contains(&format!(
+            "| {} | time | at_risk |",
+            columns[0].as_str().unwrap()
+        )));
+    }
+    assert_eq!(folded, 3, "the brief has three survival statements");
+    // Other tables stay open.
+    assert!(
+        html.select(&sel("div.result#result-analogues > table"))
+            .next()
+            .is_some()
+    );
 }

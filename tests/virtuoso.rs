@@ -717,6 +717,7 @@ fn survival_rates_and_analogues_are_the_same_on_virtuoso() {
         "rate of guarantees meeting outcome is violated within 10 years by century(settlement.signed)",
         "rate of guarantees where mechanism is neutrality meeting outcome is violated",
         "analogues of \"Proposed multilateral security guarantee for a neutral Ukraine (Istanbul, 2022)\" top 8",
+        "analogues of (mechanism neutrality, great_power_guarantor false) top 8",
     ] {
         let args = ["query", "--format", "md", statement];
         let here = local(&args);

@@ -1,15 +1,18 @@
 //! `analogues of ...`: the columns fetched to code a guarantee's features, the query for a
-//! guarantee named as the target, and a target described inline, checked feature by feature.
-//! The features and their default weights are docs/analysis.md's "Analogues".
+//! guarantee named as the target, the query for its guarantors' great power years, and a target
+//! described inline, checked feature by feature. The features and their default weights are
+//! docs/analysis.md's "Analogues".
 
 use std::collections::BTreeMap;
 
+use super::ENTITY_COLUMN;
 use super::analysis::item;
 use crate::analysis::similar::{Feature, count_bucket, default_weights};
 use crate::lang::ast::{
     Clause, CompareOp, Condition, Expr, Item, Path, Query, Repeat, Span, Spanned, Step,
 };
 use crate::lang::diagnostic::Diagnostic;
+use crate::vocab::ONTOLOGY;
 
 /// The features a guarantee is coded by, with what a described target gives for each.
 pub(crate) const FEATURES: &[(&str, &str)] = &[
@@ -20,6 +23,10 @@ pub(crate) const FEATURES: &[(&str, &str)] = &[
     (
         "guarantor_count",
         "a number of guarantors (compared as 0, 1, 2, 3-4, 5+)",
+    ),
+    (
+        "great_power_guarantor",
+        "true or false: a guarantor was a great power in the year of signing",
     ),
     (
         "former_belligerent_guarantor",
@@ -97,25 +104,7 @@ pub(crate) fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feat
     for (name, value) in features {
         let key = name.node.to_lowercase();
         let Some((key, what)) = FEATURES.iter().find(|(k, _)| *k == key) else {
-            let help = if key == "great_power_guarantor" {
-                "the data does not code which states were great powers, so this feature is not \
-                 available"
-                    .to_owned()
-            } else {
-                format!(
-                    "the features are {}",
-                    FEATURES
-                        .iter()
-                        .map(|(k, _)| *k)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            return Err(
-                Diagnostic::new(name.span, format!("no feature `{}`", name.node))
-                    .with_label("not a feature of guarantees")
-                    .with_help(help),
-            );
+            return Err(unknown_feature(name));
         };
         let wrong = || {
             Diagnostic::new(value.span(), format!("`{key}` takes {what}"))
@@ -127,7 +116,11 @@ pub(crate) fn described(features: &[(Spanned<String>, Expr)]) -> Result<Vec<Feat
             }
             ("era", Expr::Integer(n)) => n.node.to_string(),
             (
-                "former_belligerent_guarantor" | "reciprocal" | "legally_binding" | "secret",
+                "great_power_guarantor"
+                | "former_belligerent_guarantor"
+                | "reciprocal"
+                | "legally_binding"
+                | "secret",
                 Expr::Boolean(b),
             ) => b.node.to_string(),
             ("mechanism" | "region", Expr::Text(t)) => normal(&t.node),
@@ -147,24 +140,46 @@ pub fn weights(
     given: &[(Spanned<String>, Spanned<f64>)],
 ) -> Result<BTreeMap<String, f64>, Diagnostic> {
     let mut weights = default_weights();
-    weights.remove("great_power_guarantor");
     for (name, weight) in given {
         let key = name.node.to_lowercase();
         if !FEATURES.iter().any(|(k, _)| *k == key) {
-            return Err(
-                Diagnostic::new(name.span, format!("no feature `{}`", name.node))
-                    .with_label("not a feature of guarantees")
-                    .with_help(format!(
-                        "the features are {}",
-                        FEATURES
-                            .iter()
-                            .map(|(k, _)| *k)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-            );
+            return Err(unknown_feature(name));
         }
         weights.insert(key, weight.node);
     }
     Ok(weights)
+}
+
+/// `no feature NAME`, at the word, with the features there are.
+fn unknown_feature(name: &Spanned<String>) -> Diagnostic {
+    Diagnostic::new(name.span, format!("no feature `{}`", name.node))
+        .with_label("not a feature of guarantees")
+        .with_help(format!(
+            "the features are {}",
+            FEATURES
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+}
+
+/// Every guarantee with the great power years of each guarantor (`status` `great power`, or
+/// `unknown` where the list leaves it open), and every list with the years the data codes
+/// from it (`status` `list`): the session reads `great_power_guarantor` from them
+/// (docs/data.md, "Great powers"). A guarantor without a row was not a great power in a year a
+/// list covers. The text is ours: no user text goes into it.
+pub(crate) fn great_powers_query() -> spargebra::Query {
+    let text = format!(
+        "SELECT ?{ENTITY_COLUMN} ?guarantor ?status ?from ?until WHERE {{ \
+         {{ ?{ENTITY_COLUMN} a <{ONTOLOGY}Guarantee> ; <{ONTOLOGY}guarantor> ?guarantor . \
+            {{ ?guarantor <{ONTOLOGY}greatPowerSpell> ?spell BIND(\"great power\" AS ?status) }} \
+            UNION {{ ?guarantor <{ONTOLOGY}greatPowerUnknown> ?spell BIND(\"unknown\" AS ?status) }} \
+            ?spell <{ONTOLOGY}spellFrom> ?from ; <{ONTOLOGY}spellUntil> ?until }} \
+         UNION {{ ?{ENTITY_COLUMN} <{ONTOLOGY}greatPowersFrom> ?from ; <{ONTOLOGY}greatPowersUntil> ?until \
+            BIND(\"list\" AS ?status) }} }}"
+    );
+    spargebra::SparqlParser::new()
+        .parse_query(&text)
+        .expect("the great powers query is valid SPARQL")
 }

@@ -97,6 +97,9 @@ pub struct Plan {
     pub observed: Option<spargebra::Query>,
     /// For `analogues of "Name"`: the named guarantee with the candidates' columns.
     pub target: Option<Rows>,
+    /// For `analogues of`: each guarantee's guarantors' great power years and the lists'
+    /// years (`great_power_guarantor`).
+    pub great_powers: Option<spargebra::Query>,
     /// For `analogues of (...)`: the target's features as described.
     pub described: Vec<Feature>,
     /// The feature weights in use (the defaults with the statement's own on top).
@@ -120,6 +123,9 @@ impl Plan {
         }
         if let Some(query) = &self.observed {
             out.push(("each entity's observation date", query));
+        }
+        if let Some(query) = &self.great_powers {
+            out.push(("the great power years of each guarantor", query));
         }
         out
     }
@@ -258,6 +264,7 @@ impl Compiler {
                 meeting: None,
                 observed: None,
                 target,
+                great_powers: Some(super::analogues::great_powers_query()),
                 described,
                 weights: super::analogues::weights(weights)?,
                 top: top.as_ref().map_or(10, |k| k.node as usize),
@@ -292,6 +299,7 @@ impl Compiler {
             meeting,
             observed,
             target: None,
+            great_powers: None,
             described: Vec::new(),
             weights: BTreeMap::new(),
             top: 0,

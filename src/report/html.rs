@@ -5,8 +5,10 @@
 use std::fmt::Write;
 
 use super::{BlockOut, ResultSet, Run, chart, markdown};
+use oxigraph::model::Term;
+
 use crate::output::display_term;
-use crate::results::Answer;
+use crate::results::{Answer, Table};
 
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;\
@@ -149,28 +151,27 @@ fn result_html(out: &mut String, result: &ResultSet) {
     }
     match &result.answer {
         Some(Answer::Table(table)) => {
-            let _ = writeln!(out, "<table>\n<thead><tr>");
-            for column in &table.columns {
-                let _ = write!(out, "<th>{}</th>", escape(column));
-            }
-            let _ = writeln!(out, "</tr></thead>\n<tbody>");
-            for row in &table.rows {
-                out.push_str("<tr>");
-                for cell in row {
-                    let text = cell.as_ref().map(display_term).unwrap_or_default();
-                    let class = match cell {
-                        Some(term) if super::number(term).is_some() => " class=\"num\"",
-                        Some(term) if chart::year(term).is_some() => " class=\"date\"",
-                        _ => "",
-                    };
-                    let _ = write!(out, "<td{class}>{}</td>", escape(&text));
+            match step_groups(table) {
+                // A survival step table runs to hundreds of rows: each group folds away.
+                Some(groups) => {
+                    for (label, rows) in groups {
+                        let n = rows.len();
+                        let _ = writeln!(
+                            out,
+                            "<details class=\"steps\"><summary>Step table, {}: {n} row{}</summary>",
+                            escape(&label),
+                            if n == 1 { "" } else { "s" }
+                        );
+                        table_html(out, &table.columns, rows);
+                        out.push_str("</details>\n");
+                    }
                 }
-                out.push_str("</tr>\n");
+                None => table_html(out, &table.columns, &table.rows),
             }
             let n = table.rows.len();
             let _ = writeln!(
                 out,
-                "</tbody>\n</table>\n<p class=\"count\">{n} row{}</p>",
+                "<p class=\"count\">{n} row{}</p>",
                 if n == 1 { "" } else { "s" }
             );
         }
@@ -209,6 +210,68 @@ fn result_html(out: &mut String, result: &ResultSet) {
         );
     }
     let _ = writeln!(out, "</details>\n</div>");
+}
+
+/// The columns of a survival step table (src/session/tables.rs), after the group column if any.
+const STEP_COLUMNS: [&str; 7] = [
+    "time", "at_risk", "events", "censored", "survival", "lower", "upper",
+];
+
+/// A row of a result table.
+type Row = Vec<Option<Term>>;
+
+/// A survival step table's rows split by group (consecutive rows with the same first cell when
+/// it has a group column), each with its label: `all` without one, else `COLUMN = VALUE`.
+/// `None` for any other table.
+fn step_groups(table: &Table) -> Option<Vec<(String, &[Row])>> {
+    let grouped = match table.columns.len() {
+        7 => false,
+        8 => true,
+        _ => return None,
+    };
+    if table.columns[usize::from(grouped)..] != STEP_COLUMNS {
+        return None;
+    }
+    if !grouped {
+        return Some(vec![("all".to_owned(), &table.rows[..])]);
+    }
+    let label = |row: &Row| row[0].as_ref().map(display_term).unwrap_or_default();
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for end in 1..=table.rows.len() {
+        if end == table.rows.len() || label(&table.rows[end]) != label(&table.rows[start]) {
+            let value = label(&table.rows[start]);
+            groups.push((
+                format!("{} = {value}", table.columns[0]),
+                &table.rows[start..end],
+            ));
+            start = end;
+        }
+    }
+    Some(groups)
+}
+
+/// A `<table>` of `rows` under `columns`, numbers right-aligned and dates kept on one line.
+fn table_html(out: &mut String, columns: &[String], rows: &[Row]) {
+    let _ = writeln!(out, "<table>\n<thead><tr>");
+    for column in columns {
+        let _ = write!(out, "<th>{}</th>", escape(column));
+    }
+    let _ = writeln!(out, "</tr></thead>\n<tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let text = cell.as_ref().map(display_term).unwrap_or_default();
+            let class = match cell {
+                Some(term) if super::number(term).is_some() => " class=\"num\"",
+                Some(term) if chart::year(term).is_some() => " class=\"date\"",
+                _ => "",
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(&text));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn record(out: &mut String, run: &Run) {

@@ -74,8 +74,14 @@ impl Session<'_> {
                         ),
                     });
             }
+            let powers = match &plan.great_powers {
+                Some(query) => {
+                    super::analogues::GreatPowers::from_answer(self.backend.evaluate(query)?)
+                }
+                None => super::analogues::GreatPowers::default(),
+            };
             let (tables, notes) =
-                super::analogues::analogues(plan, &rows, named.as_ref().map(|t| (t, 0)))
+                super::analogues::analogues(plan, &rows, named.as_ref().map(|t| (t, 0)), &powers)
                     .map_err(fail)?;
             return Ok(Analysed {
                 fetches,

@@ -752,7 +752,23 @@ fn analogues_with_an_unknown_feature() {
            │               ───┬──  
            │                  ╰──── not a feature of guarantees
            │ 
-           │ Help: the features are mechanism, guarantor_count, former_belligerent_guarantor, reciprocal, legally_binding, secret, era, region
+           │ Help: the features are mechanism, guarantor_count, great_power_guarantor, former_belligerent_guarantor, reciprocal, legally_binding, secret, era, region
+        ───╯
+    "#]],
+    );
+}
+
+#[test]
+fn analogues_with_great_power_guarantor_not_a_boolean() {
+    check(
+        "analogues of (great_power_guarantor 1)",
+        expect![[r#"
+        Error: `great_power_guarantor` takes true or false: a guarantor was a great power in the year of signing
+           ╭─[ query:1:37 ]
+           │
+         1 │ analogues of (great_power_guarantor 1)
+           │                                     ┬  
+           │                                     ╰── not a value of this feature
         ───╯
     "#]],
     );
