@@ -22,6 +22,7 @@ mod curves;
 mod html;
 mod json;
 mod markdown;
+mod marks;
 pub mod syntax;
 mod write;
 
