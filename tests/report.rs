@@ -375,8 +375,9 @@ fn the_ukraine_dossier_holds_budapest_minsk_and_istanbul() {
         .collect();
     assert_eq!(titles.len(), first.1);
     assert!(
-        titles.iter().any(|t| t
-            .starts_with("Budapest Memorandum on Security Assurances\nsigned: 1994-12-05")),
+        titles.iter().any(
+            |t| t.starts_with("Budapest Memorandum on Security Assurances\nsigned: 1994-12-05")
+        ),
         "{titles:?}"
     );
     assert_eq!(svg.select(&sel("a")).count(), 0);

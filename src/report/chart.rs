@@ -817,7 +817,10 @@ mod tests {
             ]
         );
         // No raw text from the data anywhere in the SVG, lane labels included.
-        assert!(!drawn.contains("<B>") && !drawn.contains("\"quoted"), "{drawn}");
+        assert!(
+            !drawn.contains("<B>") && !drawn.contains("\"quoted"),
+            "{drawn}"
+        );
         // Still one circle per dated row, and a report (no linker) links nothing.
         assert_eq!(drawn.matches("<circle").count(), 2);
         let plain = svg(&plan, &dated).unwrap();
@@ -858,9 +861,23 @@ mod tests {
 
     #[test]
     fn survival_steps_and_ticks_name_their_group_and_link_to_it() {
-        let columns = ["mechanism", "time", "at_risk", "events", "censored", "survival"];
+        let columns = [
+            "mechanism",
+            "time",
+            "at_risk",
+            "events",
+            "censored",
+            "survival",
+        ];
         let step = |group: &str, t: f64, n: f64, e: f64, c: f64, s: f64| {
-            vec![text(group), number(t), number(n), number(e), number(c), number(s)]
+            vec![
+                text(group),
+                number(t),
+                number(n),
+                number(e),
+                number(c),
+                number(s),
+            ]
         };
         let table = Table {
             columns: columns.iter().map(|c| c.to_string()).collect(),

@@ -296,8 +296,16 @@ pub fn rates(out: &mut String, table: &Table, _label: &[usize], links: Links) ->
         let shapes = [
             marks::rect(at(0.0, y - 0.3), at(rate.share, y + 0.3), colour),
             marks::polyline(&[at(rate.lower, y), at(rate.upper, y)], black, 2),
-            marks::polyline(&[at(rate.lower, y - 0.15), at(rate.lower, y + 0.15)], black, 2),
-            marks::polyline(&[at(rate.upper, y - 0.15), at(rate.upper, y + 0.15)], black, 2),
+            marks::polyline(
+                &[at(rate.lower, y - 0.15), at(rate.lower, y + 0.15)],
+                black,
+                2,
+            ),
+            marks::polyline(
+                &[at(rate.upper, y - 0.15), at(rate.upper, y + 0.15)],
+                black,
+                2,
+            ),
         ]
         .concat();
         let row = &table.rows[rate.row];

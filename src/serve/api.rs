@@ -51,7 +51,9 @@ pub(crate) async fn query_get(
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix('$')?.to_owned(), v)))
         .collect();
-    let chart = params.chart.is_some_and(|c| matches!(c.as_str(), "1" | "true" | "yes"));
+    let chart = params
+        .chart
+        .is_some_and(|c| matches!(c.as_str(), "1" | "true" | "yes"));
     run_tql(state, params.q, bound, chart).await
 }
 
@@ -164,22 +166,11 @@ fn outcome_json(outcome: &Outcome, text: &str, names: &NameIndex, row_cap: usize
     value
 }
 
-/// `result["chart"]`: the chart of the outcome's first table over the rows the answer shows.
+/// `result["chart"]`: the chart of the outcome's first table (see `chart.rs`).
 fn add_chart(result: &mut Value, outcome: &Outcome, names: &NameIndex, row_cap: usize) {
-    let Some((title, Answer::Table(table))) = outcome.tables().first().copied() else {
-        return;
-    };
-    let shown;
-    let table = if table.rows.len() > row_cap {
-        shown = crate::results::Table {
-            columns: table.columns.clone(),
-            rows: table.rows[..row_cap].to_vec(),
-        };
-        &shown
-    } else {
-        table
-    };
-    if let Some(chart) = super::chart::json(title, table, names) {
+    if let Some((title, Answer::Table(table))) = outcome.tables().first().copied()
+        && let Some(chart) = super::chart::json(title, table, row_cap, names)
+    {
         result["chart"] = chart;
     }
 }

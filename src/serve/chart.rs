@@ -15,10 +15,27 @@ use crate::schema::NameIndex;
 pub(crate) const MAX_MARKS: usize = 2000;
 
 /// The chart of `table`, the first table of a statement (`title` names it for `survival` and
-/// `rate`, whose charts are the curves and the interval bars), or `None` when its shape makes
-/// none: `{kind, caption, marks, svg}`, or `{kind, caption, marks, omitted}` past
-/// [`MAX_MARKS`].
-pub(crate) fn json(title: Option<&str>, table: &Table, names: &NameIndex) -> Option<Value> {
+/// `rate`, whose charts are the curves and the interval bars), over the rows the answer shows
+/// (the first `row_cap`), or `None` when its shape makes none: `{kind, caption, marks, svg}`,
+/// or `{kind, caption, marks, omitted}` with the reason when it is not drawn: past
+/// [`MAX_MARKS`], or statistics cut by the row cap (part of a step table would draw a
+/// wrong curve, where part of a list draws the part shown).
+pub(crate) fn json(
+    title: Option<&str>,
+    table: &Table,
+    row_cap: usize,
+    names: &NameIndex,
+) -> Option<Value> {
+    let cut;
+    let (table, truncated) = if table.rows.len() > row_cap {
+        cut = Table {
+            columns: table.columns.clone(),
+            rows: table.rows[..row_cap].to_vec(),
+        };
+        (&cut, true)
+    } else {
+        (table, false)
+    };
     let plan = match title {
         Some(title) => chart::for_analysis(title, table)?,
         None => chart::choose(None, table).ok()??,
@@ -26,15 +43,21 @@ pub(crate) fn json(title: Option<&str>, table: &Table, names: &NameIndex) -> Opt
     let marks = plan.marks(table);
     let caption = plan.caption(table);
     let mut value = json!({ "kind": plan.kind(), "caption": caption, "marks": marks });
-    if marks > MAX_MARKS {
+    if truncated && title.is_some() {
+        value["omitted"] = json!(format!(
+            "the server's row cap ({row_cap}) cut the {} table, and part of it would draw a \
+             wrong chart",
+            plan.kind()
+        ));
+    } else if marks > MAX_MARKS {
         value["omitted"] = json!(format!(
             "{marks} marks are too many for a readable chart (at most {MAX_MARKS}): see the table"
         ));
-        return Some(value);
-    }
-    match svg(&plan, table, names) {
-        Ok(svg) => value["svg"] = json!(svg),
-        Err(message) => value["omitted"] = json!(message),
+    } else {
+        match svg(&plan, table, names) {
+            Ok(svg) => value["svg"] = json!(svg),
+            Err(message) => value["omitted"] = json!(message),
+        }
     }
     Some(value)
 }
