@@ -242,7 +242,7 @@ pub fn survival(out: &mut String, table: &Table, group: Option<usize>, links: Li
             colour.stroke_width(3),
         ))?;
         key.draw(&Text::new(
-            shorten(&curve.label, 80),
+            shorten(&name, 100),
             (108, y),
             (FONT, 14)
                 .into_font()
