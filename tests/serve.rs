@@ -484,6 +484,27 @@ fn charts_come_on_request_with_every_mark_titled_and_linked_to_its_entity_page()
         )
     );
     assert!(bars[0].1.as_deref().unwrap().starts_with("/entity/actor/"));
+
+    // A report served here links its marks too (a report file does not: tests/report.rs).
+    let reply = server.get(
+        "/api/report/02-country-dossier?%24country=Ukraine&format=html",
+        "",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let start = reply
+        .body
+        .find("<svg class=\"chart chart-timeline")
+        .unwrap();
+    let end = start + reply.body[start..].find("</svg>").unwrap() + 6;
+    let dots = marks(&reply.body[start..end]);
+    let budapest = dots
+        .iter()
+        .find(|(title, _)| title.starts_with("Budapest Memorandum on Security Assurances\n"))
+        .expect("a dot for the Budapest Memorandum");
+    assert_eq!(
+        budapest.1.as_deref(),
+        Some("/entity/settlement/budapest-memorandum-1994")
+    );
 }
 
 #[test]

@@ -364,16 +364,10 @@ fn known_colour(category: &str) -> Option<RGBColor> {
 pub(super) const WIDTH: u32 = 960;
 pub(super) const FONT: &str = "sans-serif";
 
-/// Draws `plan` over `table` as an SVG document, its marks titled but not linked (a report
-/// file has no entity pages to link to).
-pub fn svg(plan: &Plan, table: &Table) -> Result<String, String> {
-    svg_linked(plan, table, &super::marks::no_links)
-}
-
 /// Draws `plan` over `table` as an SVG document. Every mark (a dot, a bar, a step of a curve,
 /// a censoring tick) has a `<title>` naming its entity and value, and links where `links`
-/// finds a page for the cell that names it.
-pub fn svg_linked(plan: &Plan, table: &Table, links: Links) -> Result<String, String> {
+/// finds a page for the cell that names it ([`marks::no_links`] for a report file).
+pub fn svg(plan: &Plan, table: &Table, links: Links) -> Result<String, String> {
     if plan.marks(table) == 0 {
         // An empty range would leave plotters nothing to scale the axis by.
         return Err(match plan {
@@ -704,7 +698,7 @@ mod tests {
             }
         );
         assert_eq!(plan.marks(&dated), 2);
-        let drawn = svg(&plan, &dated).unwrap();
+        let drawn = svg(&plan, &dated, &marks::no_links).unwrap();
         assert_eq!(drawn.matches("<circle").count(), 2, "{drawn}");
         assert_eq!(drawn.matches("<rect").count(), 0, "{drawn}");
 
@@ -723,7 +717,7 @@ mod tests {
                 value: 1
             }
         );
-        let drawn = svg(&plan, &counts).unwrap();
+        let drawn = svg(&plan, &counts, &marks::no_links).unwrap();
         assert_eq!(drawn.matches("<rect").count(), 2, "{drawn}");
 
         let one = Table {
@@ -800,7 +794,7 @@ mod tests {
             ],
         };
         let plan = choose(None, &dated).unwrap().unwrap();
-        let drawn = svg_linked(&plan, &dated, &link_a).unwrap();
+        let drawn = svg(&plan, &dated, &link_a).unwrap();
         let mut marks = marks_of(&drawn);
         marks.sort();
         assert_eq!(
@@ -823,7 +817,7 @@ mod tests {
         );
         // Still one circle per dated row, and a report (no linker) links nothing.
         assert_eq!(drawn.matches("<circle").count(), 2);
-        let plain = svg(&plan, &dated).unwrap();
+        let plain = svg(&plan, &dated, &marks::no_links).unwrap();
         assert_eq!(marks_of(&plain).len(), 2);
         assert!(marks_of(&plain).iter().all(|(_, href)| href.is_none()));
         assert!(!plain.contains("<a "), "{plain}");
@@ -839,7 +833,7 @@ mod tests {
             ],
         };
         let plan = choose(None, &counts).unwrap().unwrap();
-        let drawn = svg_linked(&plan, &counts, &link_a).unwrap();
+        let drawn = svg(&plan, &counts, &link_a).unwrap();
         assert_eq!(
             marks_of(&drawn),
             vec![
@@ -888,7 +882,7 @@ mod tests {
             ],
         };
         let plan = for_analysis("survival", &table).unwrap();
-        let drawn = svg_linked(&plan, &table, &link_a).unwrap();
+        let drawn = svg(&plan, &table, &link_a).unwrap();
         let marks = marks_of(&drawn);
         // Per curve: the run before the first step, each step, each censoring tick.
         assert_eq!(marks.len(), (1 + 2 + 1) + (1 + 1), "{marks:?}");
@@ -924,7 +918,7 @@ mod tests {
             ]],
         };
         let plan = for_analysis("rate", &table).unwrap();
-        let drawn = svg_linked(&plan, &table, &link_a).unwrap();
+        let drawn = svg(&plan, &table, &link_a).unwrap();
         assert_eq!(
             marks_of(&drawn),
             vec![(

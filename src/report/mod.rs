@@ -36,6 +36,12 @@ use crate::store::Backend;
 use syntax::{Block, Check, Report};
 pub use write::{Format, is_report_run, render, write, write_plain};
 
+/// `run` as an HTML document whose charts link each mark to the page `links` finds for the
+/// cell that names it (a report file links nowhere: [`render`] gives that one).
+pub fn render_html_linked(run: &Run, links: &dyn Fn(&Term) -> Option<String>) -> String {
+    html::render_linked(run, links)
+}
+
 /// How to run a report.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

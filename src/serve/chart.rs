@@ -65,7 +65,7 @@ pub(crate) fn json(
 /// The SVG of `plan`, its marks linked to entity pages, tagged for the page's style sheet.
 fn svg(plan: &Plan, table: &Table, names: &NameIndex) -> Result<String, String> {
     let links = |term: &Term| link(term, names);
-    let svg = chart::svg_linked(plan, table, &links)?;
+    let svg = chart::svg(plan, table, &links)?;
     Ok(svg.replacen(
         "<svg ",
         &format!(
@@ -79,7 +79,7 @@ fn svg(plan: &Plan, table: &Table, names: &NameIndex) -> Result<String, String> 
 
 /// The page of the entity a cell names: an IRI's own page (or the IRI, outside the data), a
 /// name's page when the name is one entity's.
-fn link(term: &Term, names: &NameIndex) -> Option<String> {
+pub(crate) fn link(term: &Term, names: &NameIndex) -> Option<String> {
     match term {
         Term::NamedNode(node) => Some(entity::href(node.as_str())),
         Term::Literal(literal) => match &names.lookup(literal.value(), &[])[..] {
