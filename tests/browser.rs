@@ -1,7 +1,8 @@
 //! The page in a real browser (headless Chromium through the DevTools protocol), as a reader
 //! uses it: type a query and run it, see the rows; a bad query shows its diagnostic; click
 //! through to an entity page; a bookmarked URL gives the same answer; completion offers a name
-//! from the data; the gallery runs an example.
+//! from the data; the gallery runs an example; a chart's mark names its entity and opens its
+//! page.
 //!
 //! CI installs Chromium (.ci/run) and runs these; without it, locally, each test says so and
 //! passes (under CI a missing Chromium fails them).
@@ -142,6 +143,50 @@ fn a_click_on_a_name_opens_its_entity_page_with_its_own_url() {
 }
 
 #[test]
+fn a_chart_shows_above_the_table_and_a_click_on_a_mark_opens_its_entity_page() {
+    let _one_at_a_time = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((server, mut browser)) = setup() else {
+        return;
+    };
+    let query = "guarantees where outcome is violated show guarantor, count(*) as n \
+                 order by n desc, guarantor limit 3";
+    browser.navigate(&format!("{}/?q={}", server.base, server::encode(query)));
+    browser.wait_for("document.querySelectorAll('figure.chart svg.chart-bars .mark').length === 3");
+    // The chart comes before the table, and each bar's title names the guarantor of its row
+    // and its count.
+    let before = browser.eval(
+        "!!(document.querySelector('figure.chart').compareDocumentPosition(\
+         document.querySelector('table.rows')) & Node.DOCUMENT_POSITION_FOLLOWING)",
+    );
+    assert_eq!(before, true);
+    let first = rows(&mut browser)[0].clone();
+    let title = browser.eval("document.querySelector('svg.chart .mark title').textContent");
+    assert_eq!(title, format!("{}\nn: {}", first[0], first[1]));
+    // The bar links where the guarantor's name in the table links, and a click opens it.
+    let href = browser.eval("document.querySelector('svg.chart .mark').getAttribute('href')");
+    let cell = browser.eval("document.querySelector('table.rows tbody a').getAttribute('href')");
+    assert_eq!(href, cell);
+    let href = href.as_str().unwrap().to_owned();
+    assert!(href.starts_with("/entity/actor/"), "{href}");
+    browser.click(&format!("svg.chart a.mark[href='{href}']"));
+    browser.wait_for(&format!("location.pathname === '{href}'"));
+    let heading = browser.wait_for("document.querySelector('#entity-view h1')?.textContent");
+    assert_eq!(heading, first[0].as_str());
+
+    // Back on the answer, the toggle hides the chart and shows it again.
+    browser.navigate(&format!("{}/?q={}", server.base, server::encode(query)));
+    browser.wait_for("document.querySelector('figure.chart svg')");
+    browser.click(".view-toggle [data-view=chart]");
+    browser.wait_for("document.querySelector('figure.chart').hidden");
+    assert_eq!(
+        browser.eval("document.querySelector('table.rows').hidden"),
+        false
+    );
+    browser.click(".view-toggle [data-view=chart]");
+    browser.wait_for("!document.querySelector('figure.chart').hidden");
+}
+
+#[test]
 fn completion_offers_a_name_from_the_data_and_the_gallery_runs_an_example() {
     let _one_at_a_time = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some((server, mut browser)) = setup() else {
@@ -184,7 +229,7 @@ fn a_report_opens_with_the_parameters_of_its_form() {
 }
 
 /// Writes the screenshots of docs/screenshots/ (the page with an answer, a diagnostic, an
-/// entity page): `cargo test --test browser -- --ignored screenshots`.
+/// entity page, survival curves): `cargo test --test browser -- --ignored screenshots`.
 #[test]
 #[ignore = "writes docs/screenshots/; run by hand when the page changes"]
 fn screenshots() {
@@ -220,6 +265,15 @@ fn screenshots() {
     ));
     browser.wait_for("document.querySelector('#entity-view h1')?.textContent");
     shoot(&mut browser, "entity.png");
+    // A chart needs more height: the survival curves of gallery query 03, question to legend.
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 1100, "height": 960, "deviceScaleFactor": 1, "mobile": false }),
+    );
+    let survival = "survival of settlements by whether guarantee.mechanism is peacekeeping";
+    browser.navigate(&format!("{}/?q={}", server.base, server::encode(survival)));
+    browser.wait_for("document.querySelector('figure.chart svg.chart-survival')");
+    shoot(&mut browser, "chart.png");
 }
 
 fn decode_base64(text: &str) -> Vec<u8> {

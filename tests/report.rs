@@ -368,6 +368,20 @@ fn the_ukraine_dossier_holds_budapest_minsk_and_istanbul() {
             settlements_count(&dir, &file)
         )
     );
+    // Each dot is titled with its settlement and date; a report file links nowhere.
+    let svg = html.select(&sel("svg.chart-timeline")).next().unwrap();
+    let titles: Vec<String> = svg
+        .select(&sel(".mark > title"))
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(titles.len(), first.1);
+    assert!(
+        titles.iter().any(
+            |t| t.starts_with("Budapest Memorandum on Security Assurances\nsigned: 1994-12-05")
+        ),
+        "{titles:?}"
+    );
+    assert_eq!(svg.select(&sel("a")).count(), 0);
 }
 
 fn settlements_count(dir: &tempfile::TempDir, file: &Path) -> usize {

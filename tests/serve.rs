@@ -384,6 +384,129 @@ fn the_schema_the_gallery_and_an_entity_dossier_are_served() {
     assert!(!script.body.contains("https://"), "no CDN");
 }
 
+/// Each `(title, href)` of the marks of a chart's SVG.
+fn marks(svg: &str) -> Vec<(String, Option<String>)> {
+    let html = scraper::Html::parse_fragment(svg);
+    let selector = scraper::Selector::parse(".mark").unwrap();
+    let title = scraper::Selector::parse("title").unwrap();
+    html.select(&selector)
+        .map(|mark| {
+            let text = mark.select(&title).next().unwrap().text().collect();
+            (text, mark.value().attr("href").map(str::to_owned))
+        })
+        .collect()
+}
+
+#[test]
+fn charts_come_on_request_with_every_mark_titled_and_linked_to_its_entity_page() {
+    let server = Server::start(&["--memory"], &["--row-cap", "5"]);
+    let query = "settlements where signed >= 1990 and signed < 2000 show name, signed, status \
+                 order by signed";
+    let get = |chart: &str| {
+        let reply = server.get(
+            &format!("/api/query?q={}{chart}", server::encode(query)),
+            "",
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        serde_json::from_str::<serde_json::Value>(&reply.body).unwrap()
+    };
+    assert!(
+        get("")["results"][0].get("chart").is_none(),
+        "no chart unless asked"
+    );
+    let json = get("&chart=1");
+    let result = &json["results"][0];
+    let chart = result.get("chart").expect("a chart");
+    assert_eq!(chart["kind"], "timeline");
+    // Drawn over the rows the answer shows (the row cap cut them to 5): one dot each, titled
+    // with the name and date of its row and linked where the row's name links.
+    let rows = result["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(chart["marks"], 5);
+    let mut expected: Vec<(String, Option<String>)> = rows
+        .iter()
+        .map(|row| {
+            let name = row[0]["text"].as_str().unwrap();
+            let signed = row[1]["text"].as_str().unwrap();
+            let status = row[2]["text"].as_str().unwrap();
+            let href = row[0]["links"][0]["href"].as_str().map(str::to_owned);
+            (format!("{name}\nsigned: {signed}\nstatus: {status}"), href)
+        })
+        .collect();
+    let mut found = marks(chart["svg"].as_str().unwrap());
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected);
+    // (A name shared by two entities links nowhere, in the table as on the chart.)
+    let linked = found.iter().filter_map(|(_, href)| href.as_deref());
+    assert!(linked.clone().count() >= 4, "{found:?}");
+    assert!(linked.clone().all(|h| h.starts_with("/entity/settlement/")));
+
+    // Curves from part of a step table would be wrong: the answer says why there are none.
+    let survival = "survival of settlements by whether guarantee.mechanism is peacekeeping";
+    let (_, json) = server.tql_charted(survival);
+    let chart = json["results"][0]
+        .get("chart")
+        .expect("a chart that is not drawn");
+    assert!(chart.get("svg").is_none());
+    let why = chart["omitted"].as_str().unwrap();
+    assert!(why.contains("row cap (5)"), "{why}");
+
+    // The survival curves of a `survival` statement: each step titled with its group.
+    let server = Server::start(&["--memory"], &[]);
+    let (_, json) = server.tql_charted(survival);
+    let chart = json["results"][0].get("chart").expect("curves");
+    assert_eq!(chart["kind"], "survival");
+    assert_eq!(chart["marks"], 2);
+    let steps = marks(chart["svg"].as_str().unwrap());
+    for group in ["yes", "no"] {
+        let head = format!("guarantee.mechanism is peacekeeping: {group}\n");
+        assert!(steps.iter().any(|(t, _)| t.starts_with(&head)), "{steps:?}");
+    }
+    // Bars of a count per guarantor link each bar to the guarantor's page.
+    let (_, json) = server.tql_charted(
+        "guarantees where outcome is violated show guarantor, count(*) as n order by n desc, guarantor limit 3",
+    );
+    let result = &json["results"][0];
+    let chart = result.get("chart").expect("bars");
+    assert_eq!(chart["kind"], "bars");
+    let bars = marks(chart["svg"].as_str().unwrap());
+    let first = &result["rows"][0];
+    assert_eq!(
+        bars[0],
+        (
+            format!(
+                "{}\nn: {}",
+                first[0]["text"].as_str().unwrap(),
+                first[1]["text"].as_str().unwrap()
+            ),
+            first[0]["links"][0]["href"].as_str().map(str::to_owned)
+        )
+    );
+    assert!(bars[0].1.as_deref().unwrap().starts_with("/entity/actor/"));
+
+    // A report served here links its marks too (a report file does not: tests/report.rs).
+    let reply = server.get(
+        "/api/report/02-country-dossier?%24country=Ukraine&format=html",
+        "",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let start = reply
+        .body
+        .find("<svg class=\"chart chart-timeline")
+        .unwrap();
+    let end = start + reply.body[start..].find("</svg>").unwrap() + 6;
+    let dots = marks(&reply.body[start..end]);
+    let budapest = dots
+        .iter()
+        .find(|(title, _)| title.starts_with("Budapest Memorandum on Security Assurances\n"))
+        .expect("a dot for the Budapest Memorandum");
+    assert_eq!(
+        budapest.1.as_deref(),
+        Some("/entity/settlement/budapest-memorandum-1994")
+    );
+}
+
 #[test]
 fn the_row_cap_and_cors_are_reported_and_off_by_default() {
     let server = Server::start(&["--memory"], &["--row-cap", "3", "--cors"]);

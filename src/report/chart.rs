@@ -2,12 +2,14 @@
 //! with a date, one lane per category, coloured by it) and horizontal bars (one bar per row of
 //! a grouped count). The chart is chosen from the result's shape unless `#@chart` says which.
 //! The marks are the only `circle` (timeline) or `rect` (bars) elements of the SVG, so a reader
-//! of the file can count them.
+//! of the file can count them; each has a `<title>` naming its row's entity and value, and a
+//! link to the entity's page where the caller has pages (`marks.rs`).
 
 use oxigraph::model::Term;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::marks::{self, Links, Marks};
 use super::syntax::{ChartKind, ChartSpec};
 use crate::output::display_term;
 use crate::results::Table;
@@ -362,8 +364,10 @@ fn known_colour(category: &str) -> Option<RGBColor> {
 pub(super) const WIDTH: u32 = 960;
 pub(super) const FONT: &str = "sans-serif";
 
-/// Draws `plan` over `table` as an SVG document.
-pub fn svg(plan: &Plan, table: &Table) -> Result<String, String> {
+/// Draws `plan` over `table` as an SVG document. Every mark (a dot, a bar, a step of a curve,
+/// a censoring tick) has a `<title>` naming its entity and value, and links where `links`
+/// finds a page for the cell that names it ([`marks::no_links`] for a report file).
+pub fn svg(plan: &Plan, table: &Table, links: Links) -> Result<String, String> {
     if plan.marks(table) == 0 {
         // An empty range would leave plotters nothing to scale the axis by.
         return Err(match plan {
@@ -377,17 +381,33 @@ pub fn svg(plan: &Plan, table: &Table) -> Result<String, String> {
         });
     }
     let mut out = String::new();
-    match plan {
-        Plan::Timeline { date, color } => timeline(&mut out, table, *date, *color),
-        Plan::Bars { label, value } => bars(&mut out, table, label, *value),
-        Plan::Survival { group } => super::curves::survival(&mut out, table, *group),
-        Plan::Rates { label } => super::curves::rates(&mut out, table, label),
+    let marks = match plan {
+        Plan::Timeline { date, color } => timeline(&mut out, table, *date, *color, links),
+        Plan::Bars { label, value } => bars(&mut out, table, label, *value, links),
+        Plan::Survival { group } => super::curves::survival(&mut out, table, *group, links),
+        Plan::Rates { label } => super::curves::rates(&mut out, table, label, links),
     }
     .map_err(|e| format!("cannot draw the chart: {e}"))?;
+    marks.append(&mut out);
     Ok(out)
 }
 
-pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
+/// The column that names a row's entity in its mark's title: `name` if there is one, else
+/// the first column of text or entities that is not one of `taken`.
+fn name_column(table: &Table, taken: &[usize]) -> Option<usize> {
+    table.columns.iter().position(|c| c == "name").or_else(|| {
+        (0..table.columns.len()).find(|&c| {
+            !taken.contains(&c) && !is_date_column(table, c) && !is_number_column(table, c)
+        })
+    })
+}
+
+fn cell_text(row: &[Option<Term>], column: usize) -> String {
+    row[column].as_ref().map(display_term).unwrap_or_default()
+}
+
+/// The marks to put over what plotters drew, or why it could not draw.
+pub(super) type DrawResult = Result<Marks, Box<dyn std::error::Error>>;
 
 /// Room for labels of `chars` characters at 12 px.
 pub(super) fn label_width(chars: usize) -> u32 {
@@ -404,7 +424,13 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-fn timeline(out: &mut String, table: &Table, date: usize, color: Option<usize>) -> DrawResult {
+fn timeline(
+    out: &mut String,
+    table: &Table,
+    date: usize,
+    color: Option<usize>,
+    links: Links,
+) -> DrawResult {
     let lane_of = |row: &[Option<Term>]| -> String {
         color
             .and_then(|c| row[c].as_ref().map(display_term))
@@ -416,12 +442,14 @@ fn timeline(out: &mut String, table: &Table, date: usize, color: Option<usize>) 
                 }
             })
     };
-    let points: Vec<(f64, String)> = table
+    // (year, lane, row)
+    let points: Vec<(f64, String, usize)> = table
         .rows
         .iter()
-        .filter_map(|row| Some((row[date].as_ref().and_then(year)?, lane_of(row))))
+        .enumerate()
+        .filter_map(|(i, row)| Some((row[date].as_ref().and_then(year)?, lane_of(row), i)))
         .collect();
-    let mut lanes: Vec<String> = points.iter().map(|(_, l)| l.clone()).collect();
+    let mut lanes: Vec<String> = points.iter().map(|(_, l, _)| l.clone()).collect();
     lanes.sort();
     lanes.dedup();
     let lanes: Vec<String> = lanes.into_iter().map(|l| shorten(&l, 40)).collect();
@@ -430,11 +458,13 @@ fn timeline(out: &mut String, table: &Table, date: usize, color: Option<usize>) 
     let label_area = label_width(lanes.iter().map(|l| l.chars().count()).max().unwrap_or(0));
     let (lo, hi) = points
         .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| {
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (x, _, _)| {
             (lo.min(*x), hi.max(*x))
         });
     let pad = ((hi - lo) * 0.03).max(1.0);
     let (x0, x1) = (lo.floor() - pad, hi.ceil() + pad);
+    let name = name_column(table, &[date, color.unwrap_or(date)]);
+    let mut marks = Marks::default();
 
     let root = SVGBackend::with_string(out, (WIDTH, height)).into_drawing_area();
     let mut chart = ChartBuilder::on(&root)
@@ -482,9 +512,8 @@ fn timeline(out: &mut String, table: &Table, date: usize, color: Option<usize>) 
     let mut placed: Vec<Vec<(f64, i32)>> = vec![Vec::new(); n];
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
-    let mut dots = Vec::new();
     for i in order {
-        let (x, lane) = &points[i];
+        let (x, lane, row) = &points[i];
         let li = lane_index(lane);
         let level = [0, 1, -1, 2, -2, 3, -3]
             .into_iter()
@@ -496,19 +525,30 @@ fn timeline(out: &mut String, table: &Table, date: usize, color: Option<usize>) 
             .unwrap_or(0);
         placed[li].push((*x, level));
         let colour = colours[n - 1 - li];
-        dots.push(Circle::new(
-            (*x, li as f64 + level as f64 * 0.13),
-            6,
-            ShapeStyle {
-                color: colour.mix(0.85),
-                filled: true,
-                stroke_width: 1,
-            },
+        let (cx, cy) = chart.backend_coord(&(*x, li as f64 + level as f64 * 0.13));
+        let cells = &table.rows[*row];
+        let mut title = String::new();
+        if let Some(c) = name {
+            title.push_str(&cell_text(cells, c));
+            title.push('\n');
+        }
+        title.push_str(&format!(
+            "{}: {}",
+            table.columns[date],
+            cell_text(cells, date)
         ));
+        if let Some(c) = color {
+            title.push_str(&format!("\n{}: {lane}", table.columns[c]));
+        }
+        let href = marks::first_link(links, name.map(|c| cells[c].as_ref()));
+        marks.add(
+            &title,
+            href.as_deref(),
+            &marks::circle(cx, cy, 6, colour, 0.85),
+        );
     }
-    chart.draw_series(dots)?;
     root.present()?;
-    Ok(())
+    Ok(marks)
 }
 
 fn lane_colours(lanes: &[String]) -> Vec<RGBColor> {
@@ -525,35 +565,44 @@ fn lane_colours(lanes: &[String]) -> Vec<RGBColor> {
         .collect()
 }
 
-fn bars(out: &mut String, table: &Table, label: &[usize], value: usize) -> DrawResult {
-    let rows: Vec<(String, f64)> = table
+fn bars(
+    out: &mut String,
+    table: &Table,
+    label: &[usize],
+    value: usize,
+    links: Links,
+) -> DrawResult {
+    // (name, value, row)
+    let rows: Vec<(String, f64, usize)> = table
         .rows
         .iter()
-        .filter_map(|row| {
+        .enumerate()
+        .filter_map(|(i, row)| {
             let v = row[value].as_ref().and_then(super::number)?;
             let name = label
                 .iter()
-                .map(|&c| row[c].as_ref().map(display_term).unwrap_or_default())
+                .map(|&c| cell_text(row, c))
                 .collect::<Vec<_>>()
                 .join(" · ");
-            Some((shorten(&name, 48), v))
+            Some((name, v, i))
         })
         .collect();
     let n = rows.len().max(1);
     let height = 60 + 28 * n as u32;
     let label_area = label_width(
         rows.iter()
-            .map(|(l, _)| l.chars().count())
+            .map(|(l, _, _)| l.chars().count().min(48))
             .max()
             .unwrap_or(0),
     );
-    let max = rows.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
-    let min = rows.iter().map(|(_, v)| *v).fold(0.0_f64, f64::min);
+    let max = rows.iter().map(|(_, v, _)| *v).fold(0.0_f64, f64::max);
+    let min = rows.iter().map(|(_, v, _)| *v).fold(0.0_f64, f64::min);
     let span = (max - min).max(1.0);
     let (x0, x1) = (
         min - if min < 0.0 { span * 0.05 } else { 0.0 },
         max + span * 0.12,
     );
+    let mut marks = Marks::default();
 
     let root = SVGBackend::with_string(out, (WIDTH, height)).into_drawing_area();
     let mut chart = ChartBuilder::on(&root)
@@ -574,16 +623,24 @@ fn bars(out: &mut String, table: &Table, label: &[usize], value: usize) -> DrawR
         .label_style((FONT, 13))
         .draw()?;
     let colour = RGBColor(0x4e, 0x79, 0xa7);
-    let mut marks = Vec::new();
-    for (i, (name, v)) in rows.iter().enumerate() {
+    for (i, (name, v, row)) in rows.iter().enumerate() {
         let y = (n - 1 - i) as f64;
-        marks.push(Rectangle::new(
-            [(0.0, y - 0.36), (*v, y + 0.36)],
-            colour.filled(),
-        ));
+        let bar = marks::rect(
+            chart.backend_coord(&(0.0, y - 0.36)),
+            chart.backend_coord(&(*v, y + 0.36)),
+            colour,
+        );
+        let title = format!(
+            "{name}\n{}: {}",
+            table.columns[value],
+            super::trim_number(*v)
+        );
+        let cells = &table.rows[*row];
+        let href = marks::first_link(links, label.iter().map(|&c| cells[c].as_ref()));
+        marks.add(&title, href.as_deref(), &bar);
         let (px, py) = chart.backend_coord(&(x0, y));
         root.draw(&Text::new(
-            name.clone(),
+            shorten(name, 48),
             (px - 8, py),
             (FONT, 14)
                 .into_font()
@@ -600,9 +657,8 @@ fn bars(out: &mut String, table: &Table, label: &[usize], value: usize) -> DrawR
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
-    chart.draw_series(marks)?;
     root.present()?;
-    Ok(())
+    Ok(marks)
 }
 
 #[cfg(test)]
@@ -642,7 +698,7 @@ mod tests {
             }
         );
         assert_eq!(plan.marks(&dated), 2);
-        let drawn = svg(&plan, &dated).unwrap();
+        let drawn = svg(&plan, &dated, &marks::no_links).unwrap();
         assert_eq!(drawn.matches("<circle").count(), 2, "{drawn}");
         assert_eq!(drawn.matches("<rect").count(), 0, "{drawn}");
 
@@ -661,7 +717,7 @@ mod tests {
                 value: 1
             }
         );
-        let drawn = svg(&plan, &counts).unwrap();
+        let drawn = svg(&plan, &counts, &marks::no_links).unwrap();
         assert_eq!(drawn.matches("<rect").count(), 2, "{drawn}");
 
         let one = Table {
@@ -698,6 +754,179 @@ mod tests {
         assert!(e.contains("no column `count`"), "{e}");
         let e = choose(Some(&spec(ChartKind::Timeline, &[])), &counts).unwrap_err();
         assert!(e.contains("no column of dates"), "{e}");
+    }
+
+    /// The marks of an SVG: (title, link) in drawing order.
+    fn marks_of(svg: &str) -> Vec<(String, Option<String>)> {
+        svg.split("class=\"mark\"")
+            .skip(1)
+            .map(|rest| {
+                let href = rest
+                    .strip_prefix(" href=\"")
+                    .and_then(|h| h.split('"').next())
+                    .map(str::to_owned);
+                let title = rest
+                    .split("<title>")
+                    .nth(1)
+                    .and_then(|t| t.split("</title>").next())
+                    .unwrap_or_default()
+                    .to_owned();
+                (title, href)
+            })
+            .collect()
+    }
+
+    /// Links names beginning with `A` to a page of their own, as the server links names.
+    fn link_a(term: &Term) -> Option<String> {
+        let text = display_term(term);
+        text.starts_with('A')
+            .then(|| format!("/entity/x/{}", text.replace(' ', "-")))
+    }
+
+    #[test]
+    fn timeline_marks_name_their_row_escaped_and_link_where_the_linker_can() {
+        let dated = Table {
+            columns: vec!["name".into(), "signed".into(), "outcome".into()],
+            rows: vec![
+                vec![text("A & <B>"), date("1815-06-09"), text("violated")],
+                vec![text("C \"quoted\""), date("1962-10-28"), text("honoured")],
+                vec![text("A2"), None, text("honoured")],
+            ],
+        };
+        let plan = choose(None, &dated).unwrap().unwrap();
+        let drawn = svg(&plan, &dated, &link_a).unwrap();
+        let mut marks = marks_of(&drawn);
+        marks.sort();
+        assert_eq!(
+            marks,
+            vec![
+                (
+                    "A &amp; &lt;B&gt;\nsigned: 1815-06-09\noutcome: violated".to_owned(),
+                    Some("/entity/x/A-&amp;-&lt;B&gt;".to_owned())
+                ),
+                (
+                    "C &quot;quoted&quot;\nsigned: 1962-10-28\noutcome: honoured".to_owned(),
+                    None
+                ),
+            ]
+        );
+        // No raw text from the data anywhere in the SVG, lane labels included.
+        assert!(
+            !drawn.contains("<B>") && !drawn.contains("\"quoted"),
+            "{drawn}"
+        );
+        // Still one circle per dated row, and a report (no linker) links nothing.
+        assert_eq!(drawn.matches("<circle").count(), 2);
+        let plain = svg(&plan, &dated, &marks::no_links).unwrap();
+        assert_eq!(marks_of(&plain).len(), 2);
+        assert!(marks_of(&plain).iter().all(|(_, href)| href.is_none()));
+        assert!(!plain.contains("<a "), "{plain}");
+    }
+
+    #[test]
+    fn bars_are_titled_with_label_and_value_and_link_by_their_label() {
+        let counts = Table {
+            columns: vec!["guarantor".into(), "n".into()],
+            rows: vec![
+                vec![text("Austria <1815>"), int(3)],
+                vec![text("Britain"), int(8)],
+            ],
+        };
+        let plan = choose(None, &counts).unwrap().unwrap();
+        let drawn = svg(&plan, &counts, &link_a).unwrap();
+        assert_eq!(
+            marks_of(&drawn),
+            vec![
+                (
+                    "Austria &lt;1815&gt;\nn: 3".to_owned(),
+                    Some("/entity/x/Austria-&lt;1815&gt;".to_owned())
+                ),
+                ("Britain\nn: 8".to_owned(), None),
+            ]
+        );
+        assert_eq!(drawn.matches("<rect").count(), 2, "{drawn}");
+        // The label plotters writes beside the bar is escaped too.
+        assert!(!drawn.contains("<1815>"), "{drawn}");
+    }
+
+    fn number(n: f64) -> Option<Term> {
+        Some(Literal::new_typed_literal(n.to_string(), xsd::DECIMAL.into_owned()).into())
+    }
+
+    #[test]
+    fn survival_steps_and_ticks_name_their_group_and_link_to_it() {
+        let columns = [
+            "mechanism",
+            "time",
+            "at_risk",
+            "events",
+            "censored",
+            "survival",
+        ];
+        let step = |group: &str, t: f64, n: f64, e: f64, c: f64, s: f64| {
+            vec![
+                text(group),
+                number(t),
+                number(n),
+                number(e),
+                number(c),
+                number(s),
+            ]
+        };
+        let table = Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: vec![
+                step("Arbitration", 2.0, 4.0, 1.0, 0.0, 0.75),
+                step("Arbitration", 5.0, 3.0, 1.0, 1.0, 0.5),
+                step("neutrality", 1.0, 2.0, 1.0, 0.0, 0.5),
+            ],
+        };
+        let plan = for_analysis("survival", &table).unwrap();
+        let drawn = svg(&plan, &table, &link_a).unwrap();
+        let marks = marks_of(&drawn);
+        // Per curve: the run before the first step, each step, each censoring tick.
+        assert_eq!(marks.len(), (1 + 2 + 1) + (1 + 1), "{marks:?}");
+        assert_eq!(
+            marks[2],
+            (
+                "mechanism: Arbitration\nfrom 5 years: survival 0.500 (95% 0.500–0.500)\n\
+                 at risk 3, events 1, censored 1"
+                    .to_owned(),
+                Some("/entity/x/Arbitration".to_owned())
+            )
+        );
+        assert_eq!(
+            marks[3].0,
+            "mechanism: Arbitration\n1 censored at 5 years (survival 0.500)"
+        );
+        assert_eq!(marks[4].1, None, "neutrality has no page");
+        assert_eq!(drawn.matches("<polygon").count(), 2, "one band per group");
+    }
+
+    #[test]
+    fn rate_bars_give_share_interval_and_counts() {
+        let columns = ["guarantor", "count", "total", "share", "lower", "upper"];
+        let table = Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: vec![vec![
+                text("Austria"),
+                int(6),
+                int(12),
+                number(0.5),
+                number(0.2538),
+                number(0.7462),
+            ]],
+        };
+        let plan = for_analysis("rate", &table).unwrap();
+        let drawn = svg(&plan, &table, &link_a).unwrap();
+        assert_eq!(
+            marks_of(&drawn),
+            vec![(
+                "Austria\nshare 50% (25–75%), 6 of 12".to_owned(),
+                Some("/entity/x/Austria".to_owned())
+            )]
+        );
+        assert_eq!(drawn.matches("<rect").count(), 1, "{drawn}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::marks::{self, Links};
 use super::{BlockOut, ResultSet, Run, chart, markdown};
 use oxigraph::model::Term;
 
@@ -28,8 +29,14 @@ pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:.85em}\
 details{margin:.5em 0}summary{cursor:pointer;color:#555}\
 nav ol{columns:2;font-size:.95em;color:#555}nav a{color:#2a5d9f;text-decoration:none}";
 
-/// The whole report as an HTML document.
+/// The whole report as an HTML document; its charts' marks are titled, not linked.
 pub fn render(run: &Run) -> String {
+    render_linked(run, &marks::no_links)
+}
+
+/// The whole report as an HTML document, its charts' marks linked where `links` finds a page
+/// (the server's reports link to its entity pages).
+pub fn render_linked(run: &Run, links: Links) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -81,7 +88,7 @@ pub fn render(run: &Run) -> String {
                             escape(&result.statement)
                         );
                     }
-                    result_html(&mut out, result)
+                    result_html(&mut out, result, links)
                 }
             }
         }
@@ -98,7 +105,7 @@ pub fn render(run: &Run) -> String {
     out
 }
 
-fn result_html(out: &mut String, result: &ResultSet) {
+fn result_html(out: &mut String, result: &ResultSet, links: Links) {
     if result.defined.is_some() {
         return;
     }
@@ -123,7 +130,7 @@ fn result_html(out: &mut String, result: &ResultSet) {
         );
     }
     if let (Some(plan), Some(table)) = (&result.chart, result.table()) {
-        match chart::svg(plan, table) {
+        match chart::svg(plan, table, links) {
             Ok(svg) => {
                 let caption = plan.caption(table);
                 let tagged = svg.replacen(

@@ -22,6 +22,7 @@ mod curves;
 mod html;
 mod json;
 mod markdown;
+mod marks;
 pub mod syntax;
 mod write;
 
@@ -34,6 +35,12 @@ use crate::session::{Done, Outcome, Session, Statements};
 use crate::store::Backend;
 use syntax::{Block, Check, Report};
 pub use write::{Format, is_report_run, render, write, write_plain};
+
+/// `run` as an HTML document whose charts link each mark to the page `links` finds for the
+/// cell that names it (a report file links nowhere: [`render`] gives that one).
+pub fn render_html_linked(run: &Run, links: &dyn Fn(&Term) -> Option<String>) -> String {
+    html::render_linked(run, links)
+}
 
 /// How to run a report.
 #[derive(Debug, Clone, Default)]

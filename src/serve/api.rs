@@ -22,20 +22,24 @@ use crate::session::{Outcome, Session};
 
 include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 
-/// `GET /api/query?q=TQL` (parameters as `$NAME=VALUE`).
+/// `GET /api/query?q=TQL` (parameters as `$NAME=VALUE`; `chart=1` adds the charts).
 #[derive(Deserialize)]
 pub(crate) struct QueryParams {
     q: String,
+    chart: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
 
-/// `POST /api/query` with `{"query": "...", "params": {"NAME": "VALUE"}}`.
+/// `POST /api/query` with `{"query": "...", "params": {"NAME": "VALUE"}, "chart": true}`.
 #[derive(Deserialize)]
 pub(crate) struct QueryBody {
     query: String,
     #[serde(default)]
     params: BTreeMap<String, String>,
+    /// Add to each result the chart an HTML report would draw for it, as SVG (`chart.rs`).
+    #[serde(default)]
+    chart: bool,
 }
 
 pub(crate) async fn query_get(
@@ -47,14 +51,23 @@ pub(crate) async fn query_get(
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix('$')?.to_owned(), v)))
         .collect();
-    run_tql(state, params.q, bound).await
+    let chart = params
+        .chart
+        .is_some_and(|c| matches!(c.as_str(), "1" | "true" | "yes"));
+    run_tql(state, params.q, bound, chart).await
 }
 
 pub(crate) async fn query_post(
     Shared(state): Shared<Arc<State>>,
     Json(body): Json<QueryBody>,
 ) -> Response {
-    run_tql(state, body.query, body.params.into_iter().collect()).await
+    run_tql(
+        state,
+        body.query,
+        body.params.into_iter().collect(),
+        body.chart,
+    )
+    .await
 }
 
 /// The results of the statements that ran, and the error that stopped them with its status.
@@ -62,7 +75,12 @@ type Ran = (Vec<Value>, Option<Value>, Option<StatusCode>);
 
 /// Runs every statement of `text`, stopping at the first that fails, and answers with the
 /// results so far and the error (with its span, so the page can underline it).
-async fn run_tql(state: Arc<State>, text: String, params: Vec<(String, String)>) -> Response {
+async fn run_tql(
+    state: Arc<State>,
+    text: String,
+    params: Vec<(String, String)>,
+    chart: bool,
+) -> Response {
     let row_cap = state.options().row_cap;
     let done = work::run(&state, move |state, token| -> Result<Ran, Error> {
         let known = state.known()?;
@@ -82,7 +100,11 @@ async fn run_tql(state: Arc<State>, text: String, params: Vec<(String, String)>)
                     let status = status_of(error);
                     return Ok((results, Some(error_json(error)), Some(status)));
                 }
-                results.push(outcome_json(&outcome, &text, &known.names, row_cap));
+                let mut result = outcome_json(&outcome, &text, &known.names, row_cap);
+                if chart {
+                    add_chart(&mut result, &outcome, &known.names, row_cap);
+                }
+                results.push(result);
             }
             Ok((results, None, None))
         })
@@ -142,6 +164,15 @@ fn outcome_json(outcome: &Outcome, text: &str, names: &NameIndex, row_cap: usize
         None => {}
     }
     value
+}
+
+/// `result["chart"]`: the chart of the outcome's first table (see `chart.rs`).
+fn add_chart(result: &mut Value, outcome: &Outcome, names: &NameIndex, row_cap: usize) {
+    if let Some((title, Answer::Table(table))) = outcome.tables().first().copied()
+        && let Some(chart) = super::chart::json(title, table, row_cap, names)
+    {
+        result["chart"] = chart;
+    }
 }
 
 /// A cell: its text, the kind of value (for sorting), and links to the entity pages of the

@@ -3,7 +3,8 @@
 //! - `/sparql`: the SPARQL 1.1 Protocol (`sparql.rs`, with content negotiation in
 //!   `negotiate.rs`); updates are refused.
 //! - `/api/...`: TQL in, JSON out; completion, the schema, entity dossiers, the gallery
-//!   (`api.rs`, `entity.rs`); reports with parameters (`report.rs`).
+//!   (`api.rs`, `entity.rs`); reports with parameters (`report.rs`); on request, each
+//!   result's chart as SVG with its marks linked to entity pages (`chart.rs`).
 //! - `/` and `/entity/...`: the page, whose files are compiled into the binary (`page.rs`).
 //!
 //! The HTTP stack is axum on tokio. Queries are blocking work (Oxigraph evaluates on the
@@ -13,6 +14,7 @@
 //! other processes never block the server; it moves to a new snapshot between requests.
 
 mod api;
+mod chart;
 mod entity;
 mod negotiate;
 mod page;

@@ -159,9 +159,14 @@ pub async fn run(
         run_date: crate::clock::utc_now(),
     };
     let done = work::run(&state, move |state, token| {
-        state
-            .with_backend(token, |backend| report::run(backend, &report, &options))
-            .and_then(|run| report::render(&run, format))
+        let run = state.with_backend(token, |backend| report::run(backend, &report, &options))?;
+        if format == Format::Html {
+            // Served here, a chart's marks can link to this server's entity pages.
+            let known = state.known()?;
+            let links = |term: &_| super::chart::link(term, &known.names);
+            return Ok(report::render_html_linked(&run, &links));
+        }
+        report::render(&run, format)
     })
     .await;
     match done {

@@ -105,6 +105,15 @@ impl Server {
         (reply.status, json)
     }
 
+    /// `POST /api/query` with TQL, asking for the charts; the JSON answer.
+    pub fn tql_charted(&self, query: &str) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "query": query, "chart": true }).to_string();
+        let reply = self.post("/api/query", "application/json", "", body.as_bytes());
+        let json =
+            serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body));
+        (reply.status, json)
+    }
+
     /// Sends SIGINT (as Ctrl-C does) and waits for the exit; true when it exited with 0.
     #[cfg(unix)]
     pub fn interrupt(&mut self) -> bool {

@@ -1,5 +1,7 @@
 // treaty's page: the query view (editor with highlighting, completion and diagnostics; results
-// as sortable tables with downloads and the SPARQL on demand; the gallery) and entity pages.
+// as charts and sortable tables with downloads and the SPARQL on demand; the gallery) and
+// entity pages. The charts come from the server as SVG, drawn by the reports' code: this
+// script only shows them.
 // No framework and no network access beyond this server: it must work offline.
 "use strict";
 
@@ -76,7 +78,7 @@ async function run(pushUrl = true) {
     const response = await fetch("/api/query", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ query: text }),
+      body: JSON.stringify({ query: text, chart: true }),
     });
     body = await response.json();
   } catch (e) {
@@ -151,13 +153,61 @@ function renderResult(result, headed) {
       el("button", { class: "quiet", type: "button", onclick: () => download(result, "csv") }, "CSV"),
       el("button", { class: "quiet", type: "button", onclick: () => download(result, "json") }, "JSON"));
     box.append(meta);
-    box.append(renderTable(result));
+    const table = renderTable(result);
+    if (result.chart) {
+      const figure = renderChart(result.chart);
+      if (result.chart.svg) meta.prepend(viewToggle(figure, table));
+      box.append(figure);
+    }
+    box.append(table);
   }
   for (const note of result.notes || []) box.append(el("p", { class: "note" }, note));
   if (result.sparql) {
     box.append(el("details", { class: "sparql" }, el("summary", {}, "SPARQL"), el("pre", {}, result.sparql)));
   }
   return box;
+}
+
+// The chart an HTML report would draw for this result, as the server drew it: each mark has
+// a <title> (shown on hover) naming its entity, and links to the entity's page.
+function renderChart(chart) {
+  const figure = el("figure", { class: "chart" });
+  if (chart.svg) {
+    const holder = el("div", { class: "chart-svg" });
+    // The server escapes every text from the data in the SVG.
+    holder.innerHTML = chart.svg;
+    figure.append(holder, el("figcaption", {}, chart.caption));
+  } else {
+    figure.append(el("figcaption", { class: "note" }, "No chart: " + chart.omitted));
+  }
+  return figure;
+}
+
+// Two buttons that show or hide the chart and the table; one of them always stays shown.
+function viewToggle(figure, table) {
+  const group = el("span", { class: "view-toggle", role: "group", "aria-label": "show" });
+  const parts = [["Chart", figure], ["Table", table]];
+  const buttons = parts.map(([name, part]) => {
+    const button = el("button", { class: "quiet toggle", type: "button", "aria-pressed": "true", "data-view": name.toLowerCase() }, name);
+    button.addEventListener("click", () => {
+      const shown = buttons.filter((b) => b.getAttribute("aria-pressed") === "true");
+      const on = button.getAttribute("aria-pressed") !== "true";
+      if (!on && shown.length === 1) {
+        // Hiding the only part shown shows the other one instead.
+        for (const [i, [, other]] of parts.entries()) {
+          const mine = other === part;
+          other.hidden = mine;
+          buttons[i].setAttribute("aria-pressed", String(!mine));
+        }
+        return;
+      }
+      part.hidden = !on;
+      button.setAttribute("aria-pressed", String(on));
+    });
+    return button;
+  });
+  group.append(...buttons);
+  return group;
 }
 
 function renderTable(result) {
