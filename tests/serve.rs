@@ -616,11 +616,14 @@ fn tql_reply(server: &Server, query: &str, params: serde_json::Value) -> server:
     server.post("/api/query", "application/json", "", body.as_bytes())
 }
 
+/// Sends one request, the same each time.
+type Sender<'a> = Box<dyn Fn() -> server::Reply + 'a>;
+
 #[test]
 fn a_repeated_request_is_a_cache_hit_with_the_same_bytes_on_every_cached_route() {
     let server = Server::start(&["--memory"], &[]);
     let report = "/api/report/02-country-dossier?$country=Ukraine&format=md";
-    let requests: Vec<(&str, Box<dyn Fn() -> server::Reply + '_>)> = vec![
+    let requests: Vec<(&str, Sender<'_>)> = vec![
         (
             "TQL by POST",
             Box::new(|| {
