@@ -16,6 +16,8 @@
 //! Concurrent identical misses are computed once: quick_cache hands the first a guard and the
 //! others wait for its value (or, if it fails, one of them computes in its turn).
 
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -205,30 +207,41 @@ impl Cache {
             day: today(),
             request,
         };
+        let unchanged = |key: &Key| state.version() == Some(key.version) && today() == key.day;
         // Wait for an identical request being computed no longer than a request may run.
-        let wait = Some(state.options().timeout);
-        match entries.get_value_or_guard(&key, wait) {
-            GuardResult::Value(answer) => (answer, Served::Hit),
-            GuardResult::Guard(guard) => {
-                let answer = compute();
-                // Dropping the guard without a value lets a waiting request compute instead.
-                if answer.status == StatusCode::OK
-                    && !token.is_cancelled()
-                    && state.version() == Some(version)
-                    && today() == key.day
-                {
-                    let _ = guard.insert(answer.clone());
-                }
-                (answer, Served::Miss)
-            }
-            GuardResult::Timeout => (compute(), Served::Miss),
-        }
+        let wait = state.options().timeout;
+        kept_or_computed(entries, key, wait, token, unchanged, compute)
     }
 
-    /// The number of answers kept (for tests).
+    /// The number of answers kept (for tests).    /// The number of answers kept (for tests).
     #[cfg(test)]
     fn len(&self) -> usize {
         self.entries.as_ref().map_or(0, sync::Cache::len)
+    }
+}
+
+/// The answer kept under `key`, else `compute`'s, kept when it succeeded, `token` was not
+/// cancelled and the data is still what `key` names (`unchanged`). Identical requests that
+/// arrive meanwhile wait up to `wait` for it.
+fn kept_or_computed(
+    entries: &sync::Cache<Key, Reply, Bytesize>,
+    key: Key,
+    wait: Duration,
+    token: &CancellationToken,
+    unchanged: impl FnOnce(&Key) -> bool,
+    compute: impl FnOnce() -> Reply,
+) -> (Reply, Served) {
+    match entries.get_value_or_guard(&key, Some(wait)) {
+        GuardResult::Value(reply) => (reply, Served::Hit),
+        GuardResult::Guard(guard) => {
+            let reply = compute();
+            // Dropping the guard without a value lets a waiting request compute instead.
+            if reply.status == StatusCode::OK && !token.is_cancelled() && unchanged(&key) {
+                let _ = guard.insert(reply.clone());
+            }
+            (reply, Served::Miss)
+        }
+        GuardResult::Timeout => (compute(), Served::Miss),
     }
 }
 
@@ -308,6 +321,85 @@ mod tests {
         ] {
             assert!(!has_volatile_sparql(text), "{text}");
         }
+    }
+
+    fn key(text: &str) -> Key {
+        Key {
+            version: 1,
+            day: "2026-12-02".into(),
+            request: Request::Tql {
+                text: text.into(),
+                params: Vec::new(),
+            },
+        }
+    }
+
+    fn ok(body: &'static str) -> Reply {
+        Reply {
+            status: StatusCode::OK,
+            content_type: HeaderValue::from_static("text/plain"),
+            truncated: None,
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn concurrent_identical_misses_are_computed_once() {
+        let cache = Cache::new(1 << 20);
+        let entries = cache.entries.as_ref().unwrap();
+        let computed = std::sync::atomic::AtomicUsize::new(0);
+        let token = CancellationToken::new();
+        let served: Vec<(Reply, Served)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let wait = Duration::from_secs(10);
+                        kept_or_computed(
+                            entries,
+                            key("q"),
+                            wait,
+                            &token,
+                            |_| true,
+                            || {
+                                computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(200));
+                                ok("answer")
+                            },
+                        )
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert_eq!(computed.into_inner(), 1);
+        assert_eq!(served.iter().filter(|(_, s)| *s == Served::Miss).count(), 1);
+        assert!(served.iter().all(|(r, _)| r.body == "answer"));
+    }
+
+    #[test]
+    fn failures_cancelled_work_and_answers_from_changed_data_are_not_kept() {
+        let cache = Cache::new(1 << 20);
+        let entries = cache.entries.as_ref().unwrap();
+        let wait = Duration::from_secs(1);
+        let live = CancellationToken::new();
+        let failed = || Reply::problem(StatusCode::BAD_REQUEST, "no");
+        kept_or_computed(entries, key("bad"), wait, &live, |_| true, failed);
+        let cancelled = CancellationToken::new();
+        cancelled.cancel();
+        kept_or_computed(entries, key("late"), wait, &cancelled, |_| true, || ok("x"));
+        kept_or_computed(entries, key("moved"), wait, &live, |_| false, || ok("x"));
+        assert_eq!(cache.len(), 0);
+        for text in ["bad", "late", "moved"] {
+            let (_, served) =
+                kept_or_computed(entries, key(text), wait, &live, |_| true, || ok("y"));
+            assert_eq!(served, Served::Miss, "{text}");
+        }
+        let (reply, served) =
+            kept_or_computed(entries, key("moved"), wait, &live, |_| true, || ok("z"));
+        assert_eq!(
+            (reply.body, served),
+            (Bytes::from_static(b"y"), Served::Hit)
+        );
     }
 
     #[test]
