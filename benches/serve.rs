@@ -4,7 +4,10 @@
 //!
 //! `cargo test --bench serve` (one build profile, as for the other benches; the server is the built binary on the bundled data, in memory;
 //! clients and server share the machine). `TREATY_BENCH_SECONDS` and `TREATY_BENCH_CLIENTS`
-//! change the duration (10 s) and the number of clients (50).
+//! change the duration (10 s) and the number of clients (50); `TREATY_BENCH_CACHE_MB` is the
+//! server's `--cache-mb` (its default when unset; 0 turns the answer cache off). The clients
+//! repeat the same few questions, so with the cache on nearly every answer is a hit: that
+//! figure measures repeated queries, the one with the cache off measures answering them.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -15,8 +18,10 @@ use std::time::{Duration, Instant};
 fn main() {
     let seconds: u64 = env_number("TREATY_BENCH_SECONDS", 10);
     let clients: usize = env_number("TREATY_BENCH_CLIENTS", 50);
+    let cache_mb = std::env::var("TREATY_BENCH_CACHE_MB").ok();
     let mut server = Command::new(env!("CARGO_BIN_EXE_treaty"))
         .args(["--memory", "serve", "--port", "0"])
+        .args(cache_mb.iter().flat_map(|mb| ["--cache-mb", mb.as_str()]))
         .env_remove("TREATY_STORE")
         .env_remove("TREATY_ENDPOINT")
         .stdout(Stdio::null())
@@ -58,6 +63,7 @@ fn main() {
                     let mut tql = Vec::new();
                     let mut pages = Vec::new();
                     let mut failures = 0;
+                    let mut hits = 0;
                     let mut i = client;
                     while !stop.load(Ordering::Relaxed) {
                         let begin = Instant::now();
@@ -68,6 +74,7 @@ fn main() {
                                 let ok = agent.get(format!("{base}{path}")).call().ok().and_then(
                                     |mut r| {
                                         let ok = r.status() == 200;
+                                        hits += usize::from(is_hit(&r));
                                         r.body_mut().read_to_string().ok().map(|_| ok)
                                     },
                                 );
@@ -88,6 +95,7 @@ fn main() {
                                     .ok()
                                     .and_then(|mut r| {
                                         let ok = r.status() == 200;
+                                        hits += usize::from(is_hit(&r));
                                         r.body_mut().read_to_string().ok().map(|_| ok)
                                     });
                                 tql.push(begin.elapsed());
@@ -98,7 +106,7 @@ fn main() {
                         }
                         i += clients;
                     }
-                    (tql, pages, failures)
+                    (tql, pages, failures, hits)
                 })
             })
             .collect();
@@ -107,8 +115,10 @@ fn main() {
     let mut tql = Vec::new();
     let mut all = Vec::new();
     let mut failures = 0;
+    let mut hits = 0;
     for worker in workers {
-        let (t, p, f) = worker.join().unwrap();
+        let (t, p, f, h) = worker.join().unwrap();
+        hits += h;
         all.extend(&t);
         all.extend(&p);
         tql.extend(t);
@@ -127,6 +137,11 @@ fn main() {
     report("TQL (/api/query, gallery)", &mut tql, elapsed);
     report("all (TQL and entity pages)", &mut all, elapsed);
     println!("failed requests: {failures}");
+    println!(
+        "answered from the server's cache: {hits} of {} (--cache-mb {})",
+        all.len(),
+        cache_mb.as_deref().unwrap_or("default")
+    );
     if let Some(cpu) = cpu {
         println!(
             "server processor time: {cpu:.1} s, {:.2} ms per request",
@@ -137,6 +152,14 @@ fn main() {
         let load: Vec<&str> = load.split_whitespace().take(3).collect();
         println!("load average (1, 5, 15 min): {}", load.join(" "));
     }
+}
+
+/// True when the server answered from its cache (`X-Treaty-Cache: hit`).
+fn is_hit(response: &ureq::http::Response<ureq::Body>) -> bool {
+    response
+        .headers()
+        .get("x-treaty-cache")
+        .is_some_and(|v| v.as_bytes() == b"hit")
 }
 
 /// User and system time of a process so far (Linux: /proc/PID/stat, in clock ticks, which

@@ -499,6 +499,11 @@ pub struct ServeArgs {
     /// the bundled examples; may be repeated. Read once, at start-up
     #[arg(long = "report", value_name = "FILE")]
     pub reports: Vec<PathBuf>,
+
+    /// Keep up to this many megabytes of answers, so that a question asked again on the same
+    /// data is answered at once (0: no cache; always off with --endpoint)
+    #[arg(long = "cache-mb", value_name = "MB", default_value_t = treaty::serve::DEFAULT_CACHE_MB)]
+    pub cache_mb: usize,
 }
 
 impl ServeArgs {
@@ -514,6 +519,7 @@ impl ServeArgs {
             row_cap: self.row_cap,
             body_limit: self.max_body.saturating_mul(1024),
             cors: self.cors,
+            cache_bytes: self.cache_mb.saturating_mul(1 << 20),
             reports: self
                 .reports
                 .iter()

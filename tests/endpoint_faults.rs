@@ -6,7 +6,10 @@
 mod common;
 #[path = "common/fake_endpoint.rs"]
 mod fake_endpoint;
+#[path = "common/server.rs"]
+mod server;
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::treaty;
@@ -358,4 +361,25 @@ fn the_shell_survives_a_server_that_stops_mid_session() {
     shell.exp_string("treaty> ").unwrap();
     shell.send_line(".quit").unwrap();
     shell.exp_eof().unwrap();
+}
+
+#[test]
+fn a_server_in_front_of_an_endpoint_keeps_no_answers_and_asks_it_every_time() {
+    let endpoint = FakeEndpoint::start();
+    let server = server::Server::start(&["--endpoint", &endpoint.url], &[]);
+    let sparql = "SELECT ?s WHERE { ?s a tr:Settlement }";
+    let first = server.sparql(sparql, "text/csv");
+    for _ in 0..2 {
+        let before = endpoint.requests.load(Ordering::SeqCst);
+        let reply = server.sparql(sparql, "text/csv");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.headers["x-treaty-cache"], "off");
+        assert_eq!(reply.body, first.body);
+        assert!(
+            endpoint.requests.load(Ordering::SeqCst) > before,
+            "the endpoint is asked again"
+        );
+        let (status, json) = server.tql(QUERY);
+        assert_eq!(status, 200, "{json}");
+    }
 }

@@ -723,3 +723,184 @@ fn reports_run_with_parameters_from_the_request_as_treaty_run_writes_them() {
         assert!(reply.body.contains(says), "{path}: {}", reply.body);
     }
 }
+
+/// The `X-Treaty-Cache` header of a reply: hit, miss or off.
+fn cache_of(reply: &server::Reply) -> &str {
+    reply
+        .headers
+        .get("x-treaty-cache")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// `POST /api/query` with TQL and parameters; the whole reply.
+fn tql_reply(server: &Server, query: &str, params: serde_json::Value) -> server::Reply {
+    let body = serde_json::json!({ "query": query, "params": params }).to_string();
+    server.post("/api/query", "application/json", "", body.as_bytes())
+}
+
+/// Sends one request, the same each time.
+type Sender<'a> = Box<dyn Fn() -> server::Reply + 'a>;
+
+#[test]
+fn a_repeated_request_is_a_cache_hit_with_the_same_bytes_on_every_cached_route() {
+    let server = Server::start(&["--memory"], &[]);
+    let report = "/api/report/02-country-dossier?$country=Ukraine&format=md";
+    let requests: Vec<(&str, Sender<'_>)> = vec![
+        (
+            "TQL by POST",
+            Box::new(|| {
+                tql_reply(
+                    &server,
+                    "settlements where party = $country show signed, name",
+                    serde_json::json!({ "country": "Ukraine" }),
+                )
+            }),
+        ),
+        (
+            "TQL by GET",
+            Box::new(|| server.get("/api/query?q=count%20guarantees%20by%20outcome", "")),
+        ),
+        (
+            "an entity",
+            Box::new(|| server.get("/api/entity/settlement/treaty-of-london-1839", "")),
+        ),
+        ("a report", Box::new(|| server.get(report, ""))),
+        ("SPARQL", Box::new(|| server.sparql(GUARANTORS, "text/csv"))),
+    ];
+    for (what, send) in &requests {
+        let first = send();
+        assert_eq!(first.status, 200, "{what}: {}", first.body);
+        assert_eq!(cache_of(&first), "miss", "{what}");
+        let second = send();
+        assert_eq!(cache_of(&second), "hit", "{what}");
+        assert_eq!(second.body, first.body, "{what}: the same bytes");
+        assert_eq!(second.content_type, first.content_type, "{what}");
+    }
+    // The answer of a hit is the command line's answer.
+    let expected = cli(&["sparql", "--format", "csv", GUARANTORS]);
+    assert_eq!(
+        server.sparql(GUARANTORS, "text/csv").body.trim(),
+        expected.trim()
+    );
+
+    // Everything that changes the answer is in the key: the format, the parameters.
+    let json = server.sparql(GUARANTORS, "application/sparql-results+json");
+    assert_eq!(cache_of(&json), "miss");
+    assert!(
+        json.content_type
+            .starts_with("application/sparql-results+json")
+    );
+    let party = "settlements where party = $country show signed, name";
+    let ukraine = tql_reply(&server, party, serde_json::json!({ "country": "Ukraine" }));
+    let other = tql_reply(&server, party, serde_json::json!({ "country": "Belgium" }));
+    assert_eq!((other.status, cache_of(&other)), (200, "miss"));
+    assert_ne!(other.body, ukraine.body);
+    let html = server.get(
+        "/api/report/02-country-dossier?$country=Ukraine&format=html",
+        "",
+    );
+    assert_eq!(cache_of(&html), "miss");
+    // Asking for the charts is another answer, with the charts in it.
+    let counted = "count guarantees by outcome";
+    let plain = server.get("/api/query?q=count%20guarantees%20by%20outcome", "");
+    assert_eq!(cache_of(&plain), "hit");
+    assert!(!plain.body.contains("\"chart\""));
+    let body = serde_json::json!({ "query": counted, "chart": true }).to_string();
+    for expected in ["miss", "hit"] {
+        let charted = server.post("/api/query", "application/json", "", body.as_bytes());
+        assert_eq!(cache_of(&charted), expected);
+        assert!(charted.body.contains("<svg"), "{}", charted.body);
+    }
+
+    // An answer that may change from one run to the next is never kept.
+    let now = "SELECT (NOW() AS ?t) WHERE {}";
+    assert_eq!(cache_of(&server.sparql(now, "text/csv")), "miss");
+    assert_eq!(cache_of(&server.sparql(now, "text/csv")), "miss");
+    // Nor is a failure.
+    for _ in 0..2 {
+        let bad = tql_reply(&server, "settlements where", serde_json::json!({}));
+        assert_eq!(bad.status, 400);
+        assert_eq!(cache_of(&bad), "miss");
+    }
+}
+
+#[test]
+fn cache_mb_0_turns_the_cache_off() {
+    let server = Server::start(&["--memory"], &["--cache-mb", "0"]);
+    let first = server.sparql(GUARANTORS, "text/csv");
+    for _ in 0..3 {
+        let again = server.sparql(GUARANTORS, "text/csv");
+        assert_eq!(cache_of(&again), "off");
+        assert_eq!(again.body, first.body);
+        let tql = tql_reply(
+            &server,
+            "count guarantees by outcome",
+            serde_json::json!({}),
+        );
+        assert_eq!((tql.status, cache_of(&tql)), (200, "off"));
+    }
+}
+
+#[test]
+fn an_answer_stopped_by_the_timeout_is_not_kept() {
+    let server = Server::start(&["--memory"], &["--query-timeout", "1"]);
+    let slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    for _ in 0..2 {
+        let reply = server.sparql(slow, "");
+        assert_eq!(reply.status, 503, "{reply:?}");
+        assert_ne!(cache_of(&reply), "hit");
+    }
+    // Give the stopped evaluations time to notice, then ask once more: still stopped, never
+    // an answer completed after the deadline.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.sparql(slow, "").status, 503);
+    let tql = format!("sparql \"{slow}\"");
+    for _ in 0..2 {
+        let reply = tql_reply(&server, &tql, serde_json::json!({}));
+        assert_eq!(reply.status, 503, "{}", reply.body);
+    }
+}
+
+#[test]
+fn a_load_into_the_store_between_two_requests_gives_the_new_answer() {
+    let store = common::TestStore::new();
+    store.cmd(&["stats"]).assert().success();
+    let server = Server::start(&["--store", store.path.to_str().unwrap()], &[]);
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/added> ?o }";
+    let tql = format!("sparql \"{count}\"");
+    let entity = "/api/entity?iri=http%3A%2F%2Fexample.org%2Fs0";
+    let ask = |expected: &str, cache: &str| {
+        let reply = server.sparql(count, "text/csv");
+        assert_eq!(reply.body.lines().nth(1), Some(expected), "{reply:?}");
+        assert_eq!(cache_of(&reply), cache, "SPARQL");
+        let reply = tql_reply(&server, &tql, serde_json::json!({}));
+        let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(json["results"][0]["rows"][0][0]["text"], expected, "{json}");
+        assert_eq!(cache_of(&reply), cache, "TQL");
+    };
+    ask("0", "miss");
+    ask("0", "hit");
+    // Nothing is known about the entity yet: a 404, which is not kept.
+    assert_eq!(server.get(entity, "").status, 404);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("added.nt");
+    let triples: String = (0..10)
+        .map(|i| format!("<http://example.org/s{i}> <http://example.org/added> \"{i}\" .\n"))
+        .collect();
+    std::fs::write(&file, triples).unwrap();
+    store.cmd(&["load"]).arg(&file).assert().success();
+
+    // The next requests see the load: computed again, never the answer from before it.
+    ask("10", "miss");
+    ask("10", "hit");
+    let page = server.get(entity, "");
+    assert_eq!(
+        (page.status, cache_of(&page)),
+        (200, "miss"),
+        "{}",
+        page.body
+    );
+    assert_eq!(cache_of(&server.get(entity, "")), "hit");
+}

@@ -12,6 +12,7 @@ use oxigraph::model::Term;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::cache::{Reply, Request};
 use super::{State, entity, status_of, work};
 use crate::error::Error;
 use crate::lang::ast::Span;
@@ -19,6 +20,7 @@ use crate::repl::complete::{self, Known};
 use crate::results::Answer;
 use crate::schema::{NameIndex, ValueKind};
 use crate::session::{Outcome, Session};
+use crate::store::CancellationToken;
 
 include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 
@@ -78,18 +80,48 @@ type Ran = (Vec<Value>, Option<Value>, Option<StatusCode>);
 async fn run_tql(
     state: Arc<State>,
     text: String,
-    params: Vec<(String, String)>,
+    mut params: Vec<(String, String)>,
     chart: bool,
 ) -> Response {
+    params.sort();
+    let request = Request::Tql {
+        text: text.clone(),
+        params: params.clone(),
+        chart,
+    };
+    let done = work::run(&state, move |state, token| {
+        state.cache().answer(state, token, request, || {
+            tql_answer(state, token, &text, &params, chart)
+        })
+    })
+    .await;
+    match done {
+        Ok((answer, served)) => answer.into_response(served),
+        Err(stopped) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "results": [], "error": { "message": stopped.message() } })),
+        )
+            .into_response(),
+    }
+}
+
+/// The answer to `/api/query`: every statement's result up to the first error.
+fn tql_answer(
+    state: &State,
+    token: &CancellationToken,
+    text: &str,
+    params: &[(String, String)],
+    chart: bool,
+) -> Reply {
     let row_cap = state.options().row_cap;
-    let done = work::run(&state, move |state, token| -> Result<Ran, Error> {
+    let ran = (|| -> Result<Ran, Error> {
         let known = state.known()?;
         state.with_backend(token, |backend| {
             let mut session =
                 Session::with_known(backend, known.schema.clone(), known.names.clone());
-            session.bind(&params);
+            session.bind(params);
             let mut results = Vec::new();
-            let runner = match session.run_script("query", &text) {
+            let runner = match session.run_script("query", text) {
                 Ok(runner) => runner,
                 Err(error) => {
                     return Ok((results, Some(error_json(&error)), Some(status_of(&error))));
@@ -100,7 +132,7 @@ async fn run_tql(
                     let status = status_of(error);
                     return Ok((results, Some(error_json(error)), Some(status)));
                 }
-                let mut result = outcome_json(&outcome, &text, &known.names, row_cap);
+                let mut result = outcome_json(&outcome, text, &known.names, row_cap);
                 if chart {
                     add_chart(&mut result, &outcome, &known.names, row_cap);
                 }
@@ -108,27 +140,19 @@ async fn run_tql(
             }
             Ok((results, None, None))
         })
-    })
-    .await;
-    match done {
-        Ok(Ok((results, error, status))) => (
+    })();
+    match ran {
+        Ok((results, error, status)) => Reply::json(
             status.unwrap_or(StatusCode::OK),
-            Json(object([
+            &object([
                 ("results", Value::Array(results)),
                 ("error", error.unwrap_or(Value::Null)),
-            ])),
-        )
-            .into_response(),
-        Ok(Err(error)) => (
+            ]),
+        ),
+        Err(error) => Reply::json(
             status_of(&error),
-            Json(json!({ "results": [], "error": error_json(&error) })),
-        )
-            .into_response(),
-        Err(stopped) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "results": [], "error": { "message": stopped.message() } })),
-        )
-            .into_response(),
+            &json!({ "results": [], "error": error_json(&error) }),
+        ),
     }
 }
 
@@ -372,6 +396,14 @@ pub async fn gallery() -> Response {
         })
         .collect();
     Json(json!({ "queries": entries })).into_response()
+}
+
+/// A JSON value, or the error that stopped it, as an answer (without the deadline's case).
+pub(super) fn json_answer(done: Result<Value, Error>) -> Reply {
+    match done {
+        Ok(value) => Reply::json(StatusCode::OK, &value),
+        Err(error) => Reply::json(status_of(&error), &json!({ "error": error_json(&error) })),
+    }
 }
 
 pub(super) fn json_or_error(done: Result<Result<Value, Error>, super::work::Stopped>) -> Response {

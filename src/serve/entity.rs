@@ -12,7 +12,8 @@ use oxigraph::model::{NamedNode, Term};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{State, api::json_or_error, problem, work};
+use super::cache::{Reply, Request};
+use super::{State, api::json_answer, api::json_or_error, problem, work};
 use crate::error::Error;
 use crate::results::Answer;
 use crate::store::Backend;
@@ -50,19 +51,25 @@ async fn dossier(Shared(state): Shared<Arc<State>>, iri: String) -> Response {
     let Ok(node) = NamedNode::new(&iri) else {
         return problem(StatusCode::BAD_REQUEST, format!("'{iri}' is not an IRI"));
     };
+    let request = Request::Entity { iri: iri.clone() };
     let done = work::run(&state, move |state, token| {
-        state.with_backend(token, |backend| read(backend, &node))
+        state.cache().answer(state, token, request, || {
+            match state.with_backend(token, |backend| read(backend, &node)) {
+                Ok(value) if value["statements"].as_array().is_some_and(Vec::is_empty) => {
+                    Reply::problem(
+                        StatusCode::NOT_FOUND,
+                        format!("the store holds nothing about <{iri}>"),
+                    )
+                }
+                done => json_answer(done),
+            }
+        })
     })
     .await;
-    if let Ok(Ok(value)) = &done
-        && value["statements"].as_array().is_some_and(Vec::is_empty)
-    {
-        return problem(
-            StatusCode::NOT_FOUND,
-            format!("the store holds nothing about <{iri}>"),
-        );
+    match done {
+        Ok((answer, served)) => answer.into_response(served),
+        Err(stopped) => json_or_error(Err(stopped)),
     }
-    json_or_error(done)
 }
 
 fn read(backend: &dyn Backend, node: &NamedNode) -> Result<Value, Error> {

@@ -12,8 +12,10 @@
 //! deadline its cancellation token is cancelled, the client hears so, and other clients are
 //! not held up. A store is read through its snapshots (`store::Access::Read`), so loads by
 //! other processes never block the server; it moves to a new snapshot between requests.
+//! Answers are kept in a cache keyed by the request and the snapshot (`cache.rs`).
 
 mod api;
+mod cache;
 mod chart;
 mod entity;
 mod negotiate;
@@ -56,7 +58,13 @@ pub struct Options {
     /// Report files offered besides the bundled examples, as (file name, text): the caller
     /// reads them, and requests name them by file name without `.tq`, never by path.
     pub reports: Vec<(String, String)>,
+    /// At most this many bytes of answers are kept in the answer cache; 0 turns it off (it is
+    /// always off in front of an endpoint).
+    pub cache_bytes: usize,
 }
+
+/// The answer cache's default bound, in megabytes.
+pub const DEFAULT_CACHE_MB: usize = 64;
 
 impl Default for Options {
     fn default() -> Self {
@@ -68,6 +76,7 @@ impl Default for Options {
             body_limit: 256 * 1024,
             cors: false,
             reports: Vec::new(),
+            cache_bytes: DEFAULT_CACHE_MB << 20,
         }
     }
 }

@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Shared};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::cache::{Reply, Request};
 use super::{State, api::error_json, problem, status_of, work};
 use crate::error::{Error, Result};
 use crate::report::{self, Format, syntax::Report};
@@ -95,10 +97,10 @@ pub async fn run(
         );
     };
     let report = served.report.clone();
-    let (format, media) = match query.get("format").map(String::as_str) {
-        None | Some("json") => (Format::Json, "application/json"),
-        Some("html") => (Format::Html, "text/html; charset=utf-8"),
-        Some("md" | "markdown") => (Format::Markdown, "text/markdown; charset=utf-8"),
+    let (format, media, format_name) = match query.get("format").map(String::as_str) {
+        None | Some("json") => (Format::Json, "application/json", "json"),
+        Some("html") => (Format::Html, "text/html; charset=utf-8", "html"),
+        Some("md" | "markdown") => (Format::Markdown, "text/markdown; charset=utf-8", "md"),
         Some(other) => {
             return problem(
                 StatusCode::BAD_REQUEST,
@@ -158,24 +160,40 @@ pub async fn run(
         bail: false,
         run_date: crate::clock::utc_now(),
     };
+    let request = Request::Report {
+        id,
+        params: options.params.clone(),
+        format: format_name,
+    };
     let done = work::run(&state, move |state, token| {
-        let run = state.with_backend(token, |backend| report::run(backend, &report, &options))?;
-        if format == Format::Html {
-            // Served here, a chart's marks can link to this server's entity pages.
-            let known = state.known()?;
-            let links = |term: &_| super::chart::link(term, &known.names);
-            return Ok(report::render_html_linked(&run, &links));
-        }
-        report::render(&run, format)
+        state.cache().answer(state, token, request, || {
+            let rendered = state
+                .with_backend(token, |backend| report::run(backend, &report, &options))
+                .and_then(|run| {
+                    if format == Format::Html {
+                        // Served here, a chart's marks can link to this server's entity pages.
+                        let known = state.known()?;
+                        let links = |term: &_| super::chart::link(term, &known.names);
+                        return Ok(report::render_html_linked(&run, &links));
+                    }
+                    report::render(&run, format)
+                });
+            match rendered {
+                Ok(text) => Reply {
+                    status: StatusCode::OK,
+                    content_type: HeaderValue::from_static(media),
+                    truncated: None,
+                    body: Bytes::from(text),
+                },
+                Err(error) => {
+                    Reply::json(status_of(&error), &json!({ "error": error_json(&error) }))
+                }
+            }
+        })
     })
     .await;
     match done {
-        Ok(Ok(text)) => ([(header::CONTENT_TYPE, media)], text).into_response(),
-        Ok(Err(error)) => (
-            status_of(&error),
-            Json(json!({ "error": error_json(&error) })),
-        )
-            .into_response(),
+        Ok((answer, served)) => answer.into_response(served),
         Err(stopped) => problem(StatusCode::SERVICE_UNAVAILABLE, stopped.message()),
     }
 }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Query, State as Shared};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
+use super::cache::{Reply, Request};
 use super::{State, negotiate, problem, status_of, work};
 use crate::results::{Answer, Table};
 use crate::vocab;
@@ -135,18 +136,35 @@ async fn run(state: Arc<State>, query: String, headers: &HeaderMap) -> Response 
             },
         );
     };
-    let row_cap = state.options().row_cap;
-    let answer = work::run(&state, move |state, token| {
-        state.with_backend(token, |backend| backend.query(&query))
+    let media_type = match format {
+        Format::Results(format) => format.media_type(),
+        Format::Graph(format) => format.media_type(),
+    };
+    let request = Request::Sparql {
+        query: query.clone(),
+        media_type,
+    };
+    let done = work::run(&state, move |state, token| {
+        state.cache().answer(state, token, request, || {
+            let answer = state.with_backend(token, |backend| backend.query(&query));
+            answer_in(answer, format, state.options().row_cap)
+        })
     })
     .await;
+    match done {
+        Ok((answer, served)) => answer.into_response(served),
+        Err(stopped) => problem(StatusCode::SERVICE_UNAVAILABLE, stopped.message()),
+    }
+}
+
+/// The answer written in `format`, cut at `row_cap` rows (and saying so), or the error.
+fn answer_in(answer: Result<Answer, crate::store::Error>, format: Format, row_cap: usize) -> Reply {
     let answer = match answer {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(error)) => {
+        Ok(answer) => answer,
+        Err(error) => {
             let error = crate::Error::from(error);
-            return problem(status_of(&error), error.to_string());
+            return Reply::problem(status_of(&error), error.to_string());
         }
-        Err(stopped) => return problem(StatusCode::SERVICE_UNAVAILABLE, stopped.message()),
     };
     let (answer, total) = cap(answer, row_cap);
     let written = match format {
@@ -154,27 +172,23 @@ async fn run(state: Arc<State>, query: String, headers: &HeaderMap) -> Response 
         Format::Graph(format) => write_graph(&answer, format).map(|b| (b, format.media_type())),
     };
     match written {
-        Ok((body, media_type)) => {
-            let mut response = (
-                [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
-                body,
-            )
-                .into_response();
-            if let Some(total) = total {
+        Ok((body, media_type)) => Reply {
+            status: StatusCode::OK,
+            content_type: HeaderValue::from_static(media_type),
+            truncated: total.and_then(|total| {
                 let note = format!("{row_cap} of {total} rows (this server's --row-cap)");
-                if let Ok(value) = HeaderValue::from_str(&note) {
-                    response.headers_mut().insert("treaty-truncated", value);
-                }
-            }
-            response
-        }
-        Err(e) => problem(
+                HeaderValue::from_str(&note).ok()
+            }),
+            body: Bytes::from(body),
+        },
+        Err(e) => Reply::problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the answer: {e}"),
         ),
     }
 }
 
+#[derive(Clone, Copy)]
 enum Format {
     Results(QueryResultsFormat),
     Graph(RdfFormat),

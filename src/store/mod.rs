@@ -165,6 +165,12 @@ impl Store {
         Ok(self.data().db.is_empty()?)
     }
 
+    /// The generation of the snapshot a reader reads now; `None` for a writer or a store in
+    /// memory, whose contents have no generation.
+    pub(crate) fn generation(&self) -> Option<u64> {
+        self.data().generation
+    }
+
     /// Moves a reader to the latest published snapshot, if a writer published one since it
     /// opened; true when it moved. Queries already running finish on the snapshot they
     /// started on. Writers and stores in memory always see their own data: false.
