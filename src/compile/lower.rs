@@ -1013,7 +1013,7 @@ impl Builder {
         // `without PATH` as MINUS when no condition names a value, so that many entities are
         // left to test: Oxigraph reads the path once and drops the entities it reaches by
         // hash, where NOT EXISTS looks it up entity by entity (gallery 13's first statement
-        // 0.44 s -> 0.11 s, 12 1.6 -> 1.3 at a million triples). After a named value the
+        // 0.50 s -> 0.14 s, 12 1.33 -> 1.00 at a million triples). After a named value the
         // entities are few and looking them up is faster (`settlements where party = Britain
         // without guarantee`: 0.01 s as NOT EXISTS, 0.12 s as MINUS). The same test: the
         // path's nodes are its own, and `?__this` is bound by the class before it.
@@ -1600,10 +1600,10 @@ fn sort_key(shown: &ColumnValue, key: Expression) -> Expression {
 /// Protocol"`), and text tests (`name = "..."`, `contains`, `matches`). Given the pattern
 /// `?__this a C`, Oxigraph starts from it (two fixed terms) and looks the condition up entity
 /// by entity; led by the condition it reads the condition's values once, in order, and tests
-/// the class of the few that pass. At a million triples (docs/scale.md): gallery 07 0.46 s ->
-/// 0.01 s, 08 0.50 -> 0.01, 16 1.18 -> 0.41, 11 (its first statement) 0.93 -> 0.24, 09 3.4 ->
-/// 2.9. Comparisons and named values (gallery 01, 06, 15, 17) gained nothing or lost up to 15 %
-/// that way, so they keep the class as a pattern.
+/// the class of the few that pass. CPU time at a million triples (docs/scale.md): gallery 07
+/// 0.46 s -> 0.02 s, 08 0.46 -> 0.02, 16 0.98 -> 0.36, 11 (its first statement) 0.78 -> 0.22,
+/// 09 2.47 -> 2.19. After comparisons and named values it gained little or lost (gallery 15's
+/// count +20 %, 22 +6 %, 06 +4 %), so those keep the class as a pattern.
 fn leads_the_class(condition: &Condition) -> bool {
     match condition {
         Condition::And(parts) => parts.iter().any(leads_the_class),
