@@ -1024,8 +1024,12 @@ impl Builder {
             let mut shared = Scope::new();
             for part in conjuncts(condition) {
                 match part {
+                    // A repeated step stays NOT EXISTS: alone in MINUS it would walk the
+                    // path from every node of the store.
                     Condition::Not(absent)
-                        if minus && matches!(absent.as_ref(), Condition::Exists { .. }) =>
+                        if minus
+                            && matches!(absent.as_ref(), Condition::Exists { path }
+                                if path.steps.iter().all(|s| s.repeat == Repeat::Once)) =>
                     {
                         let mut right = Group::default();
                         self.direct(absent, this, &mut right, &mut Scope::new());

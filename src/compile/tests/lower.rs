@@ -673,3 +673,71 @@ fn alternatives_on_one_path_are_one_pattern_in_a_scope_of_their_own() {
             ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
     );
 }
+
+#[test]
+fn without_is_minus_unless_a_condition_names_a_value() {
+    check(
+        "guarantees without outcome show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  MINUS { ?__this tr:outcome ?__v1 . }
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+    // After a named value the entities are few: each is looked up.
+    check(
+        "guarantees where guarantor = Britain without tested_by show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ta: <https://w3id.org/treaty/id/actor/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__this tr:guarantor ta:united-kingdom .
+                  FILTER(NOT EXISTS { ?__this tr:testedBy ?__v1 . })
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn the_class_is_a_test_of_what_a_with_finds() {
+    check(
+        "settlements with supersedes show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this tr:supersedes ?__v1 .
+                  FILTER(EXISTS { ?__this a tr:Settlement . })
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
