@@ -205,7 +205,7 @@ impl NameIndex {
         Ok(())
     }
 
-    /// The names looked up and missed since the last call, for `fetch`.
+    /// The names looked up and missed since the last call, as written, for `fetch`.
     pub(crate) fn take_misses(&self) -> Vec<String> {
         let mut misses = self.misses.take();
         misses.sort();
@@ -344,7 +344,10 @@ impl NameIndex {
     pub fn lookup(&self, name: &str, types: &[NamedNode]) -> Vec<&Candidate> {
         let key = normalise(name);
         if !self.complete && !self.fetched.contains(&key) {
-            self.misses.push(key.clone());
+            // As written, not as the key: `fetch` tries the spelling the user wrote first, and
+            // the lower-case key alone ("treaty of london (1839)") would miss it and read
+            // every label of the store (0.5 s at a million triples) to find it.
+            self.misses.push(name.to_owned());
         }
         let mut found: Vec<&Candidate> = self
             .by_name
@@ -510,7 +513,7 @@ mod tests {
         );
         assert!(index.lookup("a \"quoted\" \\ name", &[]).is_empty());
         let misses = index.take_misses();
-        assert_eq!(misses, ["a \"quoted\" \\ name", "britain"]);
+        assert_eq!(misses, ["Britain", "a \"quoted\" \\ name"]);
         index.fetch(&store, &misses).unwrap();
         let britain = index.lookup("BRITAIN", std::slice::from_ref(&actor));
         assert_eq!(britain.len(), 1);
@@ -520,6 +523,51 @@ mod tests {
             "fetched names are not missed again"
         );
         assert!(index.all_names(&[actor]).len() < 5, "only what was fetched");
+    }
+
+    /// Records the queries a backend is asked.
+    struct Recording<'a> {
+        store: &'a Store,
+        queries: Mutex<Vec<String>>,
+    }
+
+    impl Backend for Recording<'_> {
+        fn query(&self, sparql: &str) -> crate::store::error::Result<Answer> {
+            self.queries.lock().unwrap().push(sparql.to_owned());
+            self.store.query(sparql)
+        }
+
+        fn describe(&self) -> String {
+            self.store.describe()
+        }
+    }
+
+    #[test]
+    fn a_name_written_as_the_data_spells_it_is_found_without_reading_every_label() {
+        let store = Store::open(&Location::Memory, false).unwrap();
+        let recording = Recording {
+            store: &store,
+            queries: Mutex::new(Vec::new()),
+        };
+        let settlement = NamedNode::new_unchecked(format!("{}Settlement", crate::vocab::ONTOLOGY));
+        let mut index = NameIndex::on_demand();
+        // Neither all in small letters nor each word with a capital, as the data writes it.
+        let name = "Treaty of London (1839)";
+        assert!(
+            index
+                .lookup(name, std::slice::from_ref(&settlement))
+                .is_empty()
+        );
+        let misses = index.take_misses();
+        index.fetch(&recording, &misses).unwrap();
+        let found = index.lookup(name, std::slice::from_ref(&settlement));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].label, name);
+        let queries = recording.queries.lock().unwrap();
+        assert!(
+            !queries.iter().any(|q| q.contains("LCASE")),
+            "the exact spelling is found through the index: {queries:?}"
+        );
     }
 
     #[test]

@@ -164,13 +164,12 @@ fn text_compares_in_lower_case_and_searches_without_case() {
               {
                 SELECT DISTINCT ?__this
                 WHERE {
-                  ?__this a tr:Settlement .
                   ?__this rdfs:label ?__v1 .
                   ?__this rdfs:label ?__v2 .
                   ?__this tr:guarantee ?__v3 .
                   ?__v3 tr:guarantor ?__v4 .
                   ?__v4 rdfs:label ?__v5 .
-                  FILTER(((LCASE(STR(?__v1)) = "treaty of paris") && CONTAINS(LCASE(STR(?__v2)), "vienna")) && REGEX(STR(?__v5), "^Brit", "i"))
+                  FILTER((((LCASE(STR(?__v1)) = "treaty of paris") && CONTAINS(LCASE(STR(?__v2)), "vienna")) && REGEX(STR(?__v5), "^Brit", "i")) && EXISTS { ?__this a tr:Settlement . })
                 }
               }
               OPTIONAL { ?__this rdfs:label ?__v6 . }
@@ -193,8 +192,8 @@ fn repeated_steps_are_property_paths() {
               {
                 SELECT DISTINCT ?__this
                 WHERE {
-                  ?__this a tr:Settlement .
                   ?__this (tr:supersedes)+ ts:minsk-protocol-2014 .
+                  FILTER(EXISTS { ?__this a tr:Settlement . })
                 }
               }
               OPTIONAL { ?__this rdfs:label ?__v1 . }
@@ -243,8 +242,13 @@ fn aggregates_averages_rounded_and_derived_values() {
               {
                 SELECT ?__g ?century_signed (COUNT(DISTINCT ?__this) AS ?__n) (COUNT(DISTINCT ?__this) AS ?n)
                 WHERE {
-                  ?__this a tr:Settlement .
-                  ?__this tr:peaceHeldUntil ?__v1 .
+                  {
+                    SELECT DISTINCT ?__this
+                    WHERE {
+                      ?__this tr:peaceHeldUntil ?__v1 .
+                      FILTER(EXISTS { ?__this a tr:Settlement . })
+                    }
+                  }
                   OPTIONAL { ?__this tr:signed ?__v2 . }
                   BIND(IF(BOUND(?__v2), xsd:integer(FLOOR(COALESCE(YEAR(?__v2) - 1) / 100.0)) + 1, ?__v3) AS ?century_signed)
                   BIND(IF(BOUND(?century_signed), CONCAT("+", STR(?century_signed)), "-") AS ?__g)
@@ -258,8 +262,13 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v8 ?__v9 ?__v10
                       WHERE {
-                        ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v5 .
+                        {
+                          SELECT DISTINCT ?__this
+                          WHERE {
+                            ?__this tr:peaceHeldUntil ?__v5 .
+                            FILTER(EXISTS { ?__this a tr:Settlement . })
+                          }
+                        }
                         OPTIONAL { ?__this tr:signed ?__v6 . }
                         BIND(IF(BOUND(?__v6), xsd:integer(FLOOR(COALESCE(YEAR(?__v6) - 1) / 100.0)) + 1, ?__v7) AS ?__v4)
                         BIND(IF(BOUND(?__v4), CONCAT("+", STR(?__v4)), "-") AS ?__g)
@@ -280,8 +289,13 @@ fn aggregates_averages_rounded_and_derived_values() {
                     {
                       SELECT DISTINCT ?__this ?__g ?__v15 ?__v16
                       WHERE {
-                        ?__this a tr:Settlement .
-                        ?__this tr:peaceHeldUntil ?__v12 .
+                        {
+                          SELECT DISTINCT ?__this
+                          WHERE {
+                            ?__this tr:peaceHeldUntil ?__v12 .
+                            FILTER(EXISTS { ?__this a tr:Settlement . })
+                          }
+                        }
                         OPTIONAL { ?__this tr:signed ?__v13 . }
                         BIND(IF(BOUND(?__v13), xsd:integer(FLOOR(COALESCE(YEAR(?__v13) - 1) / 100.0)) + 1, ?__v14) AS ?__v11)
                         BIND(IF(BOUND(?__v11), CONCAT("+", STR(?__v11)), "-") AS ?__g)
@@ -638,9 +652,8 @@ fn alternatives_on_one_path_are_one_pattern_in_a_scope_of_their_own() {
               {
                 SELECT DISTINCT ?__this
                 WHERE {
-                  ?__this a tr:Settlement .
                   ?__this rdfs:label ?__v1 .
-                  FILTER(CONTAINS(LCASE(STR(?__v1)), "minsk") || REGEX(STR(?__v1), "^treaty of london", "i"))
+                  FILTER((CONTAINS(LCASE(STR(?__v1)), "minsk") || REGEX(STR(?__v1), "^treaty of london", "i")) && EXISTS { ?__this a tr:Settlement . })
                 }
               }
               OPTIONAL { ?__this rdfs:label ?__v2 . }
@@ -665,6 +678,74 @@ fn alternatives_on_one_path_are_one_pattern_in_a_scope_of_their_own() {
                     VALUES ?__v1 { tm:neutrality tm:demilitarisation }
                     ?__this tr:mechanism ?__v1 .
                   })
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn without_is_minus_unless_a_condition_names_a_value() {
+    check(
+        "guarantees without outcome show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  MINUS { ?__this tr:outcome ?__v1 . }
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+    // After a named value the entities are few: each is looked up.
+    check(
+        "guarantees where guarantor = Britain without tested_by show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX ta: <https://w3id.org/treaty/id/actor/>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this a tr:Guarantee .
+                  ?__this tr:guarantor ta:united-kingdom .
+                  FILTER(NOT EXISTS { ?__this tr:testedBy ?__v1 . })
+                }
+              }
+              OPTIONAL { ?__this rdfs:label ?__v2 . }
+            }
+            GROUP BY ?__this
+            ORDER BY ASC(STR(SAMPLE(?__v2))) ASC(?__this)"#]],
+    );
+}
+
+#[test]
+fn the_class_is_a_test_of_what_a_with_finds() {
+    check(
+        "settlements with supersedes show name",
+        expect![[r#"
+            PREFIX tr: <https://w3id.org/treaty/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT (SAMPLE(?__v2) AS ?name)
+            WHERE {
+              {
+                SELECT DISTINCT ?__this
+                WHERE {
+                  ?__this tr:supersedes ?__v1 .
+                  FILTER(EXISTS { ?__this a tr:Settlement . })
                 }
               }
               OPTIONAL { ?__this rdfs:label ?__v2 . }
