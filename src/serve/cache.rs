@@ -215,7 +215,7 @@ impl Cache {
         kept_or_computed(entries, key, wait, token, unchanged, compute)
     }
 
-    /// The number of answers kept (for tests).    /// The number of answers kept (for tests).
+    /// The number of answers kept (for tests).
     #[cfg(test)]
     fn len(&self) -> usize {
         self.entries.as_ref().map_or(0, sync::Cache::len)
