@@ -1155,3 +1155,83 @@ fn an_import_killed_midway_leaves_the_store_as_it_was() {
         query(&TestStore::new(), "count settlements").join("")
     );
 }
+
+#[test]
+fn importing_again_streams_replaces_the_graph_and_a_bad_row_changes_nothing() {
+    // A file imported again goes to a scratch database in chunks of 5,000 rows, then one
+    // transaction writes the difference (docs/import.md, Memory).
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let settlements = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/synthetic-pax> { ?s a tr:Settlement } }";
+    let path = synthetic_pax(dir.path(), 12_000, false);
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .success();
+    assert_eq!(store.count(settlements), 12_000);
+    let before = store.quads();
+    // The same file with a bad row after two chunks: the old contents stay, whole.
+    synthetic_pax(dir.path(), 12_001, true);
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("synthetic-pax.csv:12002"));
+    assert_eq!(store.quads(), before);
+    // The same file with fewer rows: the rows no longer in it leave the store.
+    synthetic_pax(dir.path(), 7_000, false);
+    store
+        .cmd(&["import", "--mapping", "pax", &path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("7000 of 7000 rows"));
+    assert_eq!(store.count(settlements), 7_000);
+    assert_eq!(
+        query(&store, "imports show imported_from, row_count"),
+        ["synthetic-pax.csv,7000"]
+    );
+    // The scratch database is gone.
+    let scratch = store.path.join("scratch");
+    assert_eq!(std::fs::read_dir(scratch).unwrap().count(), 0);
+}
+
+#[test]
+fn an_identifier_repeated_in_another_chunk_is_one_settlement() {
+    // Rows 1 and 6,001 share an identifier; they are converted in different chunks of 5,000.
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("AgtId,Agt,Dat,Con,Stage,Reg\n");
+    for i in 0..6_000 {
+        text.push_str(&format!(
+            "{},Synthetic agreement {i} (test row),2001-01-01,France/Ukraine,Pre,Europe and Eurasia\n",
+            900_000 + i
+        ));
+    }
+    text.push_str(
+        "900000,Synthetic agreement 0 (test row),2001-01-01,Georgia,Pre,Europe and Eurasia\n",
+    );
+    let path = dir.path().join("repeated-id.csv");
+    std::fs::write(&path, text).unwrap();
+    store
+        .cmd(&["import", "--mapping", "pax", &path.display().to_string()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("6001 of 6001 rows"));
+    assert_eq!(
+        store.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/repeated-id> { ?s a tr:Settlement } }"
+        ),
+        6_000
+    );
+    // Its fields accumulate: both rows' conflict locations.
+    let mut places = query(
+        &store,
+        "settlements where name = \"Synthetic agreement 0 (test row)\" show conflict_location",
+    );
+    places.sort();
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert!(
+        places[0].contains("France") && places[0].contains("Georgia"),
+        "{places:?}"
+    );
+}

@@ -2,9 +2,9 @@
 //!
 //! Two steps, kept apart so that the same quads can go to the embedded store or an endpoint:
 //! [`convert`] reads a file through a mapping into the quads of one named graph and a summary
-//! (nothing is written); [`store`] writes converted files into the embedded store in one
-//! transaction, replacing each file's graph, and `send` replaces them on an endpoint. [`import`]
-//! does both and returns an [`ImportSummary`].
+//! (nothing is written). [`import`] converts and writes, streaming the chunks of rows into the
+//! embedded store (through its bulk loader, or a scratch database when a graph is replaced) or
+//! to an endpoint (spooled to a file per graph, then sent), and returns an [`ImportSummary`].
 
 pub mod cell;
 pub(crate) mod convert;
@@ -20,14 +20,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
 pub(crate) use convert::Lookup;
 pub use mapping::Loaded;
 
 use crate::error::{Error, Result};
 use crate::load::Progress;
-use crate::store::remote::{Endpoint, Write};
+use crate::store::remote::{Spool, Write};
 use crate::store::{Store, Target};
 use crate::vocab;
 
@@ -366,40 +366,6 @@ fn provenance(
     }
 }
 
-/// Writes converted files into `store` in one transaction: each file's graph is replaced by its
-/// new contents. A failure leaves the store as it was.
-pub fn store(store: &Store, converted: &[Converted]) -> Result<Duration> {
-    let started = Instant::now();
-    store
-        .for_writing()?
-        .replace_graphs(converted.iter().map(|c| (&c.graph, c.quads.as_slice())))?;
-    Ok(started.elapsed())
-}
-
-/// Sends converted files to a SPARQL endpoint through the Graph Store Protocol: each file's
-/// graph is replaced by its new contents, one request per graph. Unlike the local store, the
-/// files of one command are not stored atomically together: an error names the graphs sent.
-pub fn send(endpoint: &Endpoint, converted: &[Converted]) -> Result<Duration> {
-    let started = Instant::now();
-    let triples: Vec<Vec<Triple>> = converted
-        .iter()
-        .map(|file| {
-            file.quads
-                .iter()
-                .map(|q| Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone()))
-                .collect()
-        })
-        .collect();
-    endpoint.write_graphs(
-        converted
-            .iter()
-            .zip(&triples)
-            .map(|(file, triples)| (&file.graph, triples.as_slice())),
-        Write::Replace,
-    )?;
-    Ok(started.elapsed())
-}
-
 /// Converts every file with the mapping `name_or_path`, then stores them all (unless
 /// `dry_run`): at once in the local store, graph by graph on an endpoint.
 pub fn import(
@@ -477,17 +443,41 @@ pub fn import(
             let converting: Duration = summaries.iter().map(|s| s.elapsed).sum();
             (summaries, commit.saturating_sub(converting))
         }
-        // Importing again: the new contents are held in memory, and one transaction writes
-        // the difference from the old ones (docs/import.md, Limits).
+        // Importing again: the new contents go to a scratch database in chunks, and one
+        // transaction writes the difference from the old ones (docs/import.md, Memory).
         Target::Store(local) => {
-            let converted = collect(each_file)?;
-            let commit = store(local, &converted)?;
-            (converted.into_iter().map(|c| c.summary).collect(), commit)
+            let graphs: Vec<NamedNode> = files
+                .iter()
+                .map(|file| graph_for(&mapping.name, file))
+                .collect();
+            let writing = local.for_writing()?;
+            let mut summaries = Vec::new();
+            let started = Instant::now();
+            writing.replace_graphs_streamed(&graphs, |sink| {
+                summaries = each_file(&mut |chunk| sink(chunk).map_err(Error::from))?;
+                Ok::<(), Error>(())
+            })?;
+            let converting: Duration = summaries.iter().map(|s| s.elapsed).sum();
+            (summaries, started.elapsed().saturating_sub(converting))
         }
+        // To an endpoint: each graph is spooled to a temporary file as its chunks come, then
+        // sent from it, one request per graph (docs/import.md, Memory).
         Target::Endpoint(endpoint) => {
-            let converted = collect(each_file)?;
-            let commit = send(endpoint, &converted)?;
-            (converted.into_iter().map(|c| c.summary).collect(), commit)
+            let mut spool = Spool::new();
+            for file in files {
+                spool.add_graph(&graph_for(&mapping.name, file))?;
+            }
+            let summaries = each_file(&mut |chunk| {
+                for quad in &chunk {
+                    if let GraphName::NamedNode(graph) = &quad.graph_name {
+                        spool.write(graph, quad.as_ref().into())?;
+                    }
+                }
+                Ok(())
+            })?;
+            let started = Instant::now();
+            spool.send(endpoint, Write::Replace)?;
+            (summaries, started.elapsed())
         }
     };
     Ok(ImportSummary {
@@ -509,35 +499,6 @@ fn holds_any(store: &Store, files: &[PathBuf], mapping: &str) -> Result<bool> {
         }
     }
     Ok(false)
-}
-
-/// Runs `each_file` with a sink that keeps every file's quads, in order.
-fn collect(
-    each_file: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> Result<()>) -> Result<Vec<FileImported>>,
-) -> Result<Vec<Converted>> {
-    let mut chunks: Vec<Vec<Quad>> = Vec::new();
-    let summaries = each_file(&mut |chunk| {
-        chunks.push(chunk);
-        Ok(())
-    })?;
-    // Chunks arrive file after file, each file's quads in its own graph.
-    let mut all = chunks.into_iter().flatten().peekable();
-    Ok(summaries
-        .into_iter()
-        .map(|summary| {
-            let mut quads = Vec::new();
-            while let Some(q) =
-                all.next_if(|q| q.graph_name == GraphName::NamedNode(summary.graph.clone()))
-            {
-                quads.push(q);
-            }
-            Converted {
-                graph: summary.graph.clone(),
-                quads,
-                summary,
-            }
-        })
-        .collect())
 }
 
 /// What a whole import did. Its `Display` is the summary the command line prints: per file the

@@ -6,7 +6,7 @@
 
 pub mod format;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::error::{Error, Result};
-use crate::store::remote::{Endpoint, Write};
+use crate::store::remote::{Endpoint, Spool, Write};
 use crate::store::{Store, Target};
 use crate::vocab;
 
@@ -253,54 +253,57 @@ pub fn load(
     })
 }
 
-/// Reads every input into memory, then replaces the graphs they go to in one transaction.
+/// Replaces the graphs the inputs go to with what the inputs hold, atomically: the quads are
+/// read in chunks into a scratch database, then one transaction writes the difference
+/// ([`Store::replace_graphs_streamed`]), so memory holds neither the old nor the new contents.
 fn replace(
     store: &Store,
     inputs: &[Input],
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<LoadSummary> {
-    let mut graphs: BTreeMap<NamedNode, Vec<Quad>> = BTreeMap::new();
-    let mut files = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        files.push(read(input, options, progress, &mut |quads| {
-            for quad in quads {
-                let quad = quad?;
-                let GraphName::NamedNode(graph) = &quad.graph_name else {
-                    // Blank-node graph names cannot be named again by a later load.
-                    return Err(Error::Unsupported(format!(
-                        "{}: a graph named by a blank node cannot be replaced; load it with --add",
-                        input.name()
-                    )));
-                };
-                graphs.entry(graph.clone()).or_default().push(quad);
-            }
-            Ok(())
-        })?);
-    }
     // A file's own graph is replaced even when the file is now empty.
-    for input in inputs {
-        graphs.entry(graph_of(input, options)?).or_default();
-    }
-    let mut replaced = Vec::new();
-    for graph in graphs.keys() {
-        if store.holds_graph(graph)? {
-            replaced.push(graph.clone());
-        }
-    }
+    let own = inputs
+        .iter()
+        .map(|input| graph_of(input, options))
+        .collect::<Result<Vec<_>>>()?;
+    let mut files = Vec::with_capacity(inputs.len());
     let started = Instant::now();
-    store.replace_graphs(
-        graphs
-            .iter()
-            .map(|(graph, quads)| (graph, quads.as_slice())),
-    )?;
+    let replaced = store.replace_graphs_streamed(&own, |sink| {
+        for input in inputs {
+            files.push(read(input, options, progress, &mut |quads| {
+                let mut chunk = Vec::with_capacity(REPLACE_CHUNK);
+                for quad in quads {
+                    let quad = quad?;
+                    if let GraphName::BlankNode(_) = quad.graph_name {
+                        // Blank-node graph names cannot be named again by a later load.
+                        return Err(Error::Unsupported(format!(
+                            "{}: a graph named by a blank node cannot be replaced; load it with --add",
+                            input.name()
+                        )));
+                    }
+                    chunk.push(quad);
+                    if chunk.len() == REPLACE_CHUNK {
+                        sink(std::mem::take(&mut chunk))?;
+                    }
+                }
+                Ok(sink(chunk)?)
+            })?);
+        }
+        Ok::<(), Error>(())
+    })?;
+    // The reading's time is in each file's `elapsed`; the rest is the writing.
+    let reading: Duration = files.iter().map(|f| f.elapsed).sum();
     Ok(LoadSummary {
         files,
-        commit: started.elapsed(),
+        commit: started.elapsed().saturating_sub(reading),
         sent_to: None,
         replaced,
     })
 }
+
+/// Quads read before they go to the scratch database of [`replace`].
+const REPLACE_CHUNK: usize = 10_000;
 
 /// Loads every input into the named graphs of a SPARQL endpoint, through the Graph Store
 /// Protocol. Every input is read and checked before anything is sent, so a malformed file
@@ -312,13 +315,14 @@ pub(crate) fn load_remote(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<LoadSummary> {
-    let mut graphs: BTreeMap<NamedNode, Vec<Triple>> = BTreeMap::new();
+    // Each graph's triples go to a temporary file as they are read, and are sent from it.
+    let mut spool = Spool::new();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
         files.push(read(input, options, progress, &mut |quads| {
             for quad in quads {
                 let quad = quad?;
-                let graph = match quad.graph_name {
+                let graph = match &quad.graph_name {
                     GraphName::NamedNode(graph) => graph,
                     // Blank-node graph names cannot be addressed over the protocol.
                     GraphName::BlankNode(_) => {
@@ -329,20 +333,14 @@ pub(crate) fn load_remote(
                     }
                     GraphName::DefaultGraph => unreachable!("every input has a default graph"),
                 };
-                graphs.entry(graph).or_default().push(Triple::new(
-                    quad.subject,
-                    quad.predicate,
-                    quad.object,
-                ));
+                spool.write(graph, quad.as_ref().into())?;
             }
             Ok(())
         })?);
     }
     let started = Instant::now();
-    endpoint.write_graphs(
-        graphs
-            .iter()
-            .map(|(graph, triples)| (graph, triples.as_slice())),
+    spool.send(
+        endpoint,
         if options.add {
             Write::Add
         } else {

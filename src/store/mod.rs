@@ -9,6 +9,7 @@ mod export;
 mod lock;
 mod query;
 pub mod remote;
+mod replace;
 pub(crate) mod seed;
 mod snapshot;
 mod target;
@@ -243,57 +244,23 @@ impl Store {
     }
 
     /// Replaces the contents of each named graph with its quads, atomically: every graph
-    /// changes, or none does. The quads must be in their graph.
-    ///
-    /// When none of the graphs holds anything yet, the quads go through the bulk loader (fast,
-    /// committed at once). Otherwise one transaction applies the difference between old and new
-    /// contents, which is small when a file is imported again.
+    /// changes, or none does. The quads must be in their graph. See
+    /// [`Store::replace_graphs_streamed`], which this calls with the quads in chunks.
     pub fn replace_graphs<'a>(
         &self,
         graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [oxigraph::model::Quad])>,
     ) -> Result<()> {
-        let db = self.writable_db()?;
         let graphs: Vec<_> = graphs.into_iter().collect();
-        let mut fresh = true;
-        for (graph, _) in &graphs {
-            let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
-            if db
-                .quads_for_pattern(None, None, None, pattern)
-                .next()
-                .is_some()
-            {
-                fresh = false;
-            }
-        }
-        if fresh {
-            let mut loader = db.bulk_loader();
+        let names: Vec<NamedNode> = graphs.iter().map(|(g, _)| (*g).clone()).collect();
+        self.replace_graphs_streamed::<Error>(&names, |sink| {
             for (_, quads) in &graphs {
-                loader.load_quads(quads.iter().cloned())?;
+                for chunk in quads.chunks(10_000) {
+                    sink(chunk.to_vec())?;
+                }
             }
-            loader.commit()?;
-            let total: usize = graphs.iter().map(|(_, q)| q.len()).sum();
-            if total as u64 >= OPTIMIZE_AFTER {
-                self.optimize()?;
-            }
-            return self.committed();
-        }
-        let mut transaction = db.start_transaction()?;
-        for (graph, quads) in &graphs {
-            let pattern = Some(GraphNameRef::NamedNode(graph.as_ref()));
-            let old = db
-                .quads_for_pattern(None, None, None, pattern)
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            let old_set: std::collections::HashSet<&oxigraph::model::Quad> = old.iter().collect();
-            let new_set: std::collections::HashSet<&oxigraph::model::Quad> = quads.iter().collect();
-            for quad in old.iter().filter(|q| !new_set.contains(q)) {
-                transaction.remove(quad);
-            }
-            for quad in quads.iter().filter(|q| !old_set.contains(q)) {
-                transaction.insert(quad);
-            }
-        }
-        transaction.commit()?;
-        self.committed()
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// Loads quads that arrive in chunks through the bulk loader, in one atomic step: `fill` is

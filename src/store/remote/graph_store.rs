@@ -2,10 +2,13 @@
 //! named graph (`POST`), replace a graph (`PUT`), drop one (`DELETE`). The triples travel as
 //! N-Triples, one request per graph, so the blank nodes of a graph stay one set of nodes.
 
+use std::fs::File;
+
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNode, Triple};
+use oxigraph::model::{NamedNode, Triple, TripleRef};
 
 use super::Endpoint;
+use super::http::Payload;
 use crate::store::error::{Error, Result};
 
 /// How a write treats what the graph already holds.
@@ -17,6 +20,16 @@ pub enum Write {
     Replace,
 }
 
+/// What a graph is written from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Contents<'a> {
+    /// Triples in memory, serialised as N-Triples for the request.
+    Triples(&'a [Triple]),
+    /// A file of N-Triples, sent as it is (an import spools its graphs to such files, so that
+    /// neither the triples nor the request body are held in memory).
+    NTriples(&'a File),
+}
+
 impl Endpoint {
     /// Sends `triples` to the named graph `graph`.
     pub(crate) fn write_graph(
@@ -25,6 +38,26 @@ impl Endpoint {
         triples: &[Triple],
         mode: Write,
     ) -> Result<()> {
+        self.write_contents(graph, Contents::Triples(triples), mode)
+    }
+
+    fn write_contents(&self, graph: &NamedNode, contents: Contents<'_>, mode: Write) -> Result<()> {
+        let method = match mode {
+            Write::Add => "POST",
+            Write::Replace => "PUT",
+        };
+        let url = self.graph_url(graph);
+        let triples = match contents {
+            Contents::NTriples(file) => {
+                return self.client.write(
+                    method,
+                    &url,
+                    "application/n-triples",
+                    Payload::File(file),
+                );
+            }
+            Contents::Triples(triples) => triples,
+        };
         let mut body = Vec::with_capacity(triples.len() * 120);
         let mut serializer = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(&mut body);
         for triple in triples {
@@ -39,28 +72,20 @@ impl Endpoint {
             endpoint: self.graph_store.clone(),
             message: format!("cannot write the triples: {e}"),
         })?;
-        let method = match mode {
-            Write::Add => "POST",
-            Write::Replace => "PUT",
-        };
-        self.client.write(
-            method,
-            &self.graph_url(graph),
-            "application/n-triples",
-            Some(&body),
-        )
+        self.client
+            .write(method, &url, "application/n-triples", Payload::Bytes(&body))
     }
 
     /// Sends several graphs, one request each. A failure after the first names the graphs the
     /// server already has: a write to an endpoint is atomic per graph, not across graphs.
     pub(crate) fn write_graphs<'a>(
         &self,
-        graphs: impl IntoIterator<Item = (&'a NamedNode, &'a [Triple])>,
+        graphs: impl IntoIterator<Item = (&'a NamedNode, Contents<'a>)>,
         mode: Write,
     ) -> Result<()> {
         let mut sent: Vec<String> = Vec::new();
-        for (graph, triples) in graphs {
-            if let Err(e) = self.write_graph(graph, triples, mode) {
+        for (graph, contents) in graphs {
+            if let Err(e) = self.write_contents(graph, contents, mode) {
                 if sent.is_empty() {
                     return Err(e);
                 }
@@ -79,8 +104,12 @@ impl Endpoint {
 
     /// Drops the named graph `graph`.
     pub fn drop_graph(&self, graph: &NamedNode) -> Result<()> {
-        self.client
-            .write("DELETE", &self.graph_url(graph), "text/plain", None)
+        self.client.write(
+            "DELETE",
+            &self.graph_url(graph),
+            "text/plain",
+            Payload::Empty,
+        )
     }
 
     /// The Graph Store URL of `graph`. The protocol names the parameter `graph`; Virtuoso's
@@ -115,6 +144,75 @@ fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// Graphs to send, written to temporary N-Triples files as their triples arrive (in the
+/// system's temporary folder, `TMPDIR`), then sent one request each, from the file: memory
+/// holds a write buffer per graph, not the graphs. The files are deleted when dropped.
+pub(crate) struct Spool {
+    graphs: Vec<(NamedNode, TripleWriter)>,
+}
+
+type TripleWriter = oxigraph::io::WriterQuadSerializer<std::io::BufWriter<File>>;
+
+impl Spool {
+    pub(crate) fn new() -> Self {
+        Self { graphs: Vec::new() }
+    }
+
+    /// The writer of `graph`, created (empty) on first use.
+    fn writer(&mut self, graph: &NamedNode) -> Result<&mut TripleWriter> {
+        let at = match self.graphs.iter().position(|(g, _)| g == graph) {
+            Some(at) => at,
+            None => {
+                let file = tempfile::tempfile().map_err(|source| Error::Io {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+                let writer = RdfSerializer::from_format(RdfFormat::NTriples)
+                    .for_writer(std::io::BufWriter::new(file));
+                self.graphs.push((graph.clone(), writer));
+                self.graphs.len() - 1
+            }
+        };
+        Ok(&mut self.graphs[at].1)
+    }
+
+    /// Makes sure `graph` is sent, even with no triple (which empties it on a replace).
+    pub(crate) fn add_graph(&mut self, graph: &NamedNode) -> Result<()> {
+        self.writer(graph).map(drop)
+    }
+
+    /// Adds `triple` to `graph`.
+    pub(crate) fn write(&mut self, graph: &NamedNode, triple: TripleRef<'_>) -> Result<()> {
+        self.writer(graph)?
+            .serialize_triple(triple)
+            .map_err(|source| Error::Io {
+                path: std::env::temp_dir(),
+                source,
+            })
+    }
+
+    /// Sends every graph, in the order they first appeared (see [`Endpoint::write_graphs`]).
+    pub(crate) fn send(self, endpoint: &Endpoint, mode: Write) -> Result<()> {
+        let mut files = Vec::with_capacity(self.graphs.len());
+        for (graph, writer) in self.graphs {
+            let file = writer
+                .finish()
+                .and_then(|buffer| buffer.into_inner().map_err(|e| e.into_error()))
+                .map_err(|source| Error::Io {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            files.push((graph, file));
+        }
+        endpoint.write_graphs(
+            files
+                .iter()
+                .map(|(graph, file)| (graph, Contents::NTriples(file))),
+            mode,
+        )
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! failure turned into a one-line `Error::Endpoint` that names the endpoint and quotes the
 //! server's own message.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::time::Duration;
 
 use ureq::http::{Response, StatusCode};
@@ -11,6 +11,15 @@ use ureq::{Agent, Body};
 
 use super::Options;
 use crate::store::error::{Error, Result};
+
+/// The body of a write.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    Empty,
+    Bytes(&'a [u8]),
+    /// A file, sent whole from its start with its length (not read into memory).
+    File(&'a std::fs::File),
+}
 
 /// A user and password for the server, read from the environment by the command line (never
 /// from an argument, where other users of the machine could see them).
@@ -125,8 +134,13 @@ impl Client {
         method: &str,
         url: &str,
         content_type: &str,
-        body: Option<&[u8]>,
+        body: Payload<'_>,
     ) -> Result<()> {
+        // Digest's `auth-int` signs the body; a file is not read into memory to sign it.
+        let signed = match body {
+            Payload::Bytes(bytes) => Some(bytes),
+            Payload::Empty | Payload::File(_) => None,
+        };
         let authorization = match &self.credentials {
             None => None,
             Some(credentials) => {
@@ -140,7 +154,7 @@ impl Client {
                 if probe.status() == StatusCode::UNAUTHORIZED {
                     let challenge = header(&probe, "www-authenticate");
                     Some(
-                        authorize(challenge.as_deref(), credentials, method, url, body)
+                        authorize(challenge.as_deref(), credentials, method, url, signed)
                             .map_err(|message| self.error(url, message))?,
                     )
                 } else {
@@ -148,39 +162,16 @@ impl Client {
                 }
             }
         };
-        let mut request = ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("Content-Type", content_type);
-        if let Some(authorization) = &authorization {
-            request = request.header("Authorization", authorization);
-        }
-        let request = request
-            .body(body.unwrap_or_default().to_vec())
-            .map_err(|e| self.error(url, e.to_string()))?;
-        let mut response = self
-            .agent
-            .run(request)
-            .map_err(|e| self.transport_error(url, e))?;
+        let mut response = self.send(method, url, content_type, authorization.as_deref(), body)?;
         // A server that challenges writes but not the probe: answer this challenge instead.
         if response.status() == StatusCode::UNAUTHORIZED
             && authorization.is_none()
             && let Some(credentials) = &self.credentials
         {
             let challenge = header(&response, "www-authenticate");
-            let answer = authorize(challenge.as_deref(), credentials, method, url, body)
+            let answer = authorize(challenge.as_deref(), credentials, method, url, signed)
                 .map_err(|message| self.error(url, message))?;
-            let retry = ureq::http::Request::builder()
-                .method(method)
-                .uri(url)
-                .header("Content-Type", content_type)
-                .header("Authorization", &answer)
-                .body(body.unwrap_or_default().to_vec())
-                .map_err(|e| self.error(url, e.to_string()))?;
-            response = self
-                .agent
-                .run(retry)
-                .map_err(|e| self.transport_error(url, e))?;
+            response = self.send(method, url, content_type, Some(&answer), body)?;
         }
         if response.status() == StatusCode::UNAUTHORIZED {
             let advice = if self.credentials.is_some() {
@@ -191,6 +182,46 @@ impl Client {
             return Err(self.error(url, advice.to_owned()));
         }
         self.answer(url, response, false, true).map(drop)
+    }
+
+    /// One write request; a file body is read from its start, so it can be sent again.
+    fn send(
+        &self,
+        method: &str,
+        url: &str,
+        content_type: &str,
+        authorization: Option<&str>,
+        body: Payload<'_>,
+    ) -> Result<Response<Body>> {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("Content-Type", content_type);
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        let sent = match body {
+            Payload::Empty => self.agent.run(
+                request
+                    .body(&[][..])
+                    .map_err(|e| self.error(url, e.to_string()))?,
+            ),
+            Payload::Bytes(bytes) => self.agent.run(
+                request
+                    .body(bytes)
+                    .map_err(|e| self.error(url, e.to_string()))?,
+            ),
+            Payload::File(mut file) => {
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| self.error(url, format!("cannot read the data to send: {e}")))?;
+                self.agent.run(
+                    request
+                        .body(file)
+                        .map_err(|e| self.error(url, e.to_string()))?,
+                )
+            }
+        };
+        sent.map_err(|e| self.transport_error(url, e))
     }
 
     /// A response's status turned into an error, or its body for reading.

@@ -19,6 +19,7 @@ use crate::results::{Answer, Table};
 use crate::store::error::{Error, Result};
 use crate::store::{Backend, seed};
 use crate::vocab;
+pub(crate) use graph_store::Spool;
 pub use graph_store::Write;
 pub use http::Credentials;
 
