@@ -206,7 +206,7 @@ pub fn load_to(
 /// Loads every input into `store` in one atomic step. Unless `options.add`, what a graph held
 /// before is replaced by what the inputs put there (a file loaded again after an edit keeps no
 /// stale triple). Inputs whose graphs are all new stream through the bulk loader; otherwise
-/// the inputs are read into memory first and one transaction applies the difference.
+/// the inputs go in chunks to a scratch database and one transaction applies the difference.
 pub fn load(
     store: &Store,
     inputs: &[Input],
@@ -307,7 +307,8 @@ const REPLACE_CHUNK: usize = 10_000;
 
 /// Loads every input into the named graphs of a SPARQL endpoint, through the Graph Store
 /// Protocol. Every input is read and checked before anything is sent, so a malformed file
-/// sends nothing; then each graph goes in one request that adds to what the graph holds.
+/// sends nothing: each graph's triples are spooled to a temporary file as they are read, then
+/// each graph goes in one request (PUT replaces what it held, POST with `--add` adds to it).
 /// A server that fails half-way keeps the graphs sent before: the error names them.
 pub(crate) fn load_remote(
     endpoint: &Endpoint,
