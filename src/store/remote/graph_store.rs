@@ -2,6 +2,7 @@
 //! named graph (`POST`), replace a graph (`PUT`), drop one (`DELETE`). The triples travel as
 //! N-Triples, one request per graph, so the blank nodes of a graph stay one set of nodes.
 
+use std::collections::HashMap;
 use std::fs::File;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -151,19 +152,24 @@ fn percent_encode(text: &str) -> String {
 /// holds a write buffer per graph, not the graphs. The files are deleted when dropped.
 pub(crate) struct Spool {
     graphs: Vec<(NamedNode, TripleWriter)>,
+    // Where each graph is in `graphs`: a dataset file may name thousands.
+    index: HashMap<NamedNode, usize>,
 }
 
 type TripleWriter = oxigraph::io::WriterQuadSerializer<std::io::BufWriter<File>>;
 
 impl Spool {
     pub(crate) fn new() -> Self {
-        Self { graphs: Vec::new() }
+        Self {
+            graphs: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 
     /// The writer of `graph`, created (empty) on first use.
     fn writer(&mut self, graph: &NamedNode) -> Result<&mut TripleWriter> {
-        let at = match self.graphs.iter().position(|(g, _)| g == graph) {
-            Some(at) => at,
+        let at = match self.index.get(graph) {
+            Some(&at) => at,
             None => {
                 let file = tempfile::tempfile().map_err(|source| Error::Io {
                     path: std::env::temp_dir(),
@@ -172,6 +178,7 @@ impl Spool {
                 let writer = RdfSerializer::from_format(RdfFormat::NTriples)
                     .for_writer(std::io::BufWriter::new(file));
                 self.graphs.push((graph.clone(), writer));
+                self.index.insert(graph.clone(), self.graphs.len() - 1);
                 self.graphs.len() - 1
             }
         };
