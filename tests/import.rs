@@ -1075,6 +1075,13 @@ fn pax_atop_and_ucdp_in_one_store_name_every_actor_and_count_each_agreement_once
         .stdout(predicate::str::contains("| 27.6331 | 1 | 0 | 1 |"));
 }
 
+/// The settlements in the graph of a file imported with the `pax` mapping, by the file's stem.
+fn settlements_in_pax_graph(store: &TestStore, stem: &str) -> u64 {
+    store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <https://w3id.org/treaty/graph/import/pax/{stem}> {{ ?s a tr:Settlement }} }}"
+    ))
+}
+
 /// A PA-X-shaped file of `rows` synthetic agreements (invented names and dates), with a bad
 /// date in the last row when `bad_last` is set.
 fn synthetic_pax(dir: &std::path::Path, rows: usize, bad_last: bool) -> String {
@@ -1118,12 +1125,7 @@ fn a_bad_row_after_chunks_were_loaded_leaves_the_store_as_it_was() {
         .assert()
         .success()
         .stderr(predicate::str::contains("12000 of 12000 rows"));
-    assert_eq!(
-        store.count(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/synthetic-pax> { ?s a tr:Settlement } }"
-        ),
-        12_000
-    );
+    assert_eq!(settlements_in_pax_graph(&store, "synthetic-pax"), 12_000);
 }
 
 #[test]
@@ -1162,13 +1164,12 @@ fn importing_again_streams_replaces_the_graph_and_a_bad_row_changes_nothing() {
     // transaction writes the difference (docs/import.md, Memory).
     let store = TestStore::new();
     let dir = tempfile::tempdir().unwrap();
-    let settlements = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/synthetic-pax> { ?s a tr:Settlement } }";
     let path = synthetic_pax(dir.path(), 12_000, false);
     store
         .cmd(&["import", "--mapping", "pax", &path])
         .assert()
         .success();
-    assert_eq!(store.count(settlements), 12_000);
+    assert_eq!(settlements_in_pax_graph(&store, "synthetic-pax"), 12_000);
     let before = store.quads();
     // The same file with a bad row after two chunks: the old contents stay, whole.
     synthetic_pax(dir.path(), 12_001, true);
@@ -1185,7 +1186,7 @@ fn importing_again_streams_replaces_the_graph_and_a_bad_row_changes_nothing() {
         .assert()
         .success()
         .stderr(predicate::str::contains("7000 of 7000 rows"));
-    assert_eq!(store.count(settlements), 7_000);
+    assert_eq!(settlements_in_pax_graph(&store, "synthetic-pax"), 7_000);
     assert_eq!(
         query(&store, "imports show imported_from, row_count"),
         ["synthetic-pax.csv,7000"]
@@ -1217,12 +1218,7 @@ fn an_identifier_repeated_in_another_chunk_is_one_settlement() {
         .assert()
         .success()
         .stderr(predicate::str::contains("6001 of 6001 rows"));
-    assert_eq!(
-        store.count(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/treaty/graph/import/pax/repeated-id> { ?s a tr:Settlement } }"
-        ),
-        6_000
-    );
+    assert_eq!(settlements_in_pax_graph(&store, "repeated-id"), 6_000);
     // Its fields accumulate: both rows' conflict locations.
     let mut places = query(
         &store,

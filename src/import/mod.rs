@@ -1,10 +1,10 @@
 //! `treaty import`: CSV and TSV tables into RDF through declarative mappings (docs/import.md).
 //!
 //! Two steps, kept apart so that the same quads can go to the embedded store or an endpoint:
-//! [`convert`] reads a file through a mapping into the quads of one named graph and a summary
-//! (nothing is written). [`import`] converts and writes, streaming the chunks of rows into the
-//! embedded store (through its bulk loader, or a scratch database when a graph is replaced) or
-//! to an endpoint (spooled to a file per graph, then sent), and returns an [`ImportSummary`].
+//! `convert_in_chunks` reads a file through a mapping into the quads of one named graph, a
+//! chunk of rows at a time, and a summary (nothing is written). [`import`] gives the chunks to
+//! the embedded store (its bulk loader, or a scratch database when a graph is replaced) or to
+//! an endpoint (spooled to a file per graph, then sent), and returns an [`ImportSummary`].
 
 pub mod cell;
 pub(crate) mod convert;
@@ -93,14 +93,6 @@ pub struct FileImported {
     pub elapsed: Duration,
 }
 
-/// One file converted: the quads of its graph and the report.
-#[derive(Debug)]
-pub struct Converted {
-    pub graph: NamedNode,
-    pub quads: Vec<Quad>,
-    pub summary: FileImported,
-}
-
 /// The graph of a file imported with `mapping`:
 /// `https://w3id.org/treaty/graph/import/<mapping>/<file name without extension>`.
 pub(crate) fn graph_for(mapping: &str, path: &Path) -> NamedNode {
@@ -133,35 +125,6 @@ pub(crate) struct Matcher {
     candidates: matching::Candidates,
     spec: matching::MatchSpec,
     decisions: matching::Decisions,
-}
-
-/// Reads `path` through `mapping` into the quads of its graph, all in memory. Without
-/// `skip_bad_rows`, the first bad row is an error (`file:ROW: column "X": value "Y": why`).
-pub fn convert(
-    path: &Path,
-    mapping: &Loaded,
-    lookup: &Lookup,
-    options: Options,
-    progress: &dyn Progress,
-) -> Result<Converted> {
-    let mut quads = Vec::new();
-    let summary = convert_in_chunks(
-        path,
-        mapping,
-        lookup,
-        options,
-        progress,
-        None,
-        &mut |chunk| {
-            quads.extend(chunk);
-            Ok(())
-        },
-    )?;
-    Ok(Converted {
-        graph: summary.graph.clone(),
-        quads,
-        summary,
-    })
 }
 
 /// Reads `path` through `mapping` and gives the quads of its graph to `sink`, a chunk of

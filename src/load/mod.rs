@@ -18,7 +18,7 @@ use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, T
 
 use crate::error::{Error, Result};
 use crate::store::remote::{Endpoint, Spool, Write};
-use crate::store::{Store, Target};
+use crate::store::{CHUNK, Store, Target};
 use crate::vocab;
 
 /// One thing to load.
@@ -272,7 +272,7 @@ fn replace(
     let replaced = store.replace_graphs_streamed(&own, |sink| {
         for input in inputs {
             files.push(read(input, options, progress, &mut |quads| {
-                let mut chunk = Vec::with_capacity(REPLACE_CHUNK);
+                let mut chunk = Vec::with_capacity(CHUNK);
                 for quad in quads {
                     let quad = quad?;
                     if let GraphName::BlankNode(_) = quad.graph_name {
@@ -283,7 +283,7 @@ fn replace(
                         )));
                     }
                     chunk.push(quad);
-                    if chunk.len() == REPLACE_CHUNK {
+                    if chunk.len() == CHUNK {
                         sink(std::mem::take(&mut chunk))?;
                     }
                 }
@@ -301,9 +301,6 @@ fn replace(
         replaced,
     })
 }
-
-/// Quads read before they go to the scratch database of [`replace`].
-const REPLACE_CHUNK: usize = 10_000;
 
 /// Loads every input into the named graphs of a SPARQL endpoint, through the Graph Store
 /// Protocol. Every input is read and checked before anything is sent, so a malformed file

@@ -10,6 +10,7 @@ mod lock;
 mod query;
 pub mod remote;
 mod replace;
+pub(crate) use replace::CHUNK;
 pub(crate) mod seed;
 mod snapshot;
 mod target;
@@ -254,7 +255,7 @@ impl Store {
         let names: Vec<NamedNode> = graphs.iter().map(|(g, _)| (*g).clone()).collect();
         self.replace_graphs_streamed::<Error>(&names, |sink| {
             for (_, quads) in &graphs {
-                for chunk in quads.chunks(10_000) {
+                for chunk in quads.chunks(CHUNK) {
                     sink(chunk.to_vec())?;
                 }
             }

@@ -16,13 +16,14 @@ use std::path::Path;
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad};
 
 use super::error::{Error, Result};
-use super::{BULK_LOAD_MEGABYTES, Location, OPTIMIZE_AFTER, Store};
+use super::{BULK_LOAD_MEGABYTES, Location, Store};
 
 /// The folder of scratch databases inside a store directory.
 const DIR: &str = "scratch";
 
-/// Quads copied from the scratch database to the store's bulk loader at a time.
-const COPY_CHUNK: usize = 10_000;
+/// Quads handed on at a time: read from a file, copied from the scratch database to the
+/// store's bulk loader, or cut from a slice (`Store::replace_graphs`).
+pub(crate) const CHUNK: usize = 10_000;
 
 /// A throw-away database for the new contents of the graphs being replaced.
 struct Scratch {
@@ -110,11 +111,11 @@ impl Store {
         // of a re-import was that.)
         let mut transaction = None;
         for graph in graphs {
-            if transaction.is_none() && self.holds_graph(graph)? {
+            if self.holds_graph(graph)? {
                 transaction = Some(db.start_transaction().map_err(Error::from)?);
+                break;
             }
         }
-        let mut quads = 0u64;
         {
             let mut loader = scratch
                 .db
@@ -140,7 +141,6 @@ impl Store {
                         transaction.insert(quad);
                     }
                 }
-                quads += chunk.len() as u64;
                 loader.load_quads(chunk).map_err(Error::from)
             })?;
             loader.commit().map_err(Error::from)?;
@@ -152,57 +152,52 @@ impl Store {
             }
         }
         if replaced.is_empty() {
-            let mut loader = db
-                .bulk_loader()
-                .with_max_memory_size_in_megabytes(BULK_LOAD_MEGABYTES);
-            for graph in &targets {
-                let mut chunk = Vec::with_capacity(COPY_CHUNK);
-                for quad in scratch
-                    .db
-                    .quads_for_pattern(None, None, None, Some(named(graph)))
-                {
-                    chunk.push(quad.map_err(Error::from)?);
-                    if chunk.len() == COPY_CHUNK {
-                        loader
-                            .load_quads(std::mem::take(&mut chunk))
-                            .map_err(Error::from)?;
-                    }
-                }
-                loader.load_quads(chunk).map_err(Error::from)?;
-            }
-            loader.commit().map_err(Error::from)?;
-            if quads >= OPTIMIZE_AFTER {
-                self.optimize()?;
-            }
-        } else {
-            let inserted = transaction.is_some();
-            let mut transaction = match transaction {
-                Some(transaction) => transaction,
-                None => db.start_transaction().map_err(Error::from)?,
-            };
-            for graph in &targets {
-                for old in db.quads_for_pattern(None, None, None, Some(named(graph))) {
-                    let old = old.map_err(Error::from)?;
-                    if !scratch.db.contains(&old).map_err(Error::from)? {
-                        transaction.remove(&old);
-                    }
-                }
-                // Only when no graph named by the caller held data, but one the quads named
-                // themselves did (a dataset file): the new quads were not compared yet.
-                if !inserted {
-                    for new in scratch
+            // Nothing to replace: the new contents go to the store's bulk loader as they are.
+            self.bulk_load(|sink| {
+                for graph in &targets {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    for quad in scratch
                         .db
                         .quads_for_pattern(None, None, None, Some(named(graph)))
                     {
-                        let new = new.map_err(Error::from)?;
-                        if !db.contains(&new).map_err(Error::from)? {
-                            transaction.insert(&new);
+                        chunk.push(quad.map_err(Error::from)?);
+                        if chunk.len() == CHUNK {
+                            sink(std::mem::take(&mut chunk))?;
                         }
+                    }
+                    sink(chunk)?;
+                }
+                Ok::<(), Error>(())
+            })?;
+            return Ok(replaced);
+        }
+        let inserted = transaction.is_some();
+        let mut transaction = match transaction {
+            Some(transaction) => transaction,
+            None => db.start_transaction().map_err(Error::from)?,
+        };
+        for graph in &targets {
+            for old in db.quads_for_pattern(None, None, None, Some(named(graph))) {
+                let old = old.map_err(Error::from)?;
+                if !scratch.db.contains(&old).map_err(Error::from)? {
+                    transaction.remove(&old);
+                }
+            }
+            // Only when no graph named by the caller held data, but one the quads named
+            // themselves did (a dataset file): the new quads were not compared yet.
+            if !inserted {
+                for new in scratch
+                    .db
+                    .quads_for_pattern(None, None, None, Some(named(graph)))
+                {
+                    let new = new.map_err(Error::from)?;
+                    if !db.contains(&new).map_err(Error::from)? {
+                        transaction.insert(&new);
                     }
                 }
             }
-            transaction.commit().map_err(Error::from)?;
         }
+        transaction.commit().map_err(Error::from)?;
         self.committed()?;
         Ok(replaced)
     }

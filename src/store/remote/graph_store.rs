@@ -109,7 +109,7 @@ impl Endpoint {
             "DELETE",
             &self.graph_url(graph),
             "text/plain",
-            Payload::Empty,
+            Payload::Bytes(&[]),
         )
     }
 

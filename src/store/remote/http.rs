@@ -15,7 +15,7 @@ use crate::store::error::{Error, Result};
 /// The body of a write.
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
-    Empty,
+    /// Bytes in memory (empty for a request that carries no data).
     Bytes(&'a [u8]),
     /// A file, sent whole from its start with its length (not read into memory).
     File(&'a std::fs::File),
@@ -138,8 +138,8 @@ impl Client {
     ) -> Result<()> {
         // Digest's `auth-int` signs the body; a file is not read into memory to sign it.
         let signed = match body {
+            Payload::Bytes([]) | Payload::File(_) => None,
             Payload::Bytes(bytes) => Some(bytes),
-            Payload::Empty | Payload::File(_) => None,
         };
         let authorization = match &self.credentials {
             None => None,
@@ -201,11 +201,6 @@ impl Client {
             request = request.header("Authorization", authorization);
         }
         let sent = match body {
-            Payload::Empty => self.agent.run(
-                request
-                    .body(&[][..])
-                    .map_err(|e| self.error(url, e.to_string()))?,
-            ),
             Payload::Bytes(bytes) => self.agent.run(
                 request
                     .body(bytes)
